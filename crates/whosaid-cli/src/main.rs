@@ -1,0 +1,24 @@
+//! The `whosaid` binary: wires the library crates into commands.
+
+mod extract;
+mod flags;
+mod input;
+mod render;
+
+use clap::Parser;
+
+use crate::flags::{Cli, Command};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => extract::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("whosaid: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}

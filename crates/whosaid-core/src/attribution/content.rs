@@ -1,0 +1,159 @@
+//! Content boundaries: where reported speech starts and ends.
+
+use crate::document::Document;
+use crate::lexicon::{Lexicon, lower};
+use crate::np::{basic_np_starting_at, with_attachments};
+use crate::pos::Tag;
+use crate::segment::TokenRange;
+use crate::token::TokenKind;
+
+/// The text without its outer quotation marks (and the space just inside them).
+pub fn strip_outer_marks(s: &str) -> &str {
+    const MARKS: &[char] = &['"', '\'', '`', '“', '”', '‘', '’', '«', '»', '„', '‟', '‹', '›', '‚'];
+    let t = s.trim();
+    let t = t.trim_start_matches(MARKS);
+    let t = t.trim_end_matches(MARKS);
+    t.trim()
+}
+
+/// Trims a token range to content: no leading or trailing commas, colons, dashes; no
+/// final sentence punctuation unless a closing quotation mark follows it.
+pub fn trim(doc: &Document, a: usize, b: usize) -> Option<TokenRange> {
+    let (mut a, mut b) = (a, b);
+    while a < b && matches!(doc.tags[a], Tag::Comma | Tag::Colon | Tag::Dash) {
+        a += 1;
+    }
+    while b > a {
+        let last = b - 1;
+        let t = doc.tags[last];
+        let drop = match t {
+            Tag::Comma | Tag::Colon | Tag::Dash => true,
+            Tag::Final => true,
+            Tag::Open => true,
+            Tag::Quote => {
+                // A quotation mark that closes nothing inside the range is dangling.
+                !closes_inside(doc, a, last)
+            }
+            _ => false,
+        };
+        if drop {
+            b -= 1;
+        } else {
+            break;
+        }
+    }
+    // A dangling opening mark at the start (its close lies outside) is dropped too.
+    while a < b && doc.tags[a] == Tag::Quote && !opens_inside(doc, a, b) {
+        a += 1;
+    }
+    if a < b && (a..b).any(|i| matches!(doc.tokens[i].kind, TokenKind::Word | TokenKind::Number)) {
+        Some(TokenRange::new(a, b))
+    } else {
+        None
+    }
+}
+
+/// Whether the quotation mark at `mark` closes a quotation opened at or after `a`.
+fn closes_inside(doc: &Document, a: usize, mark: usize) -> bool {
+    doc.quotations.iter().any(|q| q.close == Some(mark as u32) && q.open as usize >= a)
+}
+
+/// Whether the quotation mark at `mark` opens a quotation that closes before `b`.
+fn opens_inside(doc: &Document, mark: usize, b: usize) -> bool {
+    doc.quotations.iter().any(|q| q.open as usize == mark && q.close.is_some_and(|c| (c as usize) < b))
+}
+
+/// Skips adjuncts that stand between a cue and its content: "in a statement", "on
+/// Saturday", "at a press conference on Friday", "last week", "to reporters", "Tuesday".
+pub fn skip_adjuncts(doc: &Document, lexicon: &Lexicon, mut i: usize, end: usize) -> usize {
+    let mut guard = 0;
+    while i < end && guard < 6 {
+        guard += 1;
+        let w = lower(doc.word(i));
+        if lexicon.time_word(doc.word(i)).is_some() || matches!(w.as_ref(), "yesterday" | "today" | "tonight" | "earlier" | "later" | "again" | "also" | "repeatedly" | "recently") {
+            i += 1;
+            // "Friday night", "Tuesday morning"
+            if i < end && matches!(lower(doc.word(i)).as_ref(), "night" | "morning" | "afternoon" | "evening") {
+                i += 1;
+            }
+            continue;
+        }
+        if matches!(w.as_ref(), "last" | "this" | "next") && i + 1 < end && is_time_noun(doc, lexicon, i + 1) {
+            i += 2;
+            continue;
+        }
+        if doc.tags[i] == Tag::Comma && i + 1 < end && matches!(lower(doc.word(i + 1)).as_ref(), "however" | "though") {
+            i += 2;
+            continue;
+        }
+        if matches!(w.as_ref(), "in" | "on" | "at" | "during" | "to" | "via" | "through" | "with" | "after" | "before" | "over")
+            && let Some(np) = basic_np_starting_at(doc, i + 1, end)
+        {
+            let head = lower(doc.word(np.head));
+            let event = lexicon.is_speech_event(&head)
+                || lexicon.time_word(doc.word(np.head)).is_some()
+                || is_time_noun(doc, lexicon, np.head)
+                || matches!(head.as_ref(), "reporters" | "journalists" | "twitter" | "facebook" | "television" | "radio" | "cnn" | "fox" | "msnbc" | "abc" | "nbc" | "cbs" | "npr" | "camera" | "phone" | "telephone" | "audience" | "supporters" | "crowd" | "conference" | "interview" | "week" | "weekend" | "day" | "month" | "year" | "statement");
+            if event {
+                let np = with_attachments(doc, np, end);
+                i = np.end;
+                continue;
+            }
+        }
+        break;
+    }
+    i
+}
+
+fn is_time_noun(doc: &Document, lexicon: &Lexicon, i: usize) -> bool {
+    lexicon.time_word(doc.word(i)).is_some()
+        || matches!(lower(doc.word(i)).as_ref(), "week" | "weekend" | "month" | "year" | "night" | "morning" | "afternoon" | "evening" | "day" | "spring" | "summer" | "fall" | "autumn" | "winter")
+}
+
+/// Whether a comma at `i` starts a trailing attribution frame or a participial cue
+/// (", adding that", ", according to", ", officials said").
+pub fn comma_starts_frame(doc: &Document, lexicon: &Lexicon, i: usize, end: usize) -> bool {
+    if doc.tags[i] != Tag::Comma || i + 1 >= end {
+        return false;
+    }
+    let n = i + 1;
+    let w = lower(doc.word(n));
+    if w == "according" {
+        return true;
+    }
+    // ", adding that …", ", saying …"
+    if doc.tags[n] == Tag::VBG && !lexicon.cue_forms(doc.word(n)).is_empty() {
+        return true;
+    }
+    false
+}
+
+/// Content after a cue: from `start` to the end of the sentence, stopping before a
+/// trailing frame or participial cue.
+pub fn content_after(doc: &Document, lexicon: &Lexicon, start: usize, sentence_end: usize) -> Option<TokenRange> {
+    let mut end = sentence_end;
+    for i in start..sentence_end {
+        if comma_starts_frame(doc, lexicon, i, sentence_end) {
+            end = i;
+            break;
+        }
+    }
+    trim(doc, start, end)
+}
+
+/// Content before a speaker: from the sentence start (or `start`) to token `end`.
+pub fn content_before(doc: &Document, start: usize, end: usize) -> Option<TokenRange> {
+    trim(doc, start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_marks() {
+        assert_eq!(strip_outer_marks("“We will appeal,”"), "We will appeal,");
+        assert_eq!(strip_outer_marks("''Yes''"), "Yes");
+        assert_eq!(strip_outer_marks("plain"), "plain");
+    }
+}

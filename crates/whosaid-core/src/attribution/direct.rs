@@ -1,0 +1,463 @@
+//! Direct quotations: from quotation marks to frames.
+
+use super::content::skip_adjuncts;
+use super::speaker::{subject_after, subject_before};
+use super::{Attribution, QuoteKind};
+use crate::cue::Cue;
+use crate::document::Document;
+use crate::lexicon::{CueClass, Frames, Lexicon};
+use crate::pos::Tag;
+use crate::segment::TokenRange;
+use crate::token::{TokenFlags, TokenKind};
+
+/// A quotation unit: one top-level quotation or a chain continuing over paragraphs.
+#[derive(Clone, Debug)]
+struct Unit {
+    /// Indices into `doc.quotations`, in order.
+    pieces: Vec<usize>,
+}
+
+/// How a unit is attributed.
+#[derive(Clone, Debug, Default)]
+struct Frame {
+    cue: Option<usize>,
+    cue_tokens: Option<TokenRange>,
+    speaker: Option<TokenRange>,
+    /// Last token of the frame (for split-quotation merging).
+    end: usize,
+    /// Whether the frame follows the quotation.
+    trailing: bool,
+    confidence: f32,
+}
+
+/// Attributes direct quotations; marks the cues it uses.
+pub fn attribute_direct(doc: &Document, lexicon: &Lexicon, used_cues: &mut [bool]) -> Vec<Attribution> {
+    let cue_at = cue_index(doc);
+    let units = units(doc);
+    let mut framed: Vec<(Unit, Option<Frame>)> = Vec::new();
+    for unit in units {
+        if !is_speech(doc, &cue_at, lexicon, &unit) {
+            continue;
+        }
+        let frame = trailing_frame(doc, lexicon, &cue_at, &unit, used_cues)
+            .or_else(|| leading_frame(doc, lexicon, &cue_at, &unit, used_cues))
+            .or_else(|| introducing_paragraph_frame(doc, lexicon, &cue_at, &unit, used_cues));
+        if let Some(f) = &frame
+            && let Some(c) = f.cue
+        {
+            used_cues[c] = true;
+        }
+        framed.push((unit, frame));
+    }
+    let merged = merge_split_quotations(doc, framed);
+    let mut out = Vec::new();
+    let mut last_speaker: Option<(u32, TokenRange)> = None; // paragraph, speaker
+    for (unit, frame) in merged {
+        let first_q = &doc.quotations[unit.pieces[0]];
+        let para = paragraph_of(doc, first_q.open as usize);
+        let (frame, carried) = match frame {
+            Some(f) => (f, false),
+            None => {
+                // A quotation paragraph without a frame continues the speaker of the
+                // quotation in the paragraph just before it.
+                let carried = last_speaker.filter(|(p, _)| *p + 1 == para).map(|(_, s)| s);
+                (Frame { speaker: carried, confidence: if carried.is_some() { 0.5 } else { 0.3 }, ..Frame::default() }, true)
+            }
+        };
+        let content: Vec<_> = unit.pieces.iter().map(|&k| doc.quotations[k].span).collect();
+        let content_tokens: Vec<_> = unit
+            .pieces
+            .iter()
+            .map(|&k| {
+                let q = &doc.quotations[k];
+                let end = q.close.map(|c| c as usize + 1).unwrap_or(q.inner_end as usize);
+                TokenRange::new(q.open as usize, end)
+            })
+            .collect();
+        let cue: Option<&Cue> = frame.cue.map(|c| &doc.cues[c]);
+        let last_para = paragraph_of(doc, content_tokens.last().map(|r| r.start as usize).unwrap_or(0));
+        if let Some(s) = frame.speaker
+            && !carried
+        {
+            last_speaker = Some((last_para, s));
+        } else if carried {
+            last_speaker = last_speaker.map(|(_, s)| (last_para, s));
+        }
+        let sentence = cue.map(|c| c.sentence).unwrap_or(doc.token_sentence[first_q.open as usize]);
+        out.push(Attribution {
+            kind: QuoteKind::Direct,
+            content,
+            content_tokens,
+            cue: frame.cue_tokens.map(|r| doc.token_span(r.start as usize, r.end as usize)),
+            cue_tokens: frame.cue_tokens,
+            cue_lemma: cue.map(|c| c.lemma(lexicon).to_string()),
+            cue_class: cue.map(|c| c.class(lexicon)).or(frame.cue_tokens.map(|_| CueClass::Speech)),
+            speaker: frame.speaker.map(|r| doc.token_span(r.start as usize, r.end as usize)),
+            speaker_tokens: frame.speaker,
+            speaker_mention: None,
+            entity: None,
+            when: None,
+            confidence: frame.confidence,
+            sentence,
+        });
+    }
+    out
+}
+
+fn paragraph_of(doc: &Document, tok: usize) -> u32 {
+    doc.paragraphs.partition_point(|p| (p.tokens.end as usize) <= tok) as u32
+}
+
+/// Token index → cue index.
+fn cue_index(doc: &Document) -> Vec<Option<u32>> {
+    let mut v = vec![None; doc.tokens.len()];
+    for (k, c) in doc.cues.iter().enumerate() {
+        for i in c.tokens.range() {
+            v[i] = Some(k as u32);
+        }
+    }
+    v
+}
+
+fn units(doc: &Document) -> Vec<Unit> {
+    let mut out = Vec::new();
+    for (k, q) in doc.quotations.iter().enumerate() {
+        if q.depth != 0 || q.prev.is_some() {
+            continue;
+        }
+        let mut pieces = vec![k];
+        let mut cur = q.next;
+        let mut guard = 0;
+        while let Some(n) = cur {
+            if guard > doc.quotations.len() {
+                break;
+            }
+            guard += 1;
+            pieces.push(n as usize);
+            cur = doc.quotations[n as usize].next;
+        }
+        out.push(Unit { pieces });
+    }
+    out
+}
+
+fn word_count(doc: &Document, unit: &Unit) -> usize {
+    unit.pieces
+        .iter()
+        .map(|&k| doc.quotations[k].inner_tokens().filter(|&i| doc.tokens[i].kind == TokenKind::Word).count())
+        .sum()
+}
+
+/// Whether a quotation unit reads as quoted speech rather than a scare quote or title.
+fn is_speech(doc: &Document, cue_at: &[Option<u32>], lexicon: &Lexicon, unit: &Unit) -> bool {
+    if unit.pieces.len() > 1 {
+        return true;
+    }
+    let q = &doc.quotations[unit.pieces[0]];
+    let words = word_count(doc, unit);
+    if words == 0 {
+        return false;
+    }
+    let open = q.open as usize;
+    let sent = doc.sentence_of(open);
+    let inner = q.inner_tokens();
+    let last_inner = inner.end.saturating_sub(1);
+    let ends_with_punct = inner.end > inner.start && matches!(doc.tags[last_inner], Tag::Comma | Tag::Final);
+    let prev = if open > sent.tokens.start as usize { Some(open - 1) } else { None };
+    let starts_sentence = prev.is_none();
+    let after_intro = prev.is_some_and(|p| {
+        matches!(doc.tags[p], Tag::Colon)
+            || (doc.tags[p] == Tag::Comma && p > 0 && cue_at[p - 1].is_some())
+            || cue_at[p].is_some_and(|c| doc.cues[c as usize].frames(lexicon).has(Frames::QUOTE))
+            || doc.tokens[p].kind == TokenKind::Dash
+    });
+    let close_end = q.close.map(|c| c as usize + 1).unwrap_or(q.inner_end as usize);
+    let ends_sentence = close_end >= sent.tokens.end as usize;
+    let followed_by_cue = {
+        let mut j = close_end;
+        if j < doc.tokens.len() && doc.tags[j] == Tag::Comma {
+            j += 1;
+        }
+        (j..(j + 8).min(doc.tokens.len())).any(|i| cue_at[i].is_some())
+    };
+    if starts_sentence || after_intro {
+        return ends_with_punct || ends_sentence || words >= 4 || after_intro;
+    }
+    ends_with_punct && (followed_by_cue || words >= 6)
+}
+
+/// The cue that starts at token `i` (ignoring auxiliaries before it), if any.
+fn cue_starting(doc: &Document, cue_at: &[Option<u32>], i: usize) -> Option<usize> {
+    let c = cue_at.get(i).copied().flatten()? as usize;
+    (doc.cues[c].aux_start as usize <= i && doc.cues[c].tokens.start as usize >= i).then_some(c)
+}
+
+/// A frame after the unit: `“…,” he said`, `“…,” said X`, `“…” — X`, `“….” X said.`
+fn trailing_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], unit: &Unit, used: &[bool]) -> Option<Frame> {
+    let q = &doc.quotations[*unit.pieces.last()?];
+    let close = q.close? as usize;
+    let para = doc.paragraphs[paragraph_of(doc, close) as usize];
+    let para_end = para.tokens.end as usize;
+    let mut j = close + 1;
+    if j >= para_end {
+        return None;
+    }
+    let new_sentence = doc.token_sentence[j] != doc.token_sentence[close];
+    if matches!(doc.tags[j], Tag::Comma) {
+        j += 1;
+    }
+    if j >= para_end {
+        return None;
+    }
+    // Dash attribution: “…” — Councillor Ruth Abara
+    if doc.tokens[j].kind == TokenKind::Dash {
+        let s_end = doc.sentence_of(j).tokens.end as usize;
+        let sp = subject_after(doc, lexicon, j + 1, s_end)?;
+        return Some(Frame { speaker: Some(sp), end: sp.end as usize - 1, trailing: true, confidence: 0.85, ..Frame::default() });
+    }
+    let s_end = doc.sentence_of(j).tokens.end as usize;
+    // Inversion: “…,” said X
+    if let Some(c) = cue_starting(doc, cue_at, j)
+        && !used[c]
+    {
+        let cue = &doc.cues[c];
+        let frames = cue.frames(lexicon);
+        if frames.has(Frames::INVERSION) || frames.has(Frames::QUOTE) {
+            let after = cue.tokens.end as usize;
+            let after = skip_adjuncts(doc, lexicon, after, s_end);
+            if let Some(sp) = subject_after(doc, lexicon, after, s_end) {
+                if new_sentence && !frame_sentence_is_short(doc, lexicon, sp.end as usize, s_end) {
+                    return None;
+                }
+                return Some(Frame {
+                    cue: Some(c),
+                    cue_tokens: Some(cue.tokens),
+                    speaker: Some(sp),
+                    end: sp.end as usize - 1,
+                    trailing: true,
+                    confidence: 0.95,
+                });
+            }
+        }
+    }
+    // Subject then cue: “…,” he said / “…,” the lawyer for the family said
+    let window_end = (j + 24).min(s_end);
+    let c = (j..window_end)
+        .take_while(|&i| doc.tokens[i].kind != TokenKind::Quote)
+        .find_map(|i| cue_at[i].filter(|&c| doc.cues[c as usize].tokens.start as usize == i))? as usize;
+    if used[c] {
+        return None;
+    }
+    let cue = &doc.cues[c];
+    let sp = subject_before(doc, lexicon, cue.aux_start as usize, j)?;
+    if sp.start as usize != j {
+        return None;
+    }
+    let cue_end = cue.tokens.end as usize;
+    if new_sentence && !frame_sentence_is_short(doc, lexicon, cue_end, s_end) {
+        return None;
+    }
+    // A cue with its own clause after it ("…,” he said the plan would fail) is not a frame
+    // of this quotation.
+    if !new_sentence && !frame_sentence_is_short(doc, lexicon, cue_end, s_end) && !continues_with_quote(doc, lexicon, cue_end, s_end) {
+        let after = skip_adjuncts(doc, lexicon, cue_end, s_end);
+        if after < s_end && !matches!(doc.tags[after], Tag::Comma | Tag::Final | Tag::Colon | Tag::Quote) {
+            return None;
+        }
+    }
+    Some(Frame {
+        cue: Some(c),
+        cue_tokens: Some(cue.tokens),
+        speaker: Some(sp),
+        end: cue_end - 1,
+        trailing: true,
+        confidence: 0.95,
+    })
+}
+
+/// After a frame's last token, only adjuncts and punctuation remain in the sentence.
+fn frame_sentence_is_short(doc: &Document, lexicon: &Lexicon, from: usize, s_end: usize) -> bool {
+    let i = skip_adjuncts(doc, lexicon, from, s_end);
+    (i..s_end).all(|k| doc.tags[k].is_punct())
+}
+
+/// After the frame, a comma or colon and another quotation follow.
+fn continues_with_quote(doc: &Document, lexicon: &Lexicon, from: usize, s_end: usize) -> bool {
+    let i = skip_adjuncts(doc, lexicon, from, s_end);
+    i + 1 < doc.tokens.len() && matches!(doc.tags[i], Tag::Comma | Tag::Colon) && doc.tokens[i + 1].kind == TokenKind::Quote
+}
+
+/// A frame before the unit: `he said: “…”`, `X said, “…”`, `Okafor put it bluntly: “…”`.
+fn leading_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], unit: &Unit, used: &[bool]) -> Option<Frame> {
+    let q = &doc.quotations[unit.pieces[0]];
+    let open = q.open as usize;
+    let sent = doc.sentence_of(open);
+    let s_start = sent.tokens.start as usize;
+    if open <= s_start {
+        return None;
+    }
+    let mut k = open - 1;
+    let colon = doc.tags[k] == Tag::Colon;
+    if matches!(doc.tags[k], Tag::Colon | Tag::Comma) {
+        if k == s_start {
+            return None;
+        }
+        k -= 1;
+    }
+    // The nearest unused cue before the quotation whose adjuncts reach it.
+    for i in (s_start..=k).rev() {
+        let Some(c) = cue_at[i] else { continue };
+        let c = c as usize;
+        let cue = &doc.cues[c];
+        if used[c] || cue.tokens.end as usize - 1 != i {
+            continue;
+        }
+        let mut after = skip_adjuncts(doc, lexicon, cue.tokens.end as usize, open);
+        if cue.frames(lexicon).has(Frames::RECIPIENT)
+            && let Some(np) = crate::np::basic_np_starting_at(doc, after, open)
+        {
+            after = skip_adjuncts(doc, lexicon, np.end, open);
+        }
+        if after < k + 1 && !(after == k && doc.word(k).eq_ignore_ascii_case("that")) {
+            break;
+        }
+        let sp = subject_before(doc, lexicon, cue.aux_start as usize, s_start).or_else(|| participle_subject(doc, lexicon, cue, s_start));
+        return Some(Frame {
+            cue: Some(c),
+            cue_tokens: Some(cue.tokens),
+            speaker: sp,
+            end: open,
+            trailing: false,
+            confidence: if sp.is_some() { 0.95 } else { 0.6 },
+        });
+    }
+    if colon {
+        return colon_frame(doc, lexicon, s_start, k + 1);
+    }
+    None
+}
+
+/// The subject of the main clause for a participial cue (", telling reporters: “…”").
+fn participle_subject(doc: &Document, lexicon: &Lexicon, cue: &Cue, s_start: usize) -> Option<TokenRange> {
+    let i = cue.aux_start as usize;
+    if i == 0 || doc.tags[i - 1] != Tag::Comma || doc.tags[cue.tokens.start as usize] != Tag::VBG {
+        return None;
+    }
+    clause_subject(doc, lexicon, s_start, i - 1)
+}
+
+/// The first noun phrase of a clause that is followed by a verb: the clause's subject.
+pub(super) fn clause_subject(doc: &Document, lexicon: &Lexicon, start: usize, end: usize) -> Option<TokenRange> {
+    let mut i = start;
+    // Skip an introductory phrase ending with a comma ("Responding to a question, he …").
+    if let Some(comma) = (start..end).find(|&k| doc.tags[k] == Tag::Comma)
+        && (matches!(doc.tags[start], Tag::VBG | Tag::IN | Tag::RB | Tag::VBN | Tag::CC) || lexicon.time_word(doc.word(start)).is_some())
+    {
+        i = comma + 1;
+    }
+    while i < end {
+        if let Some(np) = crate::np::basic_np_starting_at(doc, i, end) {
+            let after = np.end;
+            let mut v = after;
+            while v < end && crate::cue::is_aux_or_adverb(doc, v) {
+                v += 1;
+            }
+            if v < end && (doc.tags[v].is_verb() || doc.tags[v] == Tag::MD) {
+                return Some(TokenRange::new(np.start, np.end));
+            }
+            return None;
+        }
+        if matches!(doc.tags[i], Tag::CC | Tag::RB) {
+            i += 1;
+            continue;
+        }
+        return None;
+    }
+    None
+}
+
+/// `Okafor put it bluntly: “…”`: the clause before the colon has a subject and a verb; the
+/// verb phrase is the cue.
+fn colon_frame(doc: &Document, lexicon: &Lexicon, s_start: usize, colon: usize) -> Option<Frame> {
+    let sp = clause_subject(doc, lexicon, s_start, colon)?;
+    let mut v = sp.end as usize;
+    while v < colon && crate::cue::is_aux_or_adverb(doc, v) {
+        v += 1;
+    }
+    if v >= colon || !doc.tags[v].is_verb() {
+        return None;
+    }
+    // Only short verb phrases read as a frame ("put it bluntly", "had this to say").
+    if colon - v > 5 {
+        return None;
+    }
+    Some(Frame {
+        cue: None,
+        cue_tokens: Some(TokenRange::new(v, colon)),
+        speaker: Some(sp),
+        end: colon,
+        trailing: false,
+        confidence: 0.8,
+    })
+}
+
+/// A frame in the paragraph before the unit, ending with a colon: `Cruz continued:` ⏎ `“…”`.
+fn introducing_paragraph_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], unit: &Unit, used: &[bool]) -> Option<Frame> {
+    let q = &doc.quotations[unit.pieces[0]];
+    let open = q.open as usize;
+    let para = paragraph_of(doc, open) as usize;
+    if para == 0 || doc.paragraphs[para].tokens.start as usize != open {
+        return None;
+    }
+    let prev = doc.paragraphs[para - 1];
+    let last = prev.tokens.end as usize - 1;
+    if doc.tags[last] != Tag::Colon || !doc.tokens[last].has(TokenFlags::SPACE_AFTER) && false {
+        return None;
+    }
+    let s_start = doc.sentence_of(last).tokens.start as usize;
+    for i in (s_start..last).rev() {
+        let Some(c) = cue_at[i] else { continue };
+        let c = c as usize;
+        let cue = &doc.cues[c];
+        if used[c] {
+            continue;
+        }
+        let after = skip_adjuncts(doc, lexicon, cue.tokens.end as usize, last);
+        if after != last {
+            break;
+        }
+        let sp = subject_before(doc, lexicon, cue.aux_start as usize, s_start);
+        return Some(Frame { cue: Some(c), cue_tokens: Some(cue.tokens), speaker: sp, end: last, trailing: false, confidence: 0.85 });
+    }
+    colon_frame(doc, lexicon, s_start, last)
+}
+
+/// Joins frameless units to the framed unit just before them in the same paragraph:
+/// `“A,” the lawyer said. “B.”` and `“A,” she said, “B.”` are one attribution.
+fn merge_split_quotations(doc: &Document, framed: Vec<(Unit, Option<Frame>)>) -> Vec<(Unit, Option<Frame>)> {
+    let mut out: Vec<(Unit, Option<Frame>)> = Vec::new();
+    for (unit, frame) in framed {
+        if frame.is_none()
+            && let Some((prev_unit, Some(prev_frame))) = out.last_mut()
+        {
+            let open = doc.quotations[unit.pieces[0]].open as usize;
+            let prev_last = &doc.quotations[*prev_unit.pieces.last().unwrap_or(&0)];
+            let same_para = paragraph_of(doc, open) == paragraph_of(doc, prev_last.open as usize);
+            let gap_start = if prev_frame.trailing { prev_frame.end + 1 } else { prev_last.close.map(|c| c as usize + 1).unwrap_or(open) };
+            let gap_ok = gap_start <= open && open - gap_start <= 2 && (gap_start..open).all(|i| matches!(doc.tags[i], Tag::Comma | Tag::Final | Tag::Colon));
+            if same_para && gap_ok && prev_unit.pieces.last().is_some_and(|&l| doc.quotations[l].close.is_some()) {
+                prev_unit.pieces.extend(unit.pieces);
+                // The frame now sits between pieces; later merges measure from the new end.
+                if let Some(&l) = prev_unit.pieces.last()
+                    && let Some(c) = doc.quotations[l].close
+                {
+                    prev_frame.end = c as usize;
+                    prev_frame.trailing = true;
+                }
+                continue;
+            }
+        }
+        out.push((unit, frame));
+    }
+    out
+}

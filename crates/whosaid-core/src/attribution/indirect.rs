@@ -1,0 +1,169 @@
+//! Indirect and mixed speech: from cues to speakers and contents.
+
+use super::content::{content_after, content_before, skip_adjuncts};
+use super::direct::clause_subject;
+use super::speaker::{subject_after, subject_before};
+use super::{Attribution, QuoteKind};
+use crate::cue::Cue;
+use crate::document::Document;
+use crate::lexicon::{CueClass, Frames, Lexicon, lower};
+use crate::np::{basic_np_starting_at, with_attachments};
+use crate::pos::Tag;
+use crate::segment::TokenRange;
+use crate::token::TokenKind;
+
+/// Attributes the cues the direct pass left unused.
+pub fn attribute_indirect(doc: &Document, lexicon: &Lexicon, used: &[bool], out: &mut Vec<Attribution>) {
+    let direct_spans: Vec<TokenRange> = out.iter().flat_map(|a| a.content_tokens.iter().copied()).collect();
+    for (k, cue) in doc.cues.iter().enumerate() {
+        if used[k] {
+            continue;
+        }
+        let found = if cue.lemma(lexicon) == "according to" {
+            according_to(doc, lexicon, cue)
+        } else {
+            reported(doc, lexicon, cue, out)
+        };
+        let Some((speaker, content)) = found else { continue };
+        // Never re-attribute the inside of a direct quotation already attributed.
+        if direct_spans.iter().any(|d| d.start <= content.start && content.end <= d.end) {
+            continue;
+        }
+        let kind = kind_of(doc, content);
+        let class = cue.class(lexicon);
+        let mut confidence = match class {
+            CueClass::Speech => 0.85,
+            CueClass::Thought | CueClass::Evidence => 0.65,
+            CueClass::Intent => 0.6,
+            CueClass::Stance => 0.55,
+        };
+        if speaker.is_none() {
+            confidence -= 0.2;
+        }
+        out.push(Attribution {
+            kind,
+            content: vec![doc.token_span(content.start as usize, content.end as usize)],
+            content_tokens: vec![content],
+            cue: Some(cue.span(doc)),
+            cue_tokens: Some(cue.tokens),
+            cue_lemma: Some(cue.lemma(lexicon).to_string()),
+            cue_class: Some(class),
+            speaker: speaker.map(|r| doc.token_span(r.start as usize, r.end as usize)),
+            speaker_tokens: speaker,
+            speaker_mention: None,
+            entity: None,
+            when: None,
+            confidence,
+            sentence: cue.sentence,
+        });
+    }
+}
+
+/// Direct when the content is one quotation, mixed when it holds one, else indirect.
+fn kind_of(doc: &Document, r: TokenRange) -> QuoteKind {
+    let (a, b) = (r.start as usize, r.end as usize);
+    let mut has_quote = false;
+    for q in &doc.quotations {
+        let open = q.open as usize;
+        if open >= a && open < b {
+            let end = q.close.map(|c| c as usize + 1).unwrap_or(q.inner_end as usize);
+            if open == a && end == b && q.depth == 0 {
+                return QuoteKind::Direct;
+            }
+            has_quote = true;
+        }
+    }
+    if has_quote { QuoteKind::Mixed } else { QuoteKind::Indirect }
+}
+
+/// "according to X, …" and "…, according to X."
+fn according_to(doc: &Document, lexicon: &Lexicon, cue: &Cue) -> Option<(Option<TokenRange>, TokenRange)> {
+    let s = doc.sentences[cue.sentence as usize];
+    let (s_start, s_end) = (s.tokens.start as usize, s.tokens.end as usize);
+    let src_np = basic_np_starting_at(doc, cue.tokens.end as usize, s_end)?;
+    let src_np = with_attachments(doc, src_np, s_end);
+    let src = TokenRange::new(src_np.start, src_np.end);
+    let before = cue.aux_start as usize;
+    let lead = (s_start..before).all(|i| matches!(doc.tags[i], Tag::CC | Tag::RB | Tag::Comma) || doc.tokens[i].kind == TokenKind::Quote);
+    let content = if lead {
+        content_after(doc, lexicon, src.end as usize, s_end)?
+    } else {
+        content_before(doc, s_start, before)?
+    };
+    Some((Some(src), content))
+}
+
+/// "X said (that) …", "…, X said.", "…, said X.", "X wants to …", "X criticized Y".
+fn reported(doc: &Document, lexicon: &Lexicon, cue: &Cue, out: &[Attribution]) -> Option<(Option<TokenRange>, TokenRange)> {
+    let s = doc.sentences[cue.sentence as usize];
+    let (s_start, s_end) = (s.tokens.start as usize, s.tokens.end as usize);
+    let frames = cue.frames(lexicon);
+    let class = cue.class(lexicon);
+    let head = cue.tokens.start as usize;
+    let aux = cue.aux_start as usize;
+    let after_comma = aux > s_start && doc.tags[aux - 1] == Tag::Comma;
+    let mut speaker = subject_before(doc, lexicon, aux, s_start);
+    let mut inverted = false;
+    if speaker.is_none() && after_comma && doc.tags[head] == Tag::VBG {
+        // Participial cue: the speaker is the main clause's ("…, adding that …").
+        speaker = out
+            .iter()
+            .rev()
+            .find(|a| a.sentence == cue.sentence && a.speaker_tokens.is_some_and(|r| (r.end as usize) <= aux))
+            .and_then(|a| a.speaker_tokens)
+            .or_else(|| clause_subject(doc, lexicon, s_start, aux - 1));
+    }
+    if speaker.is_none() && (after_comma || aux > s_start && doc.tokens[aux - 1].kind == TokenKind::Quote) && frames.has(Frames::INVERSION) {
+        let after = skip_adjuncts(doc, lexicon, cue.tokens.end as usize, s_end);
+        speaker = subject_after(doc, lexicon, after, s_end);
+        inverted = speaker.is_some();
+    }
+    let speaker = speaker?;
+    // Passive participles ("was criticized", "is expected") are not reports by the subject.
+    if matches!(doc.tags[head], Tag::VBN) && aux < head && (aux..head).any(|i| is_be(doc, i)) {
+        return None;
+    }
+    if doc.tags[head] == Tag::VBN && aux == head && !matches!(class, CueClass::Speech) {
+        return None;
+    }
+    if inverted {
+        // "…, said X." — the content is before the cue.
+        let end = if after_comma { aux - 1 } else { aux };
+        return content_before(doc, s_start, end).map(|c| (Some(speaker), c));
+    }
+    let mut after = skip_adjuncts(doc, lexicon, cue.tokens.end as usize, s_end);
+    if frames.has(Frames::RECIPIENT)
+        && let Some(np) = basic_np_starting_at(doc, after, s_end)
+        && !matches!(lower(doc.word(np.start)).as_ref(), "that" | "this")
+    {
+        let next = skip_adjuncts(doc, lexicon, np.end, s_end);
+        if next < s_end && (matches!(lower(doc.word(next)).as_ref(), "that" | "to" | "if" | "whether" | "about" | "of") || doc.tags[next] == Tag::Colon || doc.tags[next] == Tag::Comma || starts_clause(doc, next)) {
+            after = next;
+        }
+    }
+    if after < s_end && !matches!(doc.tags[after], Tag::Final) && !(doc.tags[after] == Tag::Comma && trailing_only(doc, after, s_end)) {
+        let content = content_after(doc, lexicon, after, s_end)?;
+        // Infinitive frames need "to", clause frames anything; objects need a noun phrase.
+        return Some((Some(speaker), content));
+    }
+    // "…, officials said." — the content is before the speaker.
+    let sp_start = speaker.start as usize;
+    if sp_start > s_start && doc.tags[sp_start - 1] == Tag::Comma && frames.has(Frames::CLAUSE) {
+        return content_before(doc, s_start, sp_start - 1).map(|c| (Some(speaker), c));
+    }
+    None
+}
+
+fn trailing_only(doc: &Document, from: usize, s_end: usize) -> bool {
+    (from..s_end).all(|i| doc.tags[i].is_punct())
+}
+
+fn is_be(doc: &Document, i: usize) -> bool {
+    matches!(lower(doc.word(i)).as_ref(), "is" | "was" | "were" | "are" | "be" | "been" | "being" | "'s")
+}
+
+/// Whether a clause (subject + verb) starts at token `i`.
+fn starts_clause(doc: &Document, i: usize) -> bool {
+    let t = doc.tags[i];
+    matches!(t, Tag::PRP | Tag::DT | Tag::NNP | Tag::NNPS | Tag::EX) && doc.tokens[i].kind == TokenKind::Word
+}

@@ -1,0 +1,178 @@
+//! Finding the speaker of a cue: the subject before it or the noun phrase after it.
+
+use crate::cue::is_aux_or_adverb;
+use crate::document::Document;
+use crate::lexicon::{Lexicon, lower};
+use crate::np::{Np, basic_np_ending_at, basic_np_starting_at, is_head, with_attachments};
+use crate::pos::Tag;
+use crate::segment::TokenRange;
+use crate::token::TokenKind;
+
+/// The longest appositive or parenthetical the subject search looks past, in tokens.
+const MAX_APPOSITIVE: usize = 30;
+
+/// The head token of a speaker range: the head of its first noun phrase.
+pub fn head_of(doc: &Document, r: TokenRange) -> usize {
+    let (a, b) = (r.start as usize, r.end as usize);
+    // The core noun phrase ends before the first comma (appositives follow it).
+    let mut end = b;
+    for i in a..b {
+        if doc.tags[i] == Tag::Comma || matches!(lower(doc.word(i)).as_ref(), "who" | "which") && i > a {
+            end = i;
+            break;
+        }
+    }
+    // Before "of/for/at/from" attachments.
+    for i in a + 1..end {
+        if matches!(lower(doc.word(i)).as_ref(), "of" | "for" | "at" | "from" | "with") && i > a {
+            let prev_head = (a..i).rev().find(|&k| is_head(doc, k));
+            if let Some(h) = prev_head {
+                return h;
+            }
+        }
+    }
+    (a..end).rev().find(|&k| is_head(doc, k)).unwrap_or(end.saturating_sub(1).max(a))
+}
+
+fn is_comma(doc: &Document, i: usize) -> bool {
+    doc.tags[i] == Tag::Comma
+}
+
+/// A noun phrase ending at `last` with `of`/`for` attachments to its left folded in
+/// ("a spokesman for the ministry").
+fn np_with_left_attachments(doc: &Document, last: usize, floor: usize) -> Option<Np> {
+    let mut np = basic_np_ending_at(doc, last, floor)?;
+    let mut guard = 0;
+    while np.start >= floor + 2 && guard < 3 {
+        guard += 1;
+        let p = np.start - 1;
+        if !matches!(lower(doc.word(p)).as_ref(), "of" | "for" | "at" | "from" | "with") {
+            break;
+        }
+        match basic_np_ending_at(doc, p - 1, floor) {
+            Some(owner) if doc.tags[owner.head].is_noun() => {
+                np = Np { start: owner.start, end: np.end, head: owner.head };
+            }
+            _ => break,
+        }
+    }
+    Some(np)
+}
+
+fn acceptable_subject(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool {
+    let head = np.head;
+    if lexicon.time_word(doc.word(head)).is_some() {
+        return false;
+    }
+    if doc.quotation_at(head).is_some() {
+        return false;
+    }
+    let w = lower(doc.word(head));
+    // Object pronouns and reflexives are not subjects.
+    if matches!(w.as_ref(), "him" | "them" | "me" | "us" | "himself" | "herself" | "themselves" | "itself" | "there") {
+        return false;
+    }
+    doc.tokens[head].kind == TokenKind::Word || doc.tags[head] == Tag::CD
+}
+
+/// The subject of a verb whose first token (auxiliaries included) is `before`, searching
+/// no further left than `floor`. Returns the speaker range, appositive included when the
+/// subject carries one ("Simone Perry, a tea party activist,").
+pub fn subject_before(doc: &Document, lexicon: &Lexicon, before: usize, floor: usize) -> Option<TokenRange> {
+    if before <= floor {
+        return None;
+    }
+    let k = before - 1;
+    if is_comma(doc, k) {
+        return subject_with_aside(doc, lexicon, k, floor);
+    }
+    let np = np_with_left_attachments(doc, k, floor)?;
+    if !acceptable_subject(doc, lexicon, &np) {
+        return None;
+    }
+    // A name after a description and a comma: "Carter's press secretary, Peter Cook".
+    let mut start = np.start;
+    if doc.tags[np.head].is_proper()
+        && np.start >= floor + 2
+        && is_comma(doc, np.start - 1)
+        && let Some(desc) = basic_np_ending_at(doc, np.start - 2, floor)
+        && doc.tags[desc.head] == Tag::NN
+        && lexicon.title(&lower(doc.word(desc.head))).is_some()
+        && (desc.start == floor || !is_comma(doc, desc.start - 1))
+    {
+        start = desc.start;
+    }
+    Some(TokenRange::new(start, np.end))
+}
+
+/// The subject before a comma that closes an aside: "X, who …, said", "X, a …, said",
+/// "X, for his part, said".
+fn subject_with_aside(doc: &Document, lexicon: &Lexicon, comma: usize, floor: usize) -> Option<TokenRange> {
+    let lo = comma.saturating_sub(MAX_APPOSITIVE).max(floor);
+    let open = (lo..comma).rev().find(|&i| is_comma(doc, i) || doc.tokens[i].kind == TokenKind::Quote || doc.tokens[i].kind == TokenKind::Dash)?;
+    if !is_comma(doc, open) || open == floor {
+        return None;
+    }
+    let aside_first = open + 1;
+    if aside_first >= comma {
+        return None;
+    }
+    let core = np_with_left_attachments(doc, open - 1, floor)?;
+    if !acceptable_subject(doc, lexicon, &core) || matches!(doc.tags[core.head], Tag::PRP | Tag::WP) && lower(doc.word(core.head)) != "who" && false {
+        return None;
+    }
+    let w = lower(doc.word(aside_first));
+    if matches!(w.as_ref(), "who" | "which" | "whose" | "whom") {
+        // Relative clause: the speaker is the core alone.
+        return Some(TokenRange::new(core.start, core.end));
+    }
+    // An appositive noun phrase (possibly with a relative clause of its own).
+    if let Some(app) = basic_np_starting_at(doc, aside_first, comma) {
+        let app = with_attachments(doc, app, comma);
+        let rest_ok = app.end == comma || matches!(lower(doc.word(app.end)).as_ref(), "who" | "which" | "that" | "and");
+        if rest_ok && (doc.tags[app.head].is_noun() || doc.tags[app.head] == Tag::CD) {
+            return Some(TokenRange::new(core.start, comma + 1));
+        }
+    }
+    // Ages and other short asides ("Clinton, 35,") are part of the appositive as well.
+    if comma - aside_first <= 2 && doc.tags[aside_first] == Tag::CD {
+        return Some(TokenRange::new(core.start, comma + 1));
+    }
+    // A parenthetical ("for his part", "in a statement"): the speaker is the core.
+    Some(TokenRange::new(core.start, core.end))
+}
+
+/// The speaker after an inverted cue ("…,” said NATO Secretary General Jens Stoltenberg),
+/// starting at token `start`, not reaching `ceiling`.
+pub fn subject_after(doc: &Document, lexicon: &Lexicon, start: usize, ceiling: usize) -> Option<TokenRange> {
+    let mut i = start;
+    while i < ceiling && is_aux_or_adverb(doc, i) && doc.tags[i].is_adverb() {
+        i += 1;
+    }
+    let np = basic_np_starting_at(doc, i, ceiling)?;
+    if !acceptable_subject(doc, lexicon, &np) || matches!(doc.tags[np.head], Tag::PRP) && !matches!(lower(doc.word(np.head)).as_ref(), "he" | "she" | "they" | "i" | "we" | "it") {
+        return None;
+    }
+    let np = with_attachments(doc, np, ceiling);
+    let mut end = np.end;
+    // An appositive after a comma runs to the end of the clause.
+    if end + 1 < ceiling && is_comma(doc, end) {
+        let a = end + 1;
+        if let Some(app) = basic_np_starting_at(doc, a, ceiling)
+            && (doc.tags[app.head].is_noun() || doc.tags[app.head] == Tag::CD)
+        {
+            let mut e = a;
+            while e < ceiling && !is_clause_end(doc, e) {
+                e += 1;
+            }
+            end = e;
+        }
+    }
+    Some(TokenRange::new(i, end))
+}
+
+/// Whether token `i` ends a clause for the purpose of appositive extent.
+fn is_clause_end(doc: &Document, i: usize) -> bool {
+    matches!(doc.tags[i], Tag::Final | Tag::Colon | Tag::Quote | Tag::Dash)
+        || (doc.tags[i] == Tag::Comma && i + 1 < doc.tokens.len() && doc.tokens[i + 1].kind == TokenKind::Quote)
+}

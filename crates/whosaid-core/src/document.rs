@@ -1,0 +1,138 @@
+//! The [`Document`]: the text and every layer the passes add to it, and [`extract`], which
+//! runs the passes in order.
+
+use jiff::civil::Date;
+
+use crate::attribution::{self, Attribution};
+use crate::cue::{self, Cue};
+use crate::entity::{self, Entity};
+use crate::lexicon::Lexicon;
+use crate::mention::{self, Mention};
+use crate::meta::{self, Meta};
+use crate::paragraph;
+use crate::pos::{self, Tag};
+use crate::quotes::{self, Quotation};
+use crate::segment::Segment;
+use crate::sentence;
+use crate::span::Span;
+use crate::token::{self, Token};
+use crate::when;
+
+/// Options of one extraction.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Publication date: anchors relative dates ("on Saturday") to calendar dates.
+    pub published: Option<Date>,
+}
+
+/// A news report and everything the pipeline found in it.
+///
+/// All spans are byte ranges into [`Document::text`]; token, sentence, paragraph, mention
+/// and entity references are indices into the corresponding vectors.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    /// The text, exactly as given.
+    pub text: String,
+    /// Tokens, in text order.
+    pub tokens: Vec<Token>,
+    /// Part-of-speech tag of each token.
+    pub tags: Vec<Tag>,
+    /// Paragraphs, in text order.
+    pub paragraphs: Vec<Segment>,
+    /// Sentences, in text order; none crosses a paragraph boundary.
+    pub sentences: Vec<Segment>,
+    /// Index of the sentence of each token.
+    pub token_sentence: Vec<u32>,
+    /// Paired quotation marks, sorted by start.
+    pub quotations: Vec<Quotation>,
+    /// Reporting cues found outside quotations.
+    pub cues: Vec<Cue>,
+    /// Mentions of people, organisations and groups.
+    pub mentions: Vec<Mention>,
+    /// Entities: mentions clustered by coreference.
+    pub entities: Vec<Entity>,
+    /// Attributions (quotations with cue and speaker), in text order.
+    pub attributions: Vec<Attribution>,
+    /// Headline, source line, dateline.
+    pub meta: Meta,
+    /// Publication date, when given.
+    pub published: Option<Date>,
+}
+
+impl Document {
+    /// The text of a span.
+    #[inline]
+    pub fn slice(&self, span: Span) -> &str {
+        &self.text[span]
+    }
+
+    /// The text of token `i`.
+    #[inline]
+    pub fn word(&self, i: usize) -> &str {
+        &self.text[self.tokens[i].span]
+    }
+
+    /// The span from the start of token `a` to the end of token `b - 1`; empty at token
+    /// `a`'s start when `a >= b`.
+    pub fn token_span(&self, a: usize, b: usize) -> Span {
+        if a >= b || b > self.tokens.len() {
+            let at = self.tokens.get(a).map(|t| t.span.start as usize).unwrap_or(self.text.len());
+            return Span::empty(at);
+        }
+        Span::new(self.tokens[a].span.start as usize, self.tokens[b - 1].span.end as usize)
+    }
+
+    /// The sentence that holds token `i`.
+    #[inline]
+    pub fn sentence_of(&self, i: usize) -> Segment {
+        self.sentences[self.token_sentence[i] as usize]
+    }
+
+    /// The innermost top-level quotation containing token `i`, if any (its index).
+    pub fn quotation_at(&self, i: usize) -> Option<usize> {
+        let pos = self.quotations.partition_point(|q| (q.open as usize) <= i);
+        (0..pos).rev().find(|&k| {
+            let q = &self.quotations[k];
+            q.depth == 0 && (q.open as usize) <= i && i <= q.close.map(|c| c as usize).unwrap_or(q.inner_end as usize - 1)
+        })
+    }
+}
+
+/// Extracts attributions, entities and metadata from one news report.
+///
+/// Never fails and never panics: any text, however malformed, yields a `Document` whose
+/// spans are valid for it.
+///
+/// ```
+/// use whosaid_core::{extract, Options, QuoteKind};
+///
+/// let doc = extract("Union leaders said the deal was “a good start.”", &Options::default());
+/// let q = &doc.attributions[0];
+/// assert_eq!(q.kind, QuoteKind::Mixed);
+/// assert_eq!(&doc.text[q.speaker.unwrap()], "Union leaders");
+/// ```
+pub fn extract(text: &str, options: &Options) -> Document {
+    let lexicon = Lexicon::get();
+    let mut doc = Document { text: text.to_string(), published: options.published, ..Document::default() };
+    doc.tokens = token::tokenize(&doc.text, lexicon);
+    if doc.tokens.is_empty() {
+        return doc;
+    }
+    doc.tags = pos::tag(&doc.text, &doc.tokens, lexicon);
+    doc.paragraphs = paragraph::paragraphs(&doc.text, &doc.tokens);
+    doc.sentences = sentence::sentences(&doc.text, &doc.tokens, &doc.tags, &doc.paragraphs, lexicon);
+    doc.token_sentence = vec![0; doc.tokens.len()];
+    for (k, s) in doc.sentences.iter().enumerate() {
+        for i in s.tokens.range() {
+            doc.token_sentence[i] = k as u32;
+        }
+    }
+    doc.quotations = quotes::pair_quotes(&doc.text, &doc.tokens, &doc.paragraphs);
+    doc.meta = meta::read_meta(&doc, lexicon);
+    doc.mentions = mention::find_mentions(&doc, lexicon);
+    doc.cues = cue::find_cues(&doc, lexicon);
+    doc.attributions = attribution::attribute(&mut doc, lexicon);
+    doc.entities = entity::resolve(&mut doc, lexicon);
+    when::attach_dates(&mut doc);
+    doc
+}

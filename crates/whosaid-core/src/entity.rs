@@ -1,0 +1,277 @@
+//! Entities: mentions clustered by coreference.
+//!
+//! Mentions are visited in text order and each joins an existing entity or starts one:
+//! - a **name** joins the entity that has the same full name, or whose surname it is
+//!   ("Stoltenberg", "Mr. Okafor") when first names do not conflict; organisations also join
+//!   by exact name;
+//! - a **pronoun** ("he", "she", "they", "it") joins the most salient compatible entity of
+//!   the last few sentences: compatible in gender and number, salient by recency with a
+//!   bonus for entities that speak, and "who" joins the noun phrase just before it;
+//! - a **description** ("the mayor") joins the most recent entity that bore that title;
+//!   other descriptions ("officials") stand for themselves.
+//!
+//! Pronouns inside quotations are left alone: their referents are the speaker's business,
+//! not the reporter's. Entities that never speak and have no known kind (mostly places) are
+//! dropped from the output; their mentions keep no entity.
+
+use rustc_hash::FxHashMap;
+
+use crate::document::Document;
+use crate::lexicon::{EntityKind, Gender, Lexicon, PronounRole, lower};
+use crate::mention::MentionKind;
+use crate::span::Span;
+
+/// A person, organisation or group the document mentions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entity {
+    /// Canonical name: the longest name seen without titles ("Mark Esper"), or the first
+    /// description ("the mayor").
+    pub name: String,
+    /// Person, organisation, group or unknown.
+    pub kind: EntityKind,
+    /// Gender, when known.
+    pub gender: Gender,
+    /// Titles seen with the name ("US Defense Secretary"), in order of appearance.
+    pub titles: Vec<String>,
+    /// Indices of its mentions, in text order.
+    pub mentions: Vec<u32>,
+    /// Whether the entity speaks in some attribution.
+    pub speaks: bool,
+}
+
+/// How many sentences back a pronoun looks for its antecedent.
+const PRONOUN_WINDOW: u32 = 6;
+
+struct Cluster {
+    entity: Entity,
+    /// Lowercased words of each full name.
+    names: Vec<Vec<String>>,
+    /// Lowercased title words seen.
+    title_words: Vec<String>,
+    last_sentence: u32,
+    last_subject_sentence: Option<u32>,
+}
+
+/// Clusters mentions into entities, sets `Mention::entity` and `Attribution::entity`, and
+/// returns the entities worth reporting.
+pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
+    let speaker_mentions: FxHashMap<u32, ()> = doc.attributions.iter().filter_map(|a| a.speaker_mention).map(|m| (m, ())).collect();
+    let mut clusters: Vec<Cluster> = Vec::new();
+    let mut assign: Vec<Option<usize>> = vec![None; doc.mentions.len()];
+    for mi in 0..doc.mentions.len() {
+        let m = &doc.mentions[mi];
+        let is_speaker = speaker_mentions.contains_key(&(mi as u32));
+        let in_quote = doc.quotation_at(m.head as usize).is_some();
+        if in_quote && m.kind == MentionKind::Pronoun && !is_speaker {
+            continue;
+        }
+        let target = match m.kind {
+            MentionKind::Name => match_name(doc, lexicon, &clusters, mi),
+            MentionKind::Pronoun => match_pronoun(doc, lexicon, &clusters, &assign, mi),
+            MentionKind::Description => match_description(doc, lexicon, &clusters, mi),
+        };
+        let c = match target {
+            Some(c) => c,
+            None => {
+                if m.kind == MentionKind::Pronoun && !is_speaker {
+                    continue;
+                }
+                clusters.push(new_cluster(doc, lexicon, mi));
+                clusters.len() - 1
+            }
+        };
+        absorb(doc, lexicon, &mut clusters[c], mi, is_speaker);
+        assign[mi] = Some(c);
+    }
+    // Keep entities that speak or have a known kind; renumber.
+    let mut keep: Vec<Option<u32>> = vec![None; clusters.len()];
+    let mut out = Vec::new();
+    for (k, c) in clusters.iter().enumerate() {
+        if c.entity.speaks || c.entity.kind != EntityKind::Unknown {
+            keep[k] = Some(out.len() as u32);
+            out.push(c.entity.clone());
+        }
+    }
+    for (mi, a) in assign.iter().enumerate() {
+        doc.mentions[mi].entity = a.and_then(|c| keep[c]);
+    }
+    for a in &mut doc.attributions {
+        a.entity = a.speaker_mention.and_then(|m| doc.mentions[m as usize].entity);
+    }
+    out
+}
+
+fn name_words(doc: &Document, mi: usize) -> Vec<String> {
+    let m = &doc.mentions[mi];
+    match m.name {
+        Some(r) => r.range().filter(|&i| doc.tokens[i].kind == crate::token::TokenKind::Word).map(|i| lower(doc.word(i)).into_owned()).collect(),
+        None => Vec::new(),
+    }
+}
+
+fn name_text(doc: &Document, mi: usize) -> Option<String> {
+    let m = &doc.mentions[mi];
+    m.name.map(|r| doc.slice(doc.token_span(r.start as usize, r.end as usize)).to_string())
+}
+
+fn match_name(doc: &Document, lexicon: &Lexicon, clusters: &[Cluster], mi: usize) -> Option<usize> {
+    let words = name_words(doc, mi);
+    if words.is_empty() {
+        return match_description(doc, lexicon, clusters, mi);
+    }
+    let m = &doc.mentions[mi];
+    // Exact full-name match first, then surname match (most recent cluster wins).
+    if let Some(c) = clusters.iter().rposition(|c| c.names.iter().any(|n| *n == words)) {
+        return Some(c);
+    }
+    if m.entity_kind == EntityKind::Organization || m.entity_kind == EntityKind::Group {
+        return None;
+    }
+    let last = words.last()?;
+    clusters.iter().rposition(|c| {
+        c.entity.kind != EntityKind::Organization
+            && c.names.iter().any(|n| {
+                n.last() == Some(last) && (words.len() == 1 || n.len() == 1 || n.first() == words.first() || initial_matches(n, &words))
+            })
+            && gender_ok(c.entity.gender, m.gender)
+    })
+}
+
+fn initial_matches(a: &[String], b: &[String]) -> bool {
+    let fa = a.first().and_then(|w| w.chars().next());
+    let fb = b.first().and_then(|w| w.chars().next());
+    fa.is_some() && fa == fb && (a[0].len() <= 2 || b[0].len() <= 2)
+}
+
+fn gender_ok(entity: Gender, mention: Gender) -> bool {
+    entity == Gender::Unknown || mention == Gender::Unknown || entity == mention
+}
+
+fn match_pronoun(doc: &Document, _lexicon: &Lexicon, clusters: &[Cluster], assign: &[Option<usize>], mi: usize) -> Option<usize> {
+    let m = &doc.mentions[mi];
+    let word = lower(doc.word(m.head as usize));
+    if word == "who" {
+        // "Trump, who …": the mention just before the comma.
+        let head = m.head as usize;
+        let mut j = head;
+        while j > 0 && doc.tags[j - 1] == crate::pos::Tag::Comma {
+            j -= 1;
+        }
+        return (0..mi).rev().take(3).find(|&k| doc.mentions[k].tokens.end as usize == j).and_then(|k| assign[k]);
+    }
+    if m.pronoun_role.is_some_and(|r| r == PronounRole::Relative) || matches!(word.as_ref(), "i" | "me" | "my" | "we" | "us" | "our" | "you" | "your") {
+        return None;
+    }
+    let s = m.sentence;
+    let mut best: Option<(i64, usize)> = None;
+    for (k, c) in clusters.iter().enumerate() {
+        if s.saturating_sub(c.last_sentence) > PRONOUN_WINDOW {
+            continue;
+        }
+        let compatible = match m.gender {
+            Gender::Male | Gender::Female => {
+                matches!(c.entity.kind, EntityKind::Person | EntityKind::Unknown) && gender_ok(c.entity.gender, m.gender)
+            }
+            Gender::Plural => matches!(c.entity.kind, EntityKind::Group | EntityKind::Organization) || c.entity.gender == Gender::Plural,
+            Gender::Neuter => c.entity.kind == EntityKind::Organization,
+            Gender::Unknown => false,
+        };
+        if !compatible {
+            continue;
+        }
+        let distance = (s - c.last_sentence.min(s)) as i64;
+        let mut score = -10 * distance;
+        if c.entity.speaks {
+            score += 8;
+        }
+        if c.last_subject_sentence.is_some_and(|x| s - x.min(s) <= 2) {
+            score += 4;
+        }
+        if c.entity.gender == m.gender {
+            score += 3;
+        }
+        if c.entity.kind == EntityKind::Person && matches!(m.gender, Gender::Male | Gender::Female) {
+            score += 2;
+        }
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, k));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+fn match_description(doc: &Document, lexicon: &Lexicon, clusters: &[Cluster], mi: usize) -> Option<usize> {
+    let m = &doc.mentions[mi];
+    if m.plural {
+        return None;
+    }
+    let head = lower(doc.word(m.head as usize)).into_owned();
+    let det = lower(doc.word(m.tokens.start as usize));
+    if det != "the" || lexicon.title(&head).is_none() {
+        return None;
+    }
+    clusters.iter().rposition(|c| c.title_words.iter().any(|t| *t == head))
+}
+
+fn new_cluster(doc: &Document, _lexicon: &Lexicon, mi: usize) -> Cluster {
+    let m = &doc.mentions[mi];
+    let name = name_text(doc, mi).unwrap_or_else(|| doc.slice(m.span).to_string());
+    Cluster {
+        entity: Entity { name, kind: m.entity_kind, gender: m.gender, titles: Vec::new(), mentions: Vec::new(), speaks: false },
+        names: Vec::new(),
+        title_words: Vec::new(),
+        last_sentence: m.sentence,
+        last_subject_sentence: None,
+    }
+}
+
+fn absorb(doc: &Document, lexicon: &Lexicon, c: &mut Cluster, mi: usize, is_speaker: bool) {
+    let m = &doc.mentions[mi];
+    c.entity.mentions.push(mi as u32);
+    c.last_sentence = m.sentence;
+    if is_speaker {
+        c.entity.speaks = true;
+        c.last_subject_sentence = Some(m.sentence);
+    } else if m.head as usize + 1 < doc.tokens.len() && doc.tags[m.head as usize + 1].is_verb() {
+        c.last_subject_sentence = Some(m.sentence);
+    }
+    let words = name_words(doc, mi);
+    if !words.is_empty() {
+        if let Some(n) = name_text(doc, mi)
+            && (c.names.is_empty() || n.len() > c.entity.name.len() && c.entity.kind != EntityKind::Unknown || c.names.is_empty())
+        {
+            c.entity.name = n;
+        }
+        if !c.names.contains(&words) {
+            c.names.push(words);
+        }
+    }
+    if let Some(t) = m.titles {
+        let text = doc.slice(doc.token_span(t.start as usize, t.end as usize));
+        let text = text.strip_prefix("the ").unwrap_or(text).to_string();
+        if m.kind == MentionKind::Name && !c.entity.titles.contains(&text) && !lexicon.is_title_abbreviation(&text) {
+            c.entity.titles.push(text);
+        }
+        for i in t.range() {
+            let w = lower(doc.word(i)).into_owned();
+            if lexicon.title(&w).is_some() && !c.title_words.contains(&w) {
+                c.title_words.push(w);
+            }
+        }
+    }
+    // Kind and gender sharpen as evidence accumulates.
+    if c.entity.kind == EntityKind::Unknown && m.entity_kind != EntityKind::Unknown && m.kind != MentionKind::Pronoun {
+        c.entity.kind = m.entity_kind;
+    }
+    if m.kind == MentionKind::Pronoun && c.entity.kind == EntityKind::Unknown && matches!(m.gender, Gender::Male | Gender::Female) {
+        c.entity.kind = EntityKind::Person;
+    }
+    if c.entity.gender == Gender::Unknown && m.gender != Gender::Unknown && m.gender != Gender::Neuter {
+        c.entity.gender = m.gender;
+    }
+}
+
+/// The span of an entity's first mention.
+pub fn first_span(doc: &Document, e: &Entity) -> Option<Span> {
+    e.mentions.first().map(|&m| doc.mentions[m as usize].span)
+}

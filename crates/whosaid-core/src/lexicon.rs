@@ -1,0 +1,587 @@
+//! Lexicons: word lists compiled into the binary and indexed once.
+//!
+//! Every list lives in a data file under `lexicon/` with a header saying where its words come
+//! from; this module only parses and indexes them. The [`Lexicon`] is built lazily on first
+//! use and shared by all documents (it is immutable and `Sync`).
+//!
+//! Lookups are case-insensitive: keys are stored lowercased and [`lower`] lowercases a
+//! token into a small buffer without allocating for ASCII words.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::pos::Tag;
+
+/// The kind of attribution a cue expresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CueClass {
+    /// Saying, writing, telling.
+    Speech,
+    /// Believing, thinking, knowing.
+    Thought,
+    /// Wanting, planning, promising.
+    Intent,
+    /// Evidence from documents, polls, studies ("a poll shows").
+    Evidence,
+    /// Evaluating something or someone ("criticized", "endorsed").
+    Stance,
+}
+
+/// The shapes of content a cue can take (a set of flags).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Frames(u16);
+
+impl Frames {
+    /// A clause complement, with or without "that".
+    pub const CLAUSE: u16 = 1;
+    /// Introduces a direct quotation.
+    pub const QUOTE: u16 = 1 << 1;
+    /// Allows inversion after a quotation ("said the mayor").
+    pub const INVERSION: u16 = 1 << 2;
+    /// A noun-phrase object is the content.
+    pub const OBJECT: u16 = 1 << 3;
+    /// A to-infinitive is the content.
+    pub const INFINITIVE: u16 = 1 << 4;
+    /// A wh-/if/whether clause is the content.
+    pub const WH: u16 = 1 << 5;
+    /// A recipient may come before the content ("told reporters that").
+    pub const RECIPIENT: u16 = 1 << 6;
+    /// An -ing clause is the content.
+    pub const GERUND: u16 = 1 << 7;
+
+    fn parse(s: &str) -> Frames {
+        let mut f = 0;
+        for c in s.chars() {
+            f |= match c {
+                'T' => Self::CLAUSE,
+                'Q' => Self::QUOTE,
+                'I' => Self::INVERSION,
+                'O' => Self::OBJECT,
+                'V' => Self::INFINITIVE,
+                'W' => Self::WH,
+                'R' => Self::RECIPIENT,
+                'G' => Self::GERUND,
+                _ => 0,
+            };
+        }
+        Frames(f)
+    }
+
+    /// Whether all bits of `flag` are set.
+    #[inline]
+    pub fn has(self, flag: u16) -> bool {
+        self.0 & flag == flag
+    }
+}
+
+/// The inflected form of a cue verb.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VerbForm {
+    /// Base form ("say").
+    Base,
+    /// Third person singular present ("says").
+    ThirdSingular,
+    /// Past tense ("said").
+    Past,
+    /// Past participle ("said", "written").
+    Participle,
+    /// Present participle or gerund ("saying").
+    Ing,
+}
+
+/// One reporting verb or verb phrase of the cue lexicon.
+#[derive(Clone, Debug)]
+pub struct CueEntry {
+    /// Lemma as written in the lexicon ("say", "point out").
+    pub lemma: String,
+    /// What kind of attribution it expresses.
+    pub class: CueClass,
+    /// Which content shapes it takes.
+    pub frames: Frames,
+}
+
+/// A form of a cue entry: which entry, which inflection, and the words after the first.
+#[derive(Clone, Debug)]
+pub struct CueForm {
+    /// Index into [`Lexicon::cue_entries`].
+    pub entry: u32,
+    /// Inflection of the first word.
+    pub form: VerbForm,
+    /// Lowercased words that must follow the first one ("out" in "pointed out").
+    pub rest: Vec<String>,
+}
+
+/// Grammatical gender as far as pronoun resolution needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gender {
+    /// Masculine ("he").
+    Male,
+    /// Feminine ("she").
+    Female,
+    /// Non-personal ("it").
+    Neuter,
+    /// Plural ("they").
+    Plural,
+    /// Unknown.
+    Unknown,
+}
+
+impl Gender {
+    fn parse(s: &str) -> Gender {
+        match s {
+            "m" => Gender::Male,
+            "f" => Gender::Female,
+            "n" => Gender::Neuter,
+            "p" => Gender::Plural,
+            _ => Gender::Unknown,
+        }
+    }
+}
+
+/// Features of a pronoun.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pronoun {
+    /// Gender (or plural).
+    pub gender: Gender,
+    /// 1, 2 or 3.
+    pub person: u8,
+    /// Grammatical role of the form.
+    pub role: PronounRole,
+}
+
+/// Role of a pronoun form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PronounRole {
+    /// "he", "they".
+    Subject,
+    /// "him", "them".
+    Object,
+    /// "his", "their".
+    Possessive,
+    /// "himself".
+    Reflexive,
+    /// "who", "which", "that".
+    Relative,
+}
+
+/// The kind of entity a noun or title describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    /// One person.
+    Person,
+    /// An organisation.
+    Organization,
+    /// A group of people.
+    Group,
+    /// Unknown.
+    Unknown,
+}
+
+/// A title or role word ("defense secretary", "mayor").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Title {
+    /// Gender the title implies, if any.
+    pub gender: Gender,
+}
+
+/// A common noun that can denote a speaker ("officials", "the mayor").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeopleNoun {
+    /// Person, group or organisation.
+    pub kind: EntityKind,
+    /// Whether the noun is plural.
+    pub plural: bool,
+}
+
+/// All lexicons, indexed.
+pub struct Lexicon {
+    abbreviations: FxHashMap<String, bool>,
+    /// Every cue entry.
+    pub cue_entries: Vec<CueEntry>,
+    cue_forms: FxHashMap<String, Vec<CueForm>>,
+    cue_scanner: AhoCorasick,
+    pronouns: FxHashMap<String, Pronoun>,
+    titles: FxHashMap<String, Title>,
+    title_max_words: usize,
+    org_words: FxHashSet<String>,
+    org_names: FxHashSet<String>,
+    org_name_max_words: usize,
+    people_nouns: FxHashMap<String, PeopleNoun>,
+    speech_events: FxHashSet<String>,
+    speech_event_max_words: usize,
+    given_names: FxHashMap<String, Gender>,
+    pos: FxHashMap<String, (Tag, Option<Tag>)>,
+    time_words: FxHashMap<String, TimeWord>,
+}
+
+/// A calendar word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeWord {
+    /// A weekday, 1 = Monday … 7 = Sunday.
+    Weekday(u8),
+    /// A month, 1 = January … 12 = December.
+    Month(u8),
+}
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::build);
+
+/// Data lines of a lexicon file: comments and blank lines dropped, columns split on tabs.
+fn rows(data: &str) -> impl Iterator<Item = Vec<&str>> {
+    data.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').map(str::trim).collect())
+}
+
+impl Lexicon {
+    /// The shared lexicon, built on first use.
+    pub fn get() -> &'static Lexicon {
+        &LEXICON
+    }
+
+    fn build() -> Lexicon {
+        let mut abbreviations = FxHashMap::default();
+        for row in rows(include_str!("../lexicon/abbreviations.txt")) {
+            let word = row[0];
+            let (word, never_final) = match word.strip_suffix('*') {
+                Some(w) => (w, true),
+                None => (word, false),
+            };
+            abbreviations.insert(word.to_string(), never_final);
+        }
+
+        let (cue_entries, cue_forms) = build_cues(include_str!("../lexicon/cue_verbs.tsv"));
+        let mut patterns: Vec<&str> = cue_forms.keys().map(String::as_str).collect();
+        patterns.sort_unstable();
+        let cue_scanner = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("cue lexicon patterns build an automaton");
+
+        let mut pronouns = FxHashMap::default();
+        for row in rows(include_str!("../lexicon/pronouns.tsv")) {
+            if row.len() < 5 {
+                continue;
+            }
+            let role = match row[4] {
+                "subj" => PronounRole::Subject,
+                "obj" => PronounRole::Object,
+                "poss" => PronounRole::Possessive,
+                "refl" => PronounRole::Reflexive,
+                _ => PronounRole::Relative,
+            };
+            let person = row[3].parse().unwrap_or(3);
+            pronouns.insert(row[0].to_string(), Pronoun { gender: Gender::parse(row[1]), person, role });
+        }
+
+        let mut titles = FxHashMap::default();
+        let mut title_max_words = 1;
+        for row in rows(include_str!("../lexicon/titles.tsv")) {
+            let gender = Gender::parse(row.get(1).copied().unwrap_or("u"));
+            title_max_words = title_max_words.max(row[0].split(' ').count());
+            titles.entry(row[0].to_string()).or_insert(Title { gender });
+        }
+
+        let org_words = rows(include_str!("../lexicon/org_words.txt")).map(|r| r[0].to_string()).collect();
+        let mut org_names = FxHashSet::default();
+        let mut org_name_max_words = 1;
+        for row in rows(include_str!("../lexicon/org_names.txt")) {
+            org_name_max_words = org_name_max_words.max(row[0].split(' ').count());
+            org_names.insert(row[0].to_string());
+        }
+
+        let mut people_nouns = FxHashMap::default();
+        for row in rows(include_str!("../lexicon/people_nouns.tsv")) {
+            let kind = match row.get(1).copied() {
+                Some("person") => EntityKind::Person,
+                Some("group") => EntityKind::Group,
+                Some("org") => EntityKind::Organization,
+                _ => EntityKind::Unknown,
+            };
+            let plural = row.get(2).copied() == Some("p");
+            people_nouns.insert(row[0].to_string(), PeopleNoun { kind, plural });
+        }
+
+        let mut speech_events = FxHashSet::default();
+        let mut speech_event_max_words = 1;
+        for row in rows(include_str!("../lexicon/speech_events.txt")) {
+            speech_event_max_words = speech_event_max_words.max(row[0].split(' ').count());
+            speech_events.insert(row[0].to_string());
+        }
+
+        let mut given_names = FxHashMap::default();
+        for row in rows(include_str!("../lexicon/given_names.tsv")) {
+            if row.len() >= 2 {
+                given_names.insert(row[0].to_string(), Gender::parse(row[1]));
+            }
+        }
+
+        let mut pos = FxHashMap::default();
+        for row in rows(include_str!("../lexicon/pos.tsv")) {
+            let Some(t1) = row.get(1).and_then(|t| Tag::parse(t)) else { continue };
+            let t2 = row.get(2).and_then(|t| Tag::parse(t));
+            pos.insert(row[0].to_string(), (t1, t2));
+        }
+
+        let mut time_words = FxHashMap::default();
+        for row in rows(include_str!("../lexicon/time_words.tsv")) {
+            if row.len() < 3 {
+                continue;
+            }
+            let n: u8 = row[2].parse().unwrap_or(0);
+            let w = if row[1] == "weekday" { TimeWord::Weekday(n) } else { TimeWord::Month(n) };
+            time_words.insert(row[0].to_string(), w);
+        }
+
+        Lexicon {
+            time_words,
+            abbreviations,
+            cue_entries,
+            cue_forms,
+            cue_scanner,
+            pronouns,
+            titles,
+            title_max_words,
+            org_words,
+            org_names,
+            org_name_max_words,
+            people_nouns,
+            speech_events,
+            speech_event_max_words,
+            given_names,
+            pos,
+        }
+    }
+
+    /// Whether `word` (with its final period) is a known abbreviation.
+    pub fn is_abbreviation(&self, word: &str) -> bool {
+        self.abbreviations.contains_key(lower(word).as_ref())
+    }
+
+    /// Whether `word` is an abbreviation that never ends a sentence (a title before a name).
+    pub fn is_title_abbreviation(&self, word: &str) -> bool {
+        self.abbreviations.get(lower(word).as_ref()).copied().unwrap_or(false)
+    }
+
+    /// The cue forms whose first word is `word` (any case).
+    pub fn cue_forms(&self, word: &str) -> &[CueForm] {
+        self.cue_forms.get(lower(word).as_ref()).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// A case-insensitive automaton over the first words of all cue forms: a fast
+    /// prefilter that tells whether a stretch of text can hold a cue at all.
+    pub fn cue_scanner(&self) -> &AhoCorasick {
+        &self.cue_scanner
+    }
+
+    /// The pronoun `word`, if it is one.
+    pub fn pronoun(&self, word: &str) -> Option<Pronoun> {
+        self.pronouns.get(lower(word).as_ref()).copied()
+    }
+
+    /// The title spelled by `words` (lowercased, joined with single spaces), if any.
+    pub fn title(&self, phrase: &str) -> Option<Title> {
+        self.titles.get(phrase).copied()
+    }
+
+    /// The longest number of words of any title.
+    pub fn title_max_words(&self) -> usize {
+        self.title_max_words
+    }
+
+    /// Whether `word` marks an organisation name ("Ministry", "Corp.").
+    pub fn is_org_word(&self, word: &str) -> bool {
+        self.org_words.contains(lower(word).as_ref())
+    }
+
+    /// Whether `phrase` (as written) is a known organisation name or acronym.
+    pub fn is_org_name(&self, phrase: &str) -> bool {
+        self.org_names.contains(phrase)
+    }
+
+    /// The longest number of words of any known organisation name.
+    pub fn org_name_max_words(&self) -> usize {
+        self.org_name_max_words
+    }
+
+    /// The people noun `word`, if it is one.
+    pub fn people_noun(&self, word: &str) -> Option<PeopleNoun> {
+        self.people_nouns.get(lower(word).as_ref()).copied()
+    }
+
+    /// Whether `phrase` (lowercased, single spaces) names an occasion of speech.
+    pub fn is_speech_event(&self, phrase: &str) -> bool {
+        self.speech_events.contains(phrase)
+    }
+
+    /// The longest number of words of any speech event.
+    pub fn speech_event_max_words(&self) -> usize {
+        self.speech_event_max_words
+    }
+
+    /// The gender a given name is usually borne with.
+    pub fn given_name_gender(&self, word: &str) -> Option<Gender> {
+        self.given_names.get(lower(word).as_ref()).copied()
+    }
+
+    /// The calendar word `word` (weekday or month), if it is one.
+    pub fn time_word(&self, word: &str) -> Option<TimeWord> {
+        self.time_words.get(lower(word).as_ref()).copied()
+    }
+
+    /// The part-of-speech entry for `word`: most frequent tag and a frequent second one.
+    pub fn pos(&self, word: &str) -> Option<(Tag, Option<Tag>)> {
+        self.pos.get(lower(word).as_ref()).copied()
+    }
+}
+
+/// Lowercases `word`, borrowing it when it already is lowercase.
+pub fn lower(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.bytes().all(|b| !b.is_ascii_uppercase()) && word.is_ascii() {
+        std::borrow::Cow::Borrowed(word)
+    } else if word.is_ascii() {
+        std::borrow::Cow::Owned(word.to_ascii_lowercase())
+    } else {
+        let l = word.to_lowercase().replace('’', "'");
+        std::borrow::Cow::Owned(l)
+    }
+}
+
+fn build_cues(data: &str) -> (Vec<CueEntry>, FxHashMap<String, Vec<CueForm>>) {
+    let mut entries: Vec<CueEntry> = Vec::new();
+    let mut by_lemma: FxHashMap<String, u32> = FxHashMap::default();
+    let mut forms: FxHashMap<String, Vec<CueForm>> = FxHashMap::default();
+    for row in rows(data) {
+        if row.len() < 3 {
+            continue;
+        }
+        let lemma = row[0].to_string();
+        let class = match row[1] {
+            "speech" => CueClass::Speech,
+            "thought" => CueClass::Thought,
+            "intent" => CueClass::Intent,
+            "evidence" => CueClass::Evidence,
+            _ => CueClass::Stance,
+        };
+        let frames = Frames::parse(row[2]);
+        // A lemma listed twice keeps its first class and unites the frames.
+        let idx = match by_lemma.get(&lemma) {
+            Some(&i) => {
+                entries[i as usize].frames.0 |= frames.0;
+                i
+            }
+            None => {
+                let i = entries.len() as u32;
+                entries.push(CueEntry { lemma: lemma.clone(), class, frames });
+                by_lemma.insert(lemma.clone(), i);
+                i
+            }
+        };
+        let inflected: Vec<(String, VerbForm)> = match row.get(3) {
+            Some(list) => explicit_forms(&lemma, list),
+            None => regular_forms(&lemma),
+        };
+        for (form_text, form) in inflected {
+            let mut words = form_text.split(' ');
+            let first = words.next().unwrap_or_default().to_string();
+            let rest: Vec<String> = words.map(str::to_string).collect();
+            let list = forms.entry(first).or_default();
+            if !list.iter().any(|f| f.entry == idx && f.form == form && f.rest == rest) {
+                list.push(CueForm { entry: idx, form, rest });
+            }
+        }
+    }
+    (entries, forms)
+}
+
+fn explicit_forms(lemma: &str, list: &str) -> Vec<(String, VerbForm)> {
+    let parts: Vec<&str> = list.split(',').map(str::trim).collect();
+    let mut out = vec![(lemma.to_string(), VerbForm::Base)];
+    let kinds = [VerbForm::ThirdSingular, VerbForm::Past, VerbForm::Participle, VerbForm::Ing];
+    for (p, k) in parts.iter().zip(kinds) {
+        if *p == "-" {
+            continue;
+        }
+        out.push((p.to_string(), k));
+    }
+    out
+}
+
+/// Regular English inflection of the first word of `lemma`.
+fn regular_forms(lemma: &str) -> Vec<(String, VerbForm)> {
+    let (head, tail) = match lemma.split_once(' ') {
+        Some((h, t)) => (h, format!(" {t}")),
+        None => (lemma, String::new()),
+    };
+    let consonant_y = head.ends_with('y')
+        && !head.ends_with("ay")
+        && !head.ends_with("ey")
+        && !head.ends_with("oy")
+        && !head.ends_with("uy");
+    let third = if consonant_y {
+        format!("{}ies", &head[..head.len() - 1])
+    } else if ["s", "x", "z", "ch", "sh", "o"].iter().any(|s| head.ends_with(s)) {
+        format!("{head}es")
+    } else {
+        format!("{head}s")
+    };
+    let past = if consonant_y {
+        format!("{}ied", &head[..head.len() - 1])
+    } else if head.ends_with('e') {
+        format!("{head}d")
+    } else {
+        format!("{head}ed")
+    };
+    let ing = if head.ends_with("ie") {
+        format!("{}ying", &head[..head.len() - 2])
+    } else if head.ends_with('e') && !head.ends_with("ee") && head.len() > 2 {
+        format!("{}ing", &head[..head.len() - 1])
+    } else {
+        format!("{head}ing")
+    };
+    vec![
+        (format!("{head}{tail}"), VerbForm::Base),
+        (format!("{third}{tail}"), VerbForm::ThirdSingular),
+        (format!("{past}{tail}"), VerbForm::Past),
+        (format!("{past}{tail}"), VerbForm::Participle),
+        (format!("{ing}{tail}"), VerbForm::Ing),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regular_inflection() {
+        let f: Vec<String> = regular_forms("argue").into_iter().map(|x| x.0).collect();
+        assert_eq!(f, ["argue", "argues", "argued", "argued", "arguing"]);
+        let f: Vec<String> = regular_forms("point out").into_iter().map(|x| x.0).collect();
+        assert_eq!(f, ["point out", "points out", "pointed out", "pointed out", "pointing out"]);
+        let f: Vec<String> = regular_forms("testify").into_iter().map(|x| x.0).collect();
+        assert_eq!(f[1], "testifies");
+        assert_eq!(f[2], "testified");
+        let f: Vec<String> = regular_forms("stress").into_iter().map(|x| x.0).collect();
+        assert_eq!(f[1], "stresses");
+    }
+
+    #[test]
+    fn lexicon_loads() {
+        let lex = Lexicon::get();
+        assert!(lex.cue_forms("Said").iter().any(|f| lex.cue_entries[f.entry as usize].lemma == "say"));
+        assert!(lex.cue_forms("pointed").iter().any(|f| f.rest == ["out"]));
+        assert!(lex.is_abbreviation("Gen.") && lex.is_title_abbreviation("Mr."));
+        assert!(!lex.is_title_abbreviation("Inc."));
+        assert_eq!(lex.pronoun("She").map(|p| p.gender), Some(Gender::Female));
+        assert!(lex.title("defense secretary").is_some());
+        assert_eq!(lex.given_name_gender("Mark"), Some(Gender::Male));
+        assert!(lex.pos("said").is_some());
+        assert!(lex.is_org_name("NATO"));
+    }
+}

@@ -1,0 +1,427 @@
+//! Mentions: the names, pronouns and descriptions that can refer to a speaker.
+//!
+//! Three kinds are found in each sentence:
+//! - **names**: runs of capitalised words ("US Defense Secretary Mark Esper", "World
+//!   Meteorological Organization"), split into the titles part and the name part with the
+//!   title lexicon, and typed as person, organisation or group from titles, given names,
+//!   organisation words and known acronyms;
+//! - **pronouns**: personal pronouns with their gender and number;
+//! - **descriptions**: noun phrases headed by a word for people or an institution ("the
+//!   mayor", "Union leaders", "the company's lawyer").
+
+use crate::document::Document;
+use crate::lexicon::{EntityKind, Gender, Lexicon, PronounRole, lower};
+use crate::np::basic_np_ending_at;
+use crate::pos::Tag;
+use crate::segment::TokenRange;
+use crate::span::Span;
+use crate::token::{TokenFlags, TokenKind};
+
+/// The form a mention takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MentionKind {
+    /// A proper name, possibly with titles ("Gen. Mark Milley").
+    Name,
+    /// A pronoun ("she", "they", "who").
+    Pronoun,
+    /// A common noun phrase ("the mayor", "officials").
+    Description,
+}
+
+/// A mention of a possible speaker or referent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    /// The whole mention as written.
+    pub span: Span,
+    /// Its tokens.
+    pub tokens: TokenRange,
+    /// The name part ("Mark Esper"), for names.
+    pub name: Option<TokenRange>,
+    /// The titles part ("US Defense Secretary"), when present.
+    pub titles: Option<TokenRange>,
+    /// The head token.
+    pub head: u32,
+    /// Name, pronoun or description.
+    pub kind: MentionKind,
+    /// Person, organisation, group, or unknown.
+    pub entity_kind: EntityKind,
+    /// Gender, when known.
+    pub gender: Gender,
+    /// Whether the mention is plural.
+    pub plural: bool,
+    /// Pronoun role, for pronouns.
+    pub pronoun_role: Option<PronounRole>,
+    /// Sentence index.
+    pub sentence: u32,
+    /// The entity the mention belongs to, once coreference has run.
+    pub entity: Option<u32>,
+}
+
+/// Modifiers that may precede a title ("former President", "acting mayor").
+const TITLE_MODIFIERS: &[&str] = &[
+    "former", "acting", "deputy", "interim", "then", "senior", "top", "chief", "longtime", "veteran", "assistant",
+    "incoming", "outgoing", "new", "late", "associate", "executive", "vice", "general", "presidential", "democratic",
+    "republican",
+];
+
+/// Lowercase words that join capitalised words inside names ("Bank of England").
+const NAME_JOINERS: &[&str] = &["of", "for", "de", "del", "della", "la", "le", "van", "von", "der", "den", "bin", "ibn", "al", "el", "da", "du", "&"];
+
+/// Finds all mentions in the document, in text order.
+pub fn find_mentions(doc: &Document, lexicon: &Lexicon) -> Vec<Mention> {
+    let mut out = Vec::new();
+    for (s_idx, s) in doc.sentences.iter().enumerate() {
+        let (a, b) = (s.tokens.start as usize, s.tokens.end as usize);
+        let mut covered_until = a;
+        let mut i = a;
+        while i < b {
+            if i < covered_until || doc.meta.dateline_tokens.is_some_and(|r| r.contains(i)) {
+                i += 1;
+                continue;
+            }
+            if is_name_token(doc, lexicon, i, a) {
+                let end = name_run_end(doc, lexicon, i, b, a);
+                let m = name_mention(doc, lexicon, i, end, a, s_idx);
+                covered_until = m.tokens.end as usize;
+                out.push(m);
+                i = covered_until;
+                continue;
+            }
+            if let Some(m) = pronoun_mention(doc, lexicon, i, s_idx) {
+                out.push(m);
+                i += 1;
+                continue;
+            }
+            if let Some(m) = description_mention(doc, lexicon, i, a, b, s_idx) {
+                // Descriptions are found at their head; drop earlier mentions they swallow.
+                while out.last().is_some_and(|p: &Mention| p.tokens.start >= m.tokens.start && p.sentence == m.sentence) {
+                    out.pop();
+                }
+                out.push(m);
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether token `i` can be part of a proper name.
+fn is_name_token(doc: &Document, lexicon: &Lexicon, i: usize, sentence_start: usize) -> bool {
+    let t = &doc.tokens[i];
+    if t.kind != TokenKind::Word || !t.is_capitalized() {
+        return false;
+    }
+    let w = doc.word(i);
+    if lexicon.time_word(w).is_some() {
+        return false;
+    }
+    let tag = doc.tags[i];
+    if w == "I" || (lexicon.pronoun(w).is_some() && !t.has(TokenFlags::ALL_CAPS)) {
+        return false;
+    }
+    if tag.is_proper() || t.has(TokenFlags::ALL_CAPS) || lexicon.is_title_abbreviation(w) {
+        return true;
+    }
+    let function_word = matches!(
+        tag,
+        Tag::DT | Tag::IN | Tag::CC | Tag::PRP | Tag::PRPS | Tag::WRB | Tag::WP | Tag::WDT | Tag::MD | Tag::TO | Tag::EX | Tag::RB | Tag::UH
+    ) || tag.is_verb();
+    if i == sentence_start || starts_after_quote(doc, i) {
+        // Sentence-initial capitals are only names when the lexicon does not know the word
+        // as something else, or when it is a title.
+        return !function_word && (lexicon.pos(w).is_none() || lexicon.title(&lower(w)).is_some() || tag.is_noun());
+    }
+    !function_word || lexicon.title(&lower(w)).is_some()
+}
+
+fn starts_after_quote(doc: &Document, i: usize) -> bool {
+    i > 0 && doc.tokens[i - 1].kind == TokenKind::Quote
+}
+
+/// One past the last token of the name run starting at `i`.
+fn name_run_end(doc: &Document, lexicon: &Lexicon, i: usize, b: usize, a: usize) -> usize {
+    let mut end = i + 1;
+    while end < b {
+        if is_name_token(doc, lexicon, end, a) {
+            end += 1;
+            continue;
+        }
+        let w = lower(doc.word(end));
+        if NAME_JOINERS.contains(&w.as_ref()) && end + 1 < b && is_name_token(doc, lexicon, end + 1, a) {
+            end += 2;
+            continue;
+        }
+        break;
+    }
+    end
+}
+
+/// Longest title phrase starting at token `i` and ending before `end`; its length.
+fn title_at(doc: &Document, lexicon: &Lexicon, i: usize, end: usize) -> usize {
+    let max = lexicon.title_max_words().min(end - i);
+    let mut phrase = String::new();
+    let mut best = 0;
+    for k in 0..max {
+        if k > 0 {
+            phrase.push(' ');
+        }
+        phrase.push_str(&lower(doc.word(i + k)));
+        if lexicon.title(&phrase).is_some() {
+            best = k + 1;
+        }
+    }
+    best
+}
+
+fn name_mention(doc: &Document, lexicon: &Lexicon, a: usize, b: usize, sentence_start: usize, s_idx: usize) -> Mention {
+    // Titles inside the run: everything up to the end of the last title phrase.
+    let mut title_end = a;
+    let mut k = a;
+    while k < b {
+        let n = title_at(doc, lexicon, k, b);
+        if n > 0 {
+            title_end = k + n;
+            k += n;
+        } else {
+            k += 1;
+        }
+    }
+    // Lowercase titles and modifiers just before the run ("former president", "spokesman").
+    let mut start = a;
+    while start > sentence_start {
+        let p = start - 1;
+        let w = lower(doc.word(p));
+        if doc.tokens[p].kind != TokenKind::Word {
+            break;
+        }
+        let n = title_ending_at(doc, lexicon, p, sentence_start);
+        if n > 0 {
+            start = p + 1 - n;
+            continue;
+        }
+        if TITLE_MODIFIERS.contains(&w.as_ref()) {
+            start = p;
+            continue;
+        }
+        break;
+    }
+    let has_title_before = start < a || title_end > a;
+    if has_title_before && start > sentence_start && matches!(lower(doc.word(start - 1)).as_ref(), "the") {
+        start -= 1;
+    }
+    let titles_range = if title_end > a || start < a {
+        let t_start = start;
+        let t_end = if title_end > a { title_end } else { a };
+        Some(TokenRange::new(t_start, t_end))
+    } else {
+        None
+    };
+    let name_start = title_end.max(a);
+    let name = if name_start < b { Some(TokenRange::new(name_start, b)) } else { None };
+    let head = b - 1;
+    let (entity_kind, gender, plural) = classify_name(doc, lexicon, start, a, name, b);
+    let kind = if name.is_some() { MentionKind::Name } else { MentionKind::Description };
+    Mention {
+        span: doc.token_span(start, b),
+        tokens: TokenRange::new(start, b),
+        name,
+        titles: titles_range,
+        head: head as u32,
+        kind,
+        entity_kind,
+        gender,
+        plural,
+        pronoun_role: None,
+        sentence: s_idx as u32,
+        entity: None,
+    }
+}
+
+/// Length of a title phrase that ends at token `last` (inclusive).
+fn title_ending_at(doc: &Document, lexicon: &Lexicon, last: usize, floor: usize) -> usize {
+    let max = lexicon.title_max_words();
+    for n in (1..=max).rev() {
+        if last + 1 < n || last + 1 - n < floor {
+            continue;
+        }
+        let s = last + 1 - n;
+        if title_at(doc, lexicon, s, last + 1) == n {
+            return n;
+        }
+    }
+    0
+}
+
+fn classify_name(doc: &Document, lexicon: &Lexicon, start: usize, run_start: usize, name: Option<TokenRange>, end: usize) -> (EntityKind, Gender, bool) {
+    let mut gender = Gender::Unknown;
+    let mut person_evidence = false;
+    for i in start..end {
+        let w = lower(doc.word(i));
+        if let Some(t) = lexicon.title(&w) {
+            person_evidence = true;
+            if t.gender != Gender::Unknown {
+                gender = t.gender;
+            }
+        }
+    }
+    if start < run_start {
+        person_evidence = true;
+    }
+    let Some(name) = name else {
+        return (EntityKind::Person, gender, false);
+    };
+    let name_text = doc.slice(doc.token_span(name.start as usize, name.end as usize));
+    let last = name.end as usize - 1;
+    let first = name.start as usize;
+    let last_word = doc.word(last);
+    if lexicon.is_org_word(last_word) || lexicon.is_org_name(name_text) || lexicon.is_org_word(doc.word(first)) && name.len() > 1 {
+        let plural = doc.tags[last] == Tag::NNPS && !lexicon.is_org_word(last_word);
+        let kind = if plural && lexicon.is_org_name(name_text) { EntityKind::Group } else { EntityKind::Organization };
+        return (kind, Gender::Unknown, plural);
+    }
+    if let Some(g) = lexicon.given_name_gender(doc.word(first)) {
+        if gender == Gender::Unknown {
+            gender = g;
+        }
+        return (EntityKind::Person, gender, false);
+    }
+    if doc.tokens[last].has(TokenFlags::ALL_CAPS) && name.len() == 1 && !person_evidence {
+        return (EntityKind::Organization, Gender::Unknown, false);
+    }
+    if doc.tags[last] == Tag::NNPS && name.len() == 1 && !person_evidence {
+        return (EntityKind::Group, Gender::Plural, true);
+    }
+    if person_evidence || name.len() >= 2 {
+        return (EntityKind::Person, gender, false);
+    }
+    (EntityKind::Unknown, gender, false)
+}
+
+fn pronoun_mention(doc: &Document, lexicon: &Lexicon, i: usize, s_idx: usize) -> Option<Mention> {
+    let t = &doc.tokens[i];
+    if t.kind != TokenKind::Word {
+        return None;
+    }
+    let p = lexicon.pronoun(doc.word(i))?;
+    // Relative "that"/"which" are only mentions when the attribution pass uses them.
+    if p.role == PronounRole::Relative && !matches!(lower(doc.word(i)).as_ref(), "who") {
+        return None;
+    }
+    // "her" is possessive or object; "it"/"you" rarely speak but count for salience.
+    let kind = match p.gender {
+        Gender::Plural => EntityKind::Group,
+        Gender::Neuter => EntityKind::Unknown,
+        _ => EntityKind::Person,
+    };
+    Some(Mention {
+        span: t.span,
+        tokens: TokenRange::new(i, i + 1),
+        name: None,
+        titles: None,
+        head: i as u32,
+        kind: MentionKind::Pronoun,
+        entity_kind: kind,
+        gender: p.gender,
+        plural: p.gender == Gender::Plural,
+        pronoun_role: Some(p.role),
+        sentence: s_idx as u32,
+        entity: None,
+    })
+}
+
+fn description_mention(doc: &Document, lexicon: &Lexicon, i: usize, a: usize, b: usize, s_idx: usize) -> Option<Mention> {
+    let t = &doc.tokens[i];
+    if t.kind != TokenKind::Word || !doc.tags[i].is_noun() {
+        return None;
+    }
+    let w = lower(doc.word(i));
+    let noun = lexicon.people_noun(&w);
+    let title = lexicon.title(&w);
+    if noun.is_none() && title.is_none() {
+        return None;
+    }
+    // The head is the last noun of a compound: "union leaders", not "union".
+    if i + 1 < b && doc.tags[i + 1].is_noun() && doc.tokens[i + 1].kind == TokenKind::Word {
+        return None;
+    }
+    let np = basic_np_ending_at(doc, i, a)?;
+    let plural = noun.map(|n| n.plural).unwrap_or(false) || doc.tags[i] == Tag::NNS;
+    let has_det = np.start < i;
+    if !has_det && !plural {
+        return None;
+    }
+    let entity_kind = match noun {
+        Some(n) => n.kind,
+        None => EntityKind::Person,
+    };
+    let gender = if plural { Gender::Plural } else { title.map(|t| t.gender).unwrap_or(Gender::Unknown) };
+    Some(Mention {
+        span: doc.token_span(np.start, np.end),
+        tokens: TokenRange::new(np.start, np.end),
+        name: None,
+        titles: Some(TokenRange::new(i, i + 1)),
+        head: i as u32,
+        kind: MentionKind::Description,
+        entity_kind,
+        gender,
+        plural,
+        pronoun_role: None,
+        sentence: s_idx as u32,
+        entity: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::document::{Options, extract};
+    use crate::lexicon::{EntityKind, Gender};
+
+    fn mentions(text: &str) -> Vec<(String, Option<String>, Option<String>, EntityKind, Gender)> {
+        let doc = extract(text, &Options::default());
+        doc.mentions
+            .iter()
+            .map(|m| {
+                let r = |x: Option<crate::segment::TokenRange>| x.map(|r| doc.slice(doc.token_span(r.start as usize, r.end as usize)).to_string());
+                (doc.slice(m.span).to_string(), r(m.name), r(m.titles), m.entity_kind, m.gender)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_with_titles() {
+        let m = mentions("US Defense Secretary Mark Esper met NATO Secretary General Jens Stoltenberg.");
+        assert_eq!(m[0].0, "US Defense Secretary Mark Esper");
+        assert_eq!(m[0].1.as_deref(), Some("Mark Esper"));
+        assert_eq!(m[0].2.as_deref(), Some("US Defense Secretary"));
+        assert_eq!(m[0].3, EntityKind::Person);
+        assert_eq!(m[0].4, Gender::Male);
+        assert_eq!(m[1].1.as_deref(), Some("Jens Stoltenberg"));
+        assert_eq!(m[1].2.as_deref(), Some("NATO Secretary General"));
+    }
+
+    #[test]
+    fn organisations_and_pronouns() {
+        let m = mentions("The World Meteorological Organization said she would speak.");
+        assert_eq!(m[0].0, "World Meteorological Organization");
+        assert_eq!(m[0].3, EntityKind::Organization);
+        assert_eq!(m[1].0, "she");
+        assert_eq!(m[1].4, Gender::Female);
+    }
+
+    #[test]
+    fn descriptions() {
+        let m = mentions("Union leaders and the company's lawyer spoke; the mayor too.");
+        let texts: Vec<&str> = m.iter().map(|x| x.0.as_str()).collect();
+        assert!(texts.contains(&"Union leaders"), "{texts:?}");
+        assert!(texts.contains(&"the company's lawyer"), "{texts:?}");
+        assert!(texts.contains(&"the mayor"), "{texts:?}");
+    }
+
+    #[test]
+    fn lowercase_titles_before_names() {
+        let m = mentions("He thanked campaign manager Jeff Weaver and Mr. Okafor.");
+        assert!(m.iter().any(|x| x.0 == "campaign manager Jeff Weaver" && x.1.as_deref() == Some("Jeff Weaver")), "{m:?}");
+        assert!(m.iter().any(|x| x.0 == "Mr. Okafor" && x.4 == Gender::Male), "{m:?}");
+    }
+}
