@@ -24,6 +24,62 @@ pub enum Command {
     ///   whosaid extract --format json --date 2020-02-15 report.txt
     ///   cat report.txt | whosaid extract --format jsonl
     Extract(ExtractArgs),
+    /// Measure accuracy against an annotated corpus.
+    ///
+    /// Examples:
+    ///   whosaid eval polnear ../shared/data/polnear/dev
+    ///   whosaid eval polnear ../shared/data/polnear/dev --cofenet ../shared/data/cofenet-polnear/valid.txt
+    ///   whosaid eval polnear ../shared/data/polnear/dev --errors 20
+    Eval(EvalArgs),
+}
+
+/// Corpora `eval` can score against.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Corpus {
+    /// PolNeAR (BRAT standoff): a split directory with text/ and attributions/.
+    Polnear,
+}
+
+/// Arguments of `whosaid eval`.
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// The corpus format.
+    #[arg(value_enum)]
+    pub corpus: Corpus,
+
+    /// The split directory (holding text/*.txt and attributions/*.ann).
+    ///
+    /// Example: ../shared/data/polnear/dev
+    pub dir: PathBuf,
+
+    /// Score under the CofeNet sentence protocol, with this CofeNet file (valid.txt).
+    ///
+    /// Example: --cofenet ../shared/data/cofenet-polnear/valid.txt
+    #[arg(long)]
+    pub cofenet: Option<PathBuf>,
+
+    /// Print the figures as one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// List the N most frequent kinds of miss and false alarm, with examples.
+    #[arg(long, value_name = "N")]
+    pub errors: Option<usize>,
+
+    /// Fail (exit 1) when an F1 drops more than --tolerance points below this baseline
+    /// JSON file (a report printed by --json).
+    ///
+    /// Example: --baseline docs/accuracy-baseline.json
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+
+    /// Points an F1 may drop below the baseline before --baseline fails.
+    #[arg(long, default_value_t = 1.0)]
+    pub tolerance: f64,
+
+    /// Score only attributions whose confidence is at least this.
+    #[arg(long, default_value_t = 0.0)]
+    pub min_confidence: f32,
 }
 
 /// Output formats of `extract`.

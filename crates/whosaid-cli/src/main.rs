@@ -1,5 +1,6 @@
 //! The `whosaid` binary: wires the library crates into commands.
 
+mod eval;
 mod extract;
 mod flags;
 mod input;
@@ -13,6 +14,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract::run(&args),
+        Command::Eval(args) => eval::run(&args),
     };
     match result {
         Ok(code) => code,

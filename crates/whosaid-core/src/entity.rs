@@ -170,7 +170,7 @@ fn match_pronoun(doc: &Document, _lexicon: &Lexicon, clusters: &[Cluster], assig
         }
         let compatible = match m.gender {
             Gender::Male | Gender::Female => {
-                matches!(c.entity.kind, EntityKind::Person | EntityKind::Unknown) && gender_ok(c.entity.gender, m.gender)
+                (c.entity.kind == EntityKind::Person || c.entity.kind == EntityKind::Unknown && c.entity.speaks) && gender_ok(c.entity.gender, m.gender)
             }
             Gender::Plural => matches!(c.entity.kind, EntityKind::Group | EntityKind::Organization) || c.entity.gender == Gender::Plural,
             Gender::Neuter => c.entity.kind == EntityKind::Organization,
@@ -264,6 +264,10 @@ fn absorb(doc: &Document, lexicon: &Lexicon, c: &mut Cluster, mi: usize, is_spea
         c.entity.kind = m.entity_kind;
     }
     if m.kind == MentionKind::Pronoun && c.entity.kind == EntityKind::Unknown && matches!(m.gender, Gender::Male | Gender::Female) {
+        c.entity.kind = EntityKind::Person;
+    }
+    // A multi-word name that speaks is a person unless something says otherwise.
+    if is_speaker && c.entity.kind == EntityKind::Unknown && m.name.is_some_and(|r| r.len() >= 2) {
         c.entity.kind = EntityKind::Person;
     }
     if c.entity.gender == Gender::Unknown && m.gender != Gender::Unknown && m.gender != Gender::Neuter {

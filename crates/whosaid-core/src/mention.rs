@@ -292,7 +292,7 @@ fn classify_name(doc: &Document, lexicon: &Lexicon, start: usize, run_start: usi
     if doc.tags[last] == Tag::NNPS && name.len() == 1 && !person_evidence {
         return (EntityKind::Group, Gender::Plural, true);
     }
-    if person_evidence || name.len() >= 2 {
+    if person_evidence {
         return (EntityKind::Person, gender, false);
     }
     (EntityKind::Unknown, gender, false)

@@ -62,9 +62,10 @@ document at a time:
   (invalid UTF-8 decoded lossily, an unparseable date) are kept as
   [`RawDocument::warnings`] instead.
 
-Readers never panic on any input. Text is never rewritten beyond decoding: a UTF-8 BOM is
-stripped, CRLF stays, so character offsets computed by the engine refer to
-[`RawDocument::text`] exactly.
+Readers never panic on any input. Character offsets computed by the engine refer to
+[`RawDocument::text`] exactly: plain text and JSON Lines text is passed on as decoded (a
+UTF-8 BOM is stripped, CRLF stays; see [`ReadOptions::newline_paragraphs`] for the one
+opt-in rewrite), and HTML is reduced to paragraphs separated by `"\n\n"`.
 
 # Formats
 
@@ -73,7 +74,7 @@ stripped, CRLF stays, so character offsets computed by the engine refer to
 | [`InputFormat::Text`] | file (or stdin) | the path | UTF-8, lossy with a warning; binary files are an error |
 | [`InputFormat::Jsonl`] | line | `id` field, else `url`, else `path:line` | field names in [`ReadOptions`]; defaults read news-please output |
 | [`InputFormat::Html`] | file | the path | charset from BOM, header or `<meta>`, else detected; main content via `dom_smoothie` |
-| [`InputFormat::Warc`] | `response` record with an HTML payload | `WARC-Target-URI` | other records are skipped |
+| [`InputFormat::Warc`] | `response` record with an HTML payload | `WARC-Target-URI` | via the HTML path; other records are skipped |
 
 Any input may be gzip-compressed (`.jsonl.gz`, `.warc.gz`, multi-member gzip included);
 [`InputFormat::Auto`] picks the format from the file extension and otherwise from the
@@ -94,6 +95,7 @@ mod gzip;
 pub mod html;
 mod inputs;
 pub mod jsonl;
+mod open;
 mod options;
 pub mod sniff;
 pub mod text;

@@ -19,7 +19,7 @@ use std::fmt;
 use encoding_rs::{Encoding, UTF_8};
 
 /// How many leading bytes are examined to tell text from binary data.
-pub const SNIFF_LEN: usize = 8 * 1024;
+pub const BINARY_CHECK_LEN: usize = 8 * 1024;
 
 /// Text decoded from bytes, with the problems met on the way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +53,7 @@ impl std::error::Error for BinaryData {}
 ///
 /// # Errors
 ///
-/// [`BinaryData`] when the first [`SNIFF_LEN`] bytes hold a NUL byte or are mostly control
+/// [`BinaryData`] when the first [`BINARY_CHECK_LEN`] bytes hold a NUL byte or are mostly control
 /// characters.
 pub fn decode_text(bytes: &[u8]) -> Result<DecodedText, BinaryData> {
     let mut warnings = Vec::new();
@@ -105,7 +105,7 @@ fn decode_utf8(bytes: &[u8]) -> Result<DecodedText, BinaryData> {
 /// byte, or more than one control character in ten (tab, line breaks, form feed and
 /// escape excepted).
 pub(crate) fn binary_reason(bytes: &[u8]) -> Option<String> {
-    let head = &bytes[..bytes.len().min(SNIFF_LEN)];
+    let head = &bytes[..bytes.len().min(BINARY_CHECK_LEN)];
     if let Some(at) = memchr::memchr(0, head) {
         return Some(format!("NUL byte at offset {at}"));
     }

@@ -40,13 +40,13 @@ fn is_comma(doc: &Document, i: usize) -> bool {
 
 /// A noun phrase ending at `last` with `of`/`for` attachments to its left folded in
 /// ("a spokesman for the ministry").
-fn np_with_left_attachments(doc: &Document, last: usize, floor: usize) -> Option<Np> {
+fn np_with_left_attachments(doc: &Document, lexicon: &Lexicon, last: usize, floor: usize) -> Option<Np> {
     let mut np = basic_np_ending_at(doc, last, floor)?;
     let mut guard = 0;
     while np.start >= floor + 2 && guard < 3 {
         guard += 1;
         let p = np.start - 1;
-        if !matches!(lower(doc.word(p)).as_ref(), "of" | "for" | "at" | "from" | "with") {
+        if !matches!(lower(doc.word(p)).as_ref(), "of" | "for" | "at" | "from" | "with") || is_adjunct_np(doc, lexicon, &np) {
             break;
         }
         match basic_np_ending_at(doc, p - 1, floor) {
@@ -57,6 +57,23 @@ fn np_with_left_attachments(doc: &Document, last: usize, floor: usize) -> Option
         }
     }
     Some(np)
+}
+
+/// Whether a noun phrase is the object of an adjunct preposition (time, occasion, medium)
+/// rather than a subject.
+fn is_adjunct_np(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool {
+    let p = np.start - 1;
+    let prep = lower(doc.word(p));
+    if !matches!(prep.as_ref(), "in" | "on" | "at" | "during" | "following" | "after" | "before" | "over" | "via" | "through" | "with" | "by") {
+        return false;
+    }
+    let head = lower(doc.word(np.head));
+    lexicon.time_word(doc.word(np.head)).is_some()
+        || lexicon.is_speech_event(&head)
+        || matches!(
+            head.as_ref(),
+            "week" | "weekend" | "month" | "year" | "day" | "night" | "morning" | "afternoon" | "evening" | "twitter" | "facebook" | "television" | "radio" | "conference" | "interview" | "appearance" | "event" | "time" | "point"
+        )
 }
 
 fn acceptable_subject(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool {
@@ -82,11 +99,19 @@ pub fn subject_before(doc: &Document, lexicon: &Lexicon, before: usize, floor: u
     if before <= floor {
         return None;
     }
-    let k = before - 1;
+    let mut k = before - 1;
     if is_comma(doc, k) {
         return subject_with_aside(doc, lexicon, k, floor);
     }
-    let np = np_with_left_attachments(doc, k, floor)?;
+    let mut np = np_with_left_attachments(doc, lexicon, k, floor)?;
+    // Adjuncts between subject and verb: "Esper in a statement on Saturday said",
+    // "Stoltenberg at a press conference on Friday following the meeting said".
+    let mut guard = 0;
+    while guard < 5 && np.start > floor + 1 && is_adjunct_np(doc, lexicon, &np) {
+        guard += 1;
+        k = np.start - 2;
+        np = np_with_left_attachments(doc, lexicon, k, floor)?;
+    }
     if !acceptable_subject(doc, lexicon, &np) {
         return None;
     }
@@ -117,7 +142,7 @@ fn subject_with_aside(doc: &Document, lexicon: &Lexicon, comma: usize, floor: us
     if aside_first >= comma {
         return None;
     }
-    let core = np_with_left_attachments(doc, open - 1, floor)?;
+    let core = np_with_left_attachments(doc, lexicon, open - 1, floor)?;
     if !acceptable_subject(doc, lexicon, &core) || matches!(doc.tags[core.head], Tag::PRP | Tag::WP) && lower(doc.word(core.head)) != "who" && false {
         return None;
     }

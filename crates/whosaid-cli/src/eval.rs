@@ -1,0 +1,81 @@
+//! `whosaid eval`: runs the engine over an annotated corpus and scores it.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use whosaid_core::schema::CodePoints;
+use whosaid_core::{Document, Options, Span};
+use whosaid_eval::{Attribution, CharSpan, EvalOptions, cofenet, render_errors, render_table};
+
+use crate::flags::EvalArgs;
+
+/// Runs `whosaid eval`.
+pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    let docs = whosaid_eval::load_polnear(&args.dir).with_context(|| format!("reading {}", args.dir.display()))?;
+    let min_conf = args.min_confidence;
+    let extract = |text: &str, date: Option<&str>| -> Vec<Attribution> {
+        let published = date.and_then(|d| d.get(..10)).and_then(|d| d.parse().ok());
+        let doc = whosaid_core::extract(text, &Options { published });
+        to_eval(&doc, min_conf)
+    };
+    let lemma = |cue: &str| cue_lemma(cue);
+    let opts = EvalOptions { lemma: &lemma, ..EvalOptions::default() };
+    let report = match &args.cofenet {
+        Some(file) => {
+            let corpus = cofenet::CofenetCorpus::load(file, &args.dir).with_context(|| format!("reading {}", file.display()))?;
+            cofenet::evaluate_cofenet(&corpus, extract, &opts)
+        }
+        None => whosaid_eval::evaluate(&docs, extract, &opts),
+    };
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        println!("{}", render_table(&report));
+    }
+    if let Some(n) = args.errors {
+        let predictions = whosaid_eval::predict(&docs, extract);
+        let kinds = whosaid_eval::analyze_errors(&docs, &predictions, n);
+        println!("{}", render_errors(&kinds));
+    }
+    if let Some(path) = &args.baseline {
+        let baseline = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        if let Err(drops) = whosaid_eval::check_against_baseline(&report, &baseline, args.tolerance) {
+            for d in drops {
+                eprintln!("whosaid: accuracy regression: {d}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+        eprintln!("whosaid: no F1 dropped more than {} points below {}", args.tolerance, path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The document's attributions as code-point spans for the scorers.
+pub fn to_eval(doc: &Document, min_confidence: f32) -> Vec<Attribution> {
+    let spans = doc.attributions.iter().flat_map(|a| a.content.iter().copied().chain(a.cue).chain(a.speaker));
+    let cp = CodePoints::new(&doc.text, spans.flat_map(|s| [s.start, s.end]));
+    let conv = |s: Span| {
+        let [a, b] = cp.span(s);
+        CharSpan::new(a, b)
+    };
+    doc.attributions
+        .iter()
+        .filter(|a| a.confidence >= min_confidence)
+        .map(|a| Attribution {
+            source: a.speaker.map(conv).into_iter().collect(),
+            cue: a.cue.map(conv).into_iter().collect(),
+            content: a.content.iter().map(|&s| conv(s)).collect(),
+        })
+        .collect()
+}
+
+/// The lemma of a cue as the engine's lexicon knows it, else its lowercase text.
+fn cue_lemma(cue: &str) -> String {
+    let lex = whosaid_core::lexicon::Lexicon::get();
+    let lower = cue.to_lowercase();
+    let first = lower.split_whitespace().last().unwrap_or("");
+    match lex.cue_forms(first).first() {
+        Some(f) => lex.cue_entries[f.entry as usize].lemma.clone(),
+        None => lower,
+    }
+}

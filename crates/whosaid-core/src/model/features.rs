@@ -1,0 +1,266 @@
+//! Features of the attribution tagger: what the model sees at each token.
+//!
+//! Features are hashed into a fixed number of buckets (the hashing trick): a feature is a
+//! template number and a value, mixed into a 64-bit hash and reduced to a bucket. The model
+//! stores one weight per bucket and label. Templates read the token's word and tags in a
+//! window, the quotation-mark state, the cue lexicon, the distance to the nearest cue, the
+//! mentions, and — the strongest signal — the role the rule-based attribution pass gave the
+//! token (the tagger is *stacked* on the rules and learns where the annotators' conventions
+//! differ from them).
+
+use crate::document::Document;
+use crate::lexicon::{Lexicon, lower};
+use crate::mention::MentionKind;
+use crate::quotes::Family;
+use crate::token::{TokenFlags, TokenKind};
+
+use super::labels::{Label, role_labels};
+
+/// Precomputed per-token values the feature templates read.
+pub struct FeatureContext {
+    word: Vec<u64>,
+    suffix: Vec<u64>,
+    shape: Vec<u8>,
+    pos: Vec<u8>,
+    rule: Vec<u8>,
+    rule_kind: Vec<u8>,
+    quote: Vec<u8>,
+    cue_class: Vec<u8>,
+    cue_lemma: Vec<u64>,
+    cue_left: Vec<u8>,
+    cue_right: Vec<u8>,
+    mention: Vec<u8>,
+    sent_pos: Vec<u8>,
+    comma_left: Vec<u8>,
+}
+
+/// FNV-1a over bytes: a stable hash for words (stable across runs and platforms, which
+/// the saved weights need).
+fn hash_str(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// Mixes a template number and up to three values into one hash.
+#[inline]
+fn mix(t: u64, a: u64, b: u64, c: u64) -> u64 {
+    let mut h = t.wrapping_mul(0x9E3779B97F4A7C15) ^ a;
+    h = h.wrapping_mul(0xBF58476D1CE4E5B9) ^ b;
+    h = h.wrapping_mul(0x94D049BB133111EB) ^ c;
+    h ^ (h >> 31)
+}
+
+fn bucket_distance(d: usize) -> u8 {
+    match d {
+        0 => 0,
+        1 => 1,
+        2 => 2,
+        3 => 3,
+        4..=6 => 4,
+        7..=10 => 5,
+        11..=20 => 6,
+        _ => 7,
+    }
+}
+
+fn shape_of(doc: &Document, i: usize) -> u8 {
+    let t = &doc.tokens[i];
+    match t.kind {
+        TokenKind::Word => {
+            if t.has(TokenFlags::ALL_CAPS) {
+                1
+            } else if t.is_capitalized() {
+                2
+            } else {
+                3
+            }
+        }
+        TokenKind::Number => 4,
+        TokenKind::Quote => 5,
+        TokenKind::Dash => 6,
+        TokenKind::Punct => 7,
+        TokenKind::Symbol => 8,
+    }
+}
+
+impl FeatureContext {
+    /// Precomputes the per-token values of `doc` (its rule attributions included).
+    pub fn new(doc: &Document, lexicon: &Lexicon) -> FeatureContext {
+        let n = doc.tokens.len();
+        let mut word = Vec::with_capacity(n);
+        let mut suffix = Vec::with_capacity(n);
+        let mut shape = Vec::with_capacity(n);
+        let mut cue_class = vec![0u8; n];
+        let mut cue_lemma = vec![0u64; n];
+        for i in 0..n {
+            let w = lower(doc.word(i));
+            word.push(hash_str(&w));
+            let suf: String = w.chars().rev().take(3).collect();
+            suffix.push(hash_str(&suf));
+            shape.push(shape_of(doc, i));
+        }
+        let pos: Vec<u8> = doc.tags.iter().map(|t| *t as u8).collect();
+        for c in &doc.cues {
+            let class = c.class(lexicon) as u8 + 1;
+            let lemma = hash_str(c.lemma(lexicon));
+            for i in c.tokens.range() {
+                cue_class[i] = class;
+                cue_lemma[i] = lemma;
+            }
+        }
+        // Distance to the nearest cue in the same sentence, each side.
+        let mut cue_left = vec![15u8; n];
+        let mut cue_right = vec![15u8; n];
+        for s in &doc.sentences {
+            let mut last: Option<usize> = None;
+            for i in s.tokens.range() {
+                if let Some(l) = last {
+                    cue_left[i] = bucket_distance(i - l);
+                }
+                if cue_class[i] != 0 {
+                    last = Some(i);
+                }
+            }
+            let mut next: Option<usize> = None;
+            for i in s.tokens.range().rev() {
+                if let Some(r) = next {
+                    cue_right[i] = bucket_distance(r - i);
+                }
+                if cue_class[i] != 0 {
+                    next = Some(i);
+                }
+            }
+        }
+        // Rule roles, projected like the scorers do: longer pieces win.
+        let (rule, rule_kind) = role_labels(doc);
+        // Quotation state: 0 outside; 1 opening mark; 2 inside; 3 closing mark; +4 when
+        // nested inside another; +8 for single marks.
+        let mut quote = vec![0u8; n];
+        for q in &doc.quotations {
+            let extra = if q.depth > 0 { 4 } else { 0 } + if q.family == Family::Single { 8 } else { 0 };
+            let open = q.open as usize;
+            let end = q.close.map(|c| c as usize).unwrap_or(q.inner_end as usize);
+            if quote[open] == 0 || q.depth > 0 {
+                quote[open] = 1 + extra;
+            }
+            for v in quote.iter_mut().take(end.min(n)).skip(open + 1) {
+                if *v == 0 || q.depth > 0 {
+                    *v = 2 + extra;
+                }
+            }
+            if let Some(c) = q.close {
+                quote[c as usize] = 3 + extra;
+            }
+        }
+        let mut mention = vec![0u8; n];
+        for m in &doc.mentions {
+            let k = match m.kind {
+                MentionKind::Name => 1,
+                MentionKind::Pronoun => 3,
+                MentionKind::Description => 5,
+            };
+            for i in m.tokens.range() {
+                mention[i] = if i == m.tokens.start as usize { k } else { k + 1 };
+            }
+        }
+        let mut sent_pos = vec![0u8; n];
+        let mut comma_left = vec![0u8; n];
+        for s in &doc.sentences {
+            let (a, b) = (s.tokens.start as usize, s.tokens.end as usize);
+            let mut seen_comma = 0u8;
+            for (i, sp) in sent_pos.iter_mut().enumerate().take(b).skip(a) {
+                *sp = if i == a { 1 } else if i + 1 == b { 2 } else if i + 2 == b { 3 } else { 0 };
+                comma_left[i] = seen_comma.min(3);
+                if doc.tags[i] == crate::pos::Tag::Comma {
+                    seen_comma += 1;
+                }
+            }
+        }
+        FeatureContext { word, suffix, shape, pos, rule, rule_kind, quote, cue_class, cue_lemma, cue_left, cue_right, mention, sent_pos, comma_left }
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.word.len()
+    }
+
+    /// Whether there are no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.word.is_empty()
+    }
+
+    /// Appends the feature hashes of token `i` to `out`.
+    pub fn features(&self, i: usize, out: &mut Vec<u64>) {
+        let n = self.len();
+        let at = |v: &[u8], k: isize| -> u64 {
+            let j = i as isize + k;
+            if j < 0 || j as usize >= n { 255 } else { v[j as usize] as u64 }
+        };
+        let w = |k: isize| -> u64 {
+            let j = i as isize + k;
+            if j < 0 || j as usize >= n { 1 } else { self.word[j as usize] }
+        };
+        let p = |k: isize| at(&self.pos, k);
+        let r = |k: isize| at(&self.rule, k);
+        out.push(mix(1, 0, 0, 0));
+        out.push(mix(2, w(0), 0, 0));
+        out.push(mix(3, w(-1), 0, 0));
+        out.push(mix(4, w(1), 0, 0));
+        out.push(mix(5, w(-2), 0, 0));
+        out.push(mix(6, w(2), 0, 0));
+        out.push(mix(7, p(0), 0, 0));
+        out.push(mix(8, p(-1), 0, 0));
+        out.push(mix(9, p(1), 0, 0));
+        out.push(mix(10, p(-2), 0, 0));
+        out.push(mix(11, p(2), 0, 0));
+        out.push(mix(12, p(-1), p(0), 0));
+        out.push(mix(13, p(0), p(1), 0));
+        out.push(mix(14, p(-2), p(-1), 0));
+        out.push(mix(15, p(1), p(2), 0));
+        out.push(mix(16, self.shape[i] as u64, 0, 0));
+        out.push(mix(17, self.suffix[i], 0, 0));
+        out.push(mix(18, w(-1), w(0), 0));
+        out.push(mix(19, w(0), w(1), 0));
+        // Rule roles.
+        out.push(mix(20, r(0), 0, 0));
+        out.push(mix(21, r(-1), 0, 0));
+        out.push(mix(22, r(1), 0, 0));
+        out.push(mix(23, r(0), p(0), 0));
+        out.push(mix(24, r(0), self.rule_kind[i] as u64, 0));
+        out.push(mix(25, r(-1), r(0), r(1)));
+        out.push(mix(26, r(0), w(0), 0));
+        // Quotation state.
+        let q = |k: isize| at(&self.quote, k);
+        out.push(mix(27, q(0), 0, 0));
+        out.push(mix(28, q(0), r(0), 0));
+        out.push(mix(29, q(-1), q(0), q(1)));
+        out.push(mix(30, q(0), p(0), 0));
+        // Cue lexicon and distance to cues.
+        let cc = |k: isize| at(&self.cue_class, k);
+        out.push(mix(31, cc(0), 0, 0));
+        out.push(mix(32, self.cue_lemma[i], 0, 0));
+        out.push(mix(33, cc(-1), cc(1), 0));
+        out.push(mix(34, self.cue_left[i] as u64, 0, 0));
+        out.push(mix(35, self.cue_right[i] as u64, 0, 0));
+        out.push(mix(36, self.cue_left[i] as u64, self.cue_right[i] as u64, 0));
+        out.push(mix(37, self.cue_left[i] as u64, p(0), 0));
+        out.push(mix(38, self.cue_right[i] as u64, p(0), 0));
+        out.push(mix(39, self.cue_left[i] as u64, r(0), 0));
+        // Mentions, sentence position, commas.
+        out.push(mix(40, self.mention[i] as u64, 0, 0));
+        out.push(mix(41, self.mention[i] as u64, r(0), 0));
+        out.push(mix(42, self.sent_pos[i] as u64, 0, 0));
+        out.push(mix(43, self.sent_pos[i] as u64, p(0), 0));
+        out.push(mix(44, self.comma_left[i] as u64, self.cue_left[i] as u64, 0));
+        out.push(mix(45, self.sent_pos[i] as u64, r(0), q(0)));
+    }
+
+    /// The rule role label of token `i`.
+    pub fn rule_label(&self, i: usize) -> Label {
+        self.rule[i]
+    }
+}
