@@ -13,7 +13,7 @@ use crate::render::render_text;
 /// Runs `whosaid extract`.
 pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
     let inputs: Vec<PathBuf> = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
-    let options = Options { published: args.date };
+    let options = Options { published: args.date, tagger: tagger_choice(args.rules_only, None)? };
     let stdout = std::io::stdout();
     let mut out = anstream::AutoStream::auto(stdout.lock());
     let mut failed = false;
@@ -60,4 +60,18 @@ pub fn doc_id(name: &str) -> String {
         return "stdin".to_string();
     }
     std::path::Path::new(name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| name.to_string())
+}
+
+/// The tagger chosen on the command line: rules only, weights from a file, or the builtin.
+pub fn tagger_choice(rules_only: bool, model: Option<&std::path::Path>) -> anyhow::Result<whosaid_core::Tagger> {
+    use anyhow::Context;
+    Ok(match (rules_only, model) {
+        (true, _) => whosaid_core::Tagger::RulesOnly,
+        (false, Some(path)) => {
+            let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let m = whosaid_core::model::Model::from_bytes(&bytes).with_context(|| path.display().to_string())?;
+            whosaid_core::Tagger::Custom(std::sync::Arc::new(m))
+        }
+        (false, None) => whosaid_core::Tagger::Builtin,
+    })
 }

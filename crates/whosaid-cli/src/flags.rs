@@ -31,6 +31,11 @@ pub enum Command {
     ///   whosaid eval polnear ../shared/data/polnear/dev --cofenet ../shared/data/cofenet-polnear/valid.txt
     ///   whosaid eval polnear ../shared/data/polnear/dev --errors 20
     Eval(EvalArgs),
+    /// Train the attribution tagger on the PolNeAR train split (a reproducible command).
+    ///
+    /// Example:
+    ///   whosaid train ../shared/data/polnear/train -o crates/whosaid-core/model/tagger.bin
+    Train(TrainArgs),
 }
 
 /// Corpora `eval` can score against.
@@ -80,6 +85,35 @@ pub struct EvalArgs {
     /// Score only attributions whose confidence is at least this.
     #[arg(long, default_value_t = 0.0)]
     pub min_confidence: f32,
+
+    /// Score the rule-based passes alone, without the learned tagger.
+    #[arg(long)]
+    pub rules_only: bool,
+
+    /// Score with tagger weights from this file instead of the built-in ones.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+/// Arguments of `whosaid train`.
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// The PolNeAR train split (text/ and attributions/). Never the dev or test split.
+    ///
+    /// Example: ../shared/data/polnear/train
+    pub train: PathBuf,
+
+    /// Where to write the weights.
+    #[arg(long, short = 'o', default_value = "crates/whosaid-core/model/tagger.bin")]
+    pub out: PathBuf,
+
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 8)]
+    pub epochs: usize,
+
+    /// log2 of the number of feature buckets.
+    #[arg(long, default_value_t = 18)]
+    pub bits: u32,
 }
 
 /// Output formats of `extract`.
@@ -112,6 +146,10 @@ pub struct ExtractArgs {
     /// Example: --date 2020-02-15
     #[arg(long, value_parser = parse_date)]
     pub date: Option<jiff::civil::Date>,
+
+    /// Use the rule-based passes alone, without the learned tagger.
+    #[arg(long)]
+    pub rules_only: bool,
 }
 
 /// Parses a `YYYY-MM-DD` date.

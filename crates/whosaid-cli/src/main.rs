@@ -5,6 +5,7 @@ mod extract;
 mod flags;
 mod input;
 mod render;
+mod train;
 
 use clap::Parser;
 
@@ -15,6 +16,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Train(args) => train::run(&args),
     };
     match result {
         Ok(code) => code,

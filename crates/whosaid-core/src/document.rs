@@ -17,12 +17,37 @@ use crate::sentence;
 use crate::span::Span;
 use crate::token::{self, Token};
 use crate::when;
+use crate::model::{self, Model, features::FeatureContext, labels::Label};
+
+/// Labels every token with the tagger, paragraph by paragraph.
+pub fn tag_document(doc: &Document, model: &Model, lexicon: &Lexicon) -> Vec<Label> {
+    let ctx = FeatureContext::new(doc, lexicon);
+    let mut labels = Vec::with_capacity(doc.tokens.len());
+    for p in &doc.paragraphs {
+        labels.extend(model.tag(&ctx, p.tokens));
+    }
+    labels
+}
 
 /// Options of one extraction.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Publication date: anchors relative dates ("on Saturday") to calendar dates.
     pub published: Option<Date>,
+    /// Which tagger refines the rule-based attributions.
+    pub tagger: Tagger,
+}
+
+/// The learned tagger an extraction uses.
+#[derive(Clone, Debug, Default)]
+pub enum Tagger {
+    /// The tagger shipped with the engine (rules alone when its weights are absent).
+    #[default]
+    Builtin,
+    /// The rule-based passes alone (for training the tagger and for comparisons).
+    RulesOnly,
+    /// Another tagger, e.g. one just trained.
+    Custom(std::sync::Arc<Model>),
 }
 
 /// A news report and everything the pipeline found in it.
@@ -132,6 +157,18 @@ pub fn extract(text: &str, options: &Options) -> Document {
     doc.mentions = mention::find_mentions(&doc, lexicon);
     doc.cues = cue::find_cues(&doc, lexicon);
     doc.attributions = attribution::attribute(&mut doc, lexicon);
+    let model = match &options.tagger {
+        Tagger::Builtin => model::builtin(),
+        Tagger::RulesOnly => None,
+        Tagger::Custom(m) => Some(m.as_ref()),
+    };
+    if let Some(model) = model {
+        let labels = tag_document(&doc, model, lexicon);
+        let rules = std::mem::take(&mut doc.attributions);
+        let mut learned = model::assemble::assemble(&doc, lexicon, &labels, &rules);
+        attribution::link_speakers(&mut doc, &mut learned);
+        doc.attributions = learned;
+    }
     doc.entities = entity::resolve(&mut doc, lexicon);
     when::attach_dates(&mut doc);
     doc

@@ -46,6 +46,7 @@ pub mod entity;
 pub mod lexicon;
 pub mod mention;
 pub mod meta;
+pub mod model;
 pub mod np;
 pub mod paragraph;
 pub mod pos;
@@ -58,7 +59,7 @@ pub mod token;
 pub mod when;
 
 pub use attribution::{Attribution, QuoteKind};
-pub use document::{Document, Options, extract};
+pub use document::{Document, Options, Tagger, extract};
 pub use entity::Entity;
 pub use lexicon::{EntityKind, Gender};
 pub use mention::Mention;

@@ -97,6 +97,13 @@ pub fn attribute(doc: &mut Document, lexicon: &Lexicon) -> Vec<Attribution> {
     out.retain(|a| !a.content.is_empty());
     out.sort_by_key(|a| a.content.first().map(|s| (s.start, s.end)));
     out.dedup_by(|b, a| a.content == b.content);
+    link_speakers(doc, &mut out);
+    out
+}
+
+/// Links every speaker to a mention, adding description mentions for speakers the mention
+/// pass did not know.
+pub fn link_speakers(doc: &mut Document, out: &mut [Attribution]) {
     // Speakers the mention pass did not know become description mentions; then every
     // speaker is linked to its mention.
     let missing: Vec<TokenRange> = out.iter().filter_map(|a| a.speaker_tokens).filter(|r| find_mention(doc, *r).is_none()).collect();
@@ -107,10 +114,9 @@ pub fn attribute(doc: &mut Document, lexicon: &Lexicon) -> Vec<Attribution> {
         }
     }
     doc.mentions.sort_by_key(|m| (m.tokens.start, m.tokens.end));
-    for a in &mut out {
+    for a in out.iter_mut() {
         a.speaker_mention = a.speaker_tokens.and_then(|r| find_mention(doc, r)).map(|k| k as u32);
     }
-    out
 }
 
 /// The mention that stands for a speaker's tokens: the longest mention inside the range,

@@ -1,0 +1,212 @@
+//! From token labels to attributions.
+//!
+//! The tagger labels roles token by token; an attribution ties one cue to its source and
+//! content pieces. Assembly works paragraph by paragraph:
+//! 1. runs of `B-x I-x…` become role spans;
+//! 2. each content span goes to the nearest cue of its sentence (or, in a sentence without
+//!    a cue, to the nearest cue of the paragraph: the rest of a quotation split over
+//!    sentences);
+//! 3. each cue takes the source span nearest to it in its sentence, preferring one before
+//!    it;
+//! 4. cues without content are dropped; contents without cue stand alone (unattributed);
+//! 5. pieces of a quotation chained over paragraphs join the attribution that owns the last
+//!    piece, and pieces separated only by white space merge into one.
+
+use super::labels::{B_CONTENT, B_CUE, B_SOURCE, I_CONTENT, I_CUE, I_SOURCE, Label};
+use crate::attribution::{Attribution, QuoteKind};
+use crate::document::Document;
+use crate::lexicon::{Lexicon, lower};
+use crate::segment::TokenRange;
+
+#[derive(Clone, Copy, Debug)]
+struct RoleSpan {
+    range: TokenRange,
+    sentence: u32,
+    paragraph: u32,
+}
+
+fn spans_of(doc: &Document, labels: &[Label], b: Label, i: Label) -> Vec<RoleSpan> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < labels.len() {
+        if labels[k] == b || (labels[k] == i && (k == 0 || !matches!(labels[k - 1], x if x == b || x == i))) {
+            let start = k;
+            k += 1;
+            while k < labels.len() && labels[k] == i {
+                k += 1;
+            }
+            out.push(RoleSpan { range: TokenRange::new(start, k), sentence: doc.token_sentence[start], paragraph: paragraph_of(doc, start) });
+        } else {
+            k += 1;
+        }
+    }
+    out
+}
+
+fn paragraph_of(doc: &Document, tok: usize) -> u32 {
+    doc.paragraphs.partition_point(|p| (p.tokens.end as usize) <= tok) as u32
+}
+
+/// Token distance between two ranges (0 when adjacent or overlapping).
+fn gap(a: TokenRange, b: TokenRange) -> usize {
+    if a.end <= b.start {
+        (b.start - a.end) as usize
+    } else if b.end <= a.start {
+        (a.start - b.end) as usize
+    } else {
+        0
+    }
+}
+
+/// Builds attributions from token labels. `rules` are the rule-based attributions, used for
+/// the confidence of attributions they agree with.
+pub fn assemble(doc: &Document, lexicon: &Lexicon, labels: &[Label], rules: &[Attribution]) -> Vec<Attribution> {
+    let sources = spans_of(doc, labels, B_SOURCE, I_SOURCE);
+    let cues = spans_of(doc, labels, B_CUE, I_CUE);
+    let contents = spans_of(doc, labels, B_CONTENT, I_CONTENT);
+    // Content → cue.
+    let mut owner: Vec<Option<usize>> = vec![None; contents.len()];
+    for (ci, c) in contents.iter().enumerate() {
+        let same_sentence = cues.iter().enumerate().filter(|(_, k)| k.sentence == c.sentence);
+        let best = same_sentence.min_by_key(|(_, k)| (gap(k.range, c.range), k.range.start > c.range.start));
+        owner[ci] = match best {
+            Some((k, _)) => Some(k),
+            None => cues
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| k.paragraph == c.paragraph && k.sentence.abs_diff(c.sentence) <= 2)
+                .min_by_key(|(_, k)| (gap(k.range, c.range), k.range.start > c.range.start))
+                .map(|(k, _)| k),
+        };
+    }
+    let mut out = Vec::new();
+    for (k, cue) in cues.iter().enumerate() {
+        let pieces: Vec<TokenRange> = contents.iter().zip(&owner).filter(|(_, o)| **o == Some(k)).map(|(c, _)| c.range).collect();
+        if pieces.is_empty() {
+            continue;
+        }
+        let source = sources
+            .iter()
+            .filter(|s| s.sentence == cue.sentence && !pieces.iter().any(|p| p.start <= s.range.start && s.range.end <= p.end))
+            .min_by_key(|s| (gap(s.range, cue.range), s.range.start > cue.range.start))
+            .map(|s| s.range);
+        out.push(build(doc, lexicon, Some(cue.range), source, pieces, rules));
+    }
+    for (c, o) in contents.iter().zip(&owner) {
+        if o.is_none() {
+            out.push(build(doc, lexicon, None, None, vec![c.range], rules));
+        }
+    }
+    join_chained_quotations(doc, &mut out);
+    out.sort_by_key(|a| a.content_tokens.first().map(|r| r.start));
+    out
+}
+
+fn build(doc: &Document, lexicon: &Lexicon, cue: Option<TokenRange>, source: Option<TokenRange>, mut pieces: Vec<TokenRange>, rules: &[Attribution]) -> Attribution {
+    pieces.sort_by_key(|r| r.start);
+    let pieces = merge_adjacent(doc, pieces);
+    let lex_cue = cue.and_then(|r| doc.cues.iter().find(|c| c.tokens.start < r.end && r.start < c.tokens.end));
+    let cue_lemma = cue.map(|r| match lex_cue {
+        Some(c) => c.lemma(lexicon).to_string(),
+        None => lower(doc.slice(doc.token_span(r.start as usize, r.end as usize))).into_owned(),
+    });
+    let agreeing = rules.iter().find(|a| a.content_tokens.first() == pieces.first() && (cue.is_none() || a.cue_tokens == cue));
+    let confidence = match agreeing {
+        Some(a) => a.confidence.max(0.6),
+        None if cue.is_some() && source.is_some() => 0.7,
+        None if cue.is_some() => 0.55,
+        None => 0.35,
+    };
+    let sentence = cue.map(|r| doc.token_sentence[r.start as usize]).unwrap_or_else(|| doc.token_sentence[pieces[0].start as usize]);
+    Attribution {
+        kind: kind_of(doc, &pieces),
+        content: pieces.iter().map(|r| doc.token_span(r.start as usize, r.end as usize)).collect(),
+        content_tokens: pieces,
+        cue: cue.map(|r| doc.token_span(r.start as usize, r.end as usize)),
+        cue_tokens: cue,
+        cue_lemma,
+        cue_class: lex_cue.map(|c| c.class(lexicon)),
+        speaker: source.map(|r| doc.token_span(r.start as usize, r.end as usize)),
+        speaker_tokens: source,
+        speaker_mention: None,
+        entity: None,
+        when: None,
+        confidence,
+        sentence,
+    }
+}
+
+/// Merges pieces separated only by white space (a content running over sentences).
+fn merge_adjacent(doc: &Document, pieces: Vec<TokenRange>) -> Vec<TokenRange> {
+    let mut out: Vec<TokenRange> = Vec::new();
+    for p in pieces {
+        if let Some(last) = out.last_mut()
+            && last.end == p.start
+            && paragraph_of(doc, last.start as usize) == paragraph_of(doc, p.start as usize)
+        {
+            last.end = p.end;
+            continue;
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// Direct when every piece is a quotation, mixed when a piece holds one, else indirect.
+fn kind_of(doc: &Document, pieces: &[TokenRange]) -> QuoteKind {
+    let mut all_quotes = true;
+    let mut any_quote = false;
+    for r in pieces {
+        let (a, b) = (r.start as usize, r.end as usize);
+        let whole = doc.quotations.iter().any(|q| {
+            let end = q.close.map(|c| c as usize + 1).unwrap_or(q.inner_end as usize);
+            q.open as usize == a && end == b
+        });
+        let inside = doc.quotations.iter().any(|q| (q.open as usize) >= a && (q.open as usize) < b);
+        all_quotes &= whole;
+        any_quote |= inside;
+    }
+    if all_quotes {
+        QuoteKind::Direct
+    } else if any_quote {
+        QuoteKind::Mixed
+    } else {
+        QuoteKind::Indirect
+    }
+}
+
+/// Joins an unattributed piece that is part of a quotation chain (a quotation continuing
+/// over paragraphs) to the attribution owning another piece of the chain.
+fn join_chained_quotations(doc: &Document, out: &mut Vec<Attribution>) {
+    let chain_of = |tok: u32| -> Option<usize> {
+        let k = doc.quotations.iter().position(|q| q.open == tok && q.depth == 0)?;
+        let mut head = k;
+        let mut guard = 0;
+        while let Some(p) = doc.quotations[head].prev {
+            head = p as usize;
+            guard += 1;
+            if guard > doc.quotations.len() {
+                break;
+            }
+        }
+        (doc.quotations[k].prev.is_some() || doc.quotations[k].next.is_some()).then_some(head)
+    };
+    let mut k = 0;
+    while k < out.len() {
+        if out[k].cue_tokens.is_none()
+            && let Some(chain) = out[k].content_tokens.first().and_then(|r| chain_of(r.start))
+            && let Some(j) = (0..out.len()).find(|&j| j != k && out[j].cue_tokens.is_some() && out[j].content_tokens.iter().any(|r| chain_of(r.start) == Some(chain)))
+        {
+            let moved = out.remove(k);
+            let j = if j > k { j - 1 } else { j };
+            out[j].content.extend(moved.content);
+            out[j].content_tokens.extend(moved.content_tokens);
+            let mut pairs: Vec<_> = out[j].content_tokens.iter().copied().zip(out[j].content.iter().copied()).collect();
+            pairs.sort_by_key(|(r, _)| r.start);
+            out[j].content_tokens = pairs.iter().map(|p| p.0).collect();
+            out[j].content = pairs.iter().map(|p| p.1).collect();
+            continue;
+        }
+        k += 1;
+    }
+}
