@@ -24,6 +24,9 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let report = match &args.cofenet {
         Some(file) => {
             let corpus = cofenet::CofenetCorpus::load(file, &args.dir).with_context(|| format!("reading {}", file.display()))?;
+            if args.diff {
+                print_cofenet_diff(&corpus, &extract);
+            }
             cofenet::evaluate_cofenet(&corpus, extract, &opts)
         }
         None => whosaid_eval::evaluate(&docs, extract, &opts),
@@ -78,5 +81,47 @@ fn cue_lemma(cue: &str) -> String {
     match lex.cue_forms(first).first() {
         Some(f) => lex.cue_entries[f.entry as usize].lemma.clone(),
         None => lower,
+    }
+}
+
+/// Prints each CofeNet sentence whose predicted spans differ from gold.
+fn print_cofenet_diff(corpus: &cofenet::CofenetCorpus, extract: &(dyn Fn(&str, Option<&str>) -> Vec<Attribution> + Sync)) {
+    use whosaid_eval::cofenet::bio::{Tag, decode};
+    let predictions: Vec<Vec<Attribution>> = corpus.articles.iter().map(|a| extract(&a.text, a.date.as_deref())).collect();
+    let show = |tokens: &[String], tags: &[Tag]| -> String {
+        let spans = decode(tags);
+        let mut marks: Vec<(usize, &str)> = Vec::new();
+        for (r, name) in spans.iter().zip(["SRC", "CUE", "CON"]) {
+            for &(s, e) in r {
+                marks.push((s, name));
+                marks.push((e, "]"));
+            }
+        }
+        let mut out = String::new();
+        for (i, t) in tokens.iter().enumerate() {
+            for (at, m) in marks.iter().filter(|(at, m)| *at == i && *m == "]") {
+                let _ = at;
+                out.push_str(m);
+            }
+            out.push(' ');
+            for (_, m) in marks.iter().filter(|(at, m)| *at == i && *m != "]") {
+                out.push('[');
+                out.push_str(m);
+                out.push(' ');
+            }
+            out.push_str(t);
+        }
+        if marks.iter().any(|(at, m)| *at == tokens.len() && *m == "]") {
+            out.push(']');
+        }
+        out
+    };
+    for d in &corpus.documents {
+        let pred = cofenet::project_document(d, &predictions[d.article]);
+        for (s, p) in d.sentences.iter().zip(&pred) {
+            if decode(&s.gold) != decode(p) {
+                println!("{}\n  gold:{}\n  pred:{}", d.id, show(&s.tokens, &s.gold), show(&s.tokens, p));
+            }
+        }
     }
 }

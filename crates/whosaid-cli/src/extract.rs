@@ -13,7 +13,7 @@ use crate::render::render_text;
 /// Runs `whosaid extract`.
 pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
     let inputs: Vec<PathBuf> = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
-    let options = Options { published: args.date, tagger: tagger_choice(args.rules_only, None)? };
+    let options = Options { published: args.date, tagger: tagger_choice(args.rules_only, args.model.as_deref())? };
     let stdout = std::io::stdout();
     let mut out = anstream::AutoStream::auto(stdout.lock());
     let mut failed = false;

@@ -93,6 +93,11 @@ pub struct EvalArgs {
     /// Score with tagger weights from this file instead of the built-in ones.
     #[arg(long)]
     pub model: Option<PathBuf>,
+
+    /// With --cofenet: list every sentence where predicted and gold spans differ, as
+    /// bracketed tokens (for error analysis).
+    #[arg(long, requires = "cofenet")]
+    pub diff: bool,
 }
 
 /// Arguments of `whosaid train`.
@@ -108,12 +113,20 @@ pub struct TrainArgs {
     pub out: PathBuf,
 
     /// Passes over the training data.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 10)]
     pub epochs: usize,
 
-    /// log2 of the number of feature buckets.
-    #[arg(long, default_value_t = 18)]
+    /// log2 of the number of feature buckets per layer.
+    #[arg(long, default_value_t = 17)]
     pub bits: u32,
+
+    /// Folds for the out-of-fold statistics that the stacked layer learns from.
+    #[arg(long, default_value_t = 4)]
+    pub folds: usize,
+
+    /// Train one layer only (no stacking).
+    #[arg(long)]
+    pub single_layer: bool,
 }
 
 /// Output formats of `extract`.
@@ -150,6 +163,10 @@ pub struct ExtractArgs {
     /// Use the rule-based passes alone, without the learned tagger.
     #[arg(long)]
     pub rules_only: bool,
+
+    /// Use tagger weights from this file instead of the built-in ones.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
 }
 
 /// Parses a `YYYY-MM-DD` date.

@@ -56,7 +56,7 @@ pub fn is_aux_or_adverb(doc: &Document, i: usize) -> bool {
     let w = lower(doc.word(i));
     matches!(
         w.as_ref(),
-        "has" | "have" | "had" | "will" | "would" | "could" | "can" | "may" | "might" | "should" | "must" | "did" | "does"
+        "'s" | "’s" | "is" | "are" | "was" | "were" | "'re" | "’re" | "been" | "being" | "be" | "has" | "have" | "had" | "will" | "would" | "could" | "can" | "may" | "might" | "should" | "must" | "did" | "does"
             | "do" | "not" | "n't" | "also" | "then" | "later" | "again" | "previously" | "repeatedly" | "recently"
             | "publicly" | "privately" | "simply" | "flatly" | "reportedly" | "once" | "still" | "even" | "further"
             | "similarly" | "likewise" | "separately" | "earlier" | "subsequently" | "allegedly" | "just" | "already"

@@ -17,17 +17,8 @@ use crate::sentence;
 use crate::span::Span;
 use crate::token::{self, Token};
 use crate::when;
-use crate::model::{self, Model, features::FeatureContext, labels::Label};
+use crate::model::{self, Model};
 
-/// Labels every token with the tagger, paragraph by paragraph.
-pub fn tag_document(doc: &Document, model: &Model, lexicon: &Lexicon) -> Vec<Label> {
-    let ctx = FeatureContext::new(doc, lexicon);
-    let mut labels = Vec::with_capacity(doc.tokens.len());
-    for p in &doc.paragraphs {
-        labels.extend(model.tag(&ctx, p.tokens));
-    }
-    labels
-}
 
 /// Options of one extraction.
 #[derive(Clone, Debug, Default)]
@@ -163,12 +154,33 @@ pub fn extract(text: &str, options: &Options) -> Document {
         Tagger::Custom(m) => Some(m.as_ref()),
     };
     if let Some(model) = model {
-        let labels = tag_document(&doc, model, lexicon);
+        let labels = model.tag_document(&doc, lexicon);
         let rules = std::mem::take(&mut doc.attributions);
         let mut learned = model::assemble::assemble(&doc, lexicon, &labels, &rules);
+        for a in learned.iter_mut() {
+            // A quotation the rules attributed with a clear frame the tagger left without
+            // speaker ("“…” — Councillor Ruth Abara").
+            if a.speaker_tokens.is_none()
+                && let Some(r) = rules.iter().find(|r| r.confidence >= 0.8 && r.speaker_tokens.is_some() && r.content_tokens.first() == a.content_tokens.first())
+            {
+                a.speaker_tokens = r.speaker_tokens;
+                if a.cue_tokens.is_none() {
+                    a.cue_tokens = r.cue_tokens;
+                    a.cue = r.cue;
+                    a.cue_lemma = r.cue_lemma.clone();
+                    a.cue_class = r.cue_class;
+                }
+            }
+            if let Some(r) = a.speaker_tokens {
+                let cue_start = a.cue_tokens.map(|c| c.start as usize);
+                a.speaker_tokens = attribution::speaker::repair_speaker(&doc, lexicon, r, cue_start);
+                a.speaker = a.speaker_tokens.map(|s| doc.token_span(s.start as usize, s.end as usize));
+            }
+        }
         attribution::link_speakers(&mut doc, &mut learned);
         doc.attributions = learned;
     }
+    attribution::drop_namings(&mut doc);
     doc.entities = entity::resolve(&mut doc, lexicon);
     when::attach_dates(&mut doc);
     doc

@@ -50,6 +50,8 @@ struct Cluster {
     title_words: Vec<String>,
     last_sentence: u32,
     last_subject_sentence: Option<u32>,
+    /// Whether some mention lies outside quotations (only those make an antecedent).
+    outside: bool,
 }
 
 /// Clusters mentions into entities, sets `Mention::entity` and `Attribution::entity`, and
@@ -58,11 +60,30 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
     let speaker_mentions: FxHashMap<u32, ()> = doc.attributions.iter().filter_map(|a| a.speaker_mention).map(|m| (m, ())).collect();
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut assign: Vec<Option<usize>> = vec![None; doc.mentions.len()];
+    let partner = appositions(doc);
     for mi in 0..doc.mentions.len() {
         let m = &doc.mentions[mi];
+        // A description in apposition joins its name: before it, it waits for the name.
+        if m.kind == MentionKind::Description
+            && let Some(n) = partner[mi]
+        {
+            if n > mi {
+                continue;
+            }
+            if let Some(c) = assign[n] {
+                absorb(doc, lexicon, &mut clusters[c], mi, speaker_mentions.contains_key(&(mi as u32)));
+                add_role_title(doc, &mut clusters[c], mi);
+                assign[mi] = Some(c);
+                continue;
+            }
+        }
         let is_speaker = speaker_mentions.contains_key(&(mi as u32));
         let in_quote = doc.quotation_at(m.head as usize).is_some();
         if in_quote && m.kind == MentionKind::Pronoun && !is_speaker {
+            continue;
+        }
+        // Descriptions inside quotations ("my father") are the speaker's, not the report's.
+        if in_quote && m.kind == MentionKind::Description && !is_speaker {
             continue;
         }
         let target = match m.kind {
@@ -82,6 +103,13 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
         };
         absorb(doc, lexicon, &mut clusters[c], mi, is_speaker);
         assign[mi] = Some(c);
+        // Descriptions in apposition before this name join it now.
+        let waiting: Vec<usize> = (0..mi).filter(|&d| partner[d] == Some(mi) && assign[d].is_none()).collect();
+        for d in waiting {
+            absorb(doc, lexicon, &mut clusters[c], d, speaker_mentions.contains_key(&(d as u32)));
+            add_role_title(doc, &mut clusters[c], d);
+            assign[d] = Some(c);
+        }
     }
     // Keep entities that speak or have a known kind; renumber.
     let mut keep: Vec<Option<u32>> = vec![None; clusters.len()];
@@ -99,6 +127,38 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
         a.entity = a.speaker_mention.and_then(|m| doc.mentions[m as usize].entity);
     }
     out
+}
+
+/// Pairs of a description and a name in apposition ("The housing minister, Sarah
+/// Whitmore", "Ana Ruiz, director of …"): description index → name index.
+fn appositions(doc: &Document) -> Vec<Option<usize>> {
+    let mut out = vec![None; doc.mentions.len()];
+    for (d, dm) in doc.mentions.iter().enumerate() {
+        if dm.kind != MentionKind::Description || dm.plural {
+            continue;
+        }
+        let comma_between = |a: u32, b: u32| b == a + 1 && doc.tags[a as usize] == crate::pos::Tag::Comma;
+        let name = doc.mentions.iter().enumerate().find(|(_, n)| {
+            n.kind == MentionKind::Name
+                && n.entity_kind != EntityKind::Organization
+                && (comma_between(dm.tokens.end, n.tokens.start) || comma_between(n.tokens.end, dm.tokens.start))
+        });
+        if let Some((n, _)) = name {
+            out[d] = Some(n);
+        }
+    }
+    out
+}
+
+/// Adds an appositive description ("the housing minister") to an entity's titles.
+fn add_role_title(doc: &Document, c: &mut Cluster, d: usize) {
+    let m = &doc.mentions[d];
+    let text = doc.slice(m.span);
+    let lowered = text.to_lowercase();
+    let text = ["the ", "a ", "an "].iter().find(|p| lowered.starts_with(*p)).map(|p| &text[p.len()..]).unwrap_or(text).to_string();
+    if !c.entity.titles.iter().any(|t| t.eq_ignore_ascii_case(&text)) {
+        c.entity.titles.push(text);
+    }
 }
 
 fn name_words(doc: &Document, mi: usize) -> Vec<String> {
@@ -165,12 +225,12 @@ fn match_pronoun(doc: &Document, _lexicon: &Lexicon, clusters: &[Cluster], assig
     let s = m.sentence;
     let mut best: Option<(i64, usize)> = None;
     for (k, c) in clusters.iter().enumerate() {
-        if s.saturating_sub(c.last_sentence) > PRONOUN_WINDOW {
+        if !c.outside || s.saturating_sub(c.last_sentence) > PRONOUN_WINDOW {
             continue;
         }
         let compatible = match m.gender {
             Gender::Male | Gender::Female => {
-                (c.entity.kind == EntityKind::Person || c.entity.kind == EntityKind::Unknown && c.entity.speaks) && gender_ok(c.entity.gender, m.gender)
+                (c.entity.kind == EntityKind::Person || c.entity.kind == EntityKind::Unknown && c.entity.speaks && !c.names.is_empty()) && gender_ok(c.entity.gender, m.gender)
             }
             Gender::Plural => matches!(c.entity.kind, EntityKind::Group | EntityKind::Organization) || c.entity.gender == Gender::Plural,
             Gender::Neuter => c.entity.kind == EntityKind::Organization,
@@ -222,13 +282,17 @@ fn new_cluster(doc: &Document, _lexicon: &Lexicon, mi: usize) -> Cluster {
         title_words: Vec::new(),
         last_sentence: m.sentence,
         last_subject_sentence: None,
+        outside: false,
     }
 }
 
 fn absorb(doc: &Document, lexicon: &Lexicon, c: &mut Cluster, mi: usize, is_speaker: bool) {
     let m = &doc.mentions[mi];
     c.entity.mentions.push(mi as u32);
-    c.last_sentence = m.sentence;
+    if doc.quotation_at(m.head as usize).is_none() || is_speaker {
+        c.last_sentence = m.sentence;
+        c.outside = true;
+    }
     if is_speaker {
         c.entity.speaks = true;
         c.last_subject_sentence = Some(m.sentence);

@@ -39,6 +39,8 @@ decoding bytes and choosing formats belong to `whosaid-ingest` and `whosaid-cli`
 */
 #![deny(missing_docs)]
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod attribution;
 pub mod cue;
 pub mod document;

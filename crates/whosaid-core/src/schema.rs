@@ -279,3 +279,108 @@ mod tests {
         assert_eq!(ascii.get(2), 2);
     }
 }
+
+/// One quotation as a flat row: the shape of the CSV, Parquet and Arrow outputs, where
+/// each quotation is a row and nested fields are flattened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuoteRow {
+    /// Document id.
+    pub doc_id: String,
+    /// Document URL, if known.
+    pub url: Option<String>,
+    /// Publication date (`YYYY-MM-DD`), if known.
+    pub date: Option<String>,
+    /// Quotation id within the document (`Q1`, …).
+    pub quote_id: String,
+    /// `direct`, `indirect` or `mixed`.
+    pub kind: String,
+    /// Resolved speaker name (the entity's canonical name), if resolved.
+    pub speaker_name: Option<String>,
+    /// The speaker as written.
+    pub speaker_text: Option<String>,
+    /// Entity id of the speaker (`E1`, …).
+    pub speaker_entity: Option<String>,
+    /// Entity kind of the speaker.
+    pub speaker_kind: Option<String>,
+    /// The speaker entity's titles, joined with `"; "`.
+    pub titles: Option<String>,
+    /// The cue as written.
+    pub cue: Option<String>,
+    /// The cue's lemma.
+    pub cue_lemma: Option<String>,
+    /// The cue's class (`speech`, `thought`, …).
+    pub cue_class: Option<String>,
+    /// The clean quotation text.
+    pub text: String,
+    /// Start of the first content piece (code points).
+    pub content_start: u64,
+    /// End of the last content piece (code points).
+    pub content_end: u64,
+    /// All content pieces as a JSON array of `[start, end]` pairs.
+    pub content_spans: String,
+    /// Speaker span start (code points).
+    pub speaker_start: Option<u64>,
+    /// Speaker span end (code points).
+    pub speaker_end: Option<u64>,
+    /// Cue span start (code points).
+    pub cue_start: Option<u64>,
+    /// Cue span end (code points).
+    pub cue_end: Option<u64>,
+    /// The time expression ("on Saturday").
+    pub when_text: Option<String>,
+    /// Its resolved date.
+    pub when_date: Option<String>,
+    /// Extractor confidence.
+    pub confidence: f64,
+}
+
+/// Column names of [`QuoteRow`], in order (the CSV header).
+pub const QUOTE_ROW_COLUMNS: [&str; 24] = [
+    "doc_id", "url", "date", "quote_id", "kind", "speaker_name", "speaker_text", "speaker_entity", "speaker_kind", "titles", "cue",
+    "cue_lemma", "cue_class", "text", "content_start", "content_end", "content_spans", "speaker_start", "speaker_end", "cue_start",
+    "cue_end", "when_text", "when_date", "confidence",
+];
+
+fn enum_name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// Flattens a record into one row per quotation. `doc_id` falls back to an empty string
+/// when the record has no id; `date` is the record's publication date.
+pub fn quote_rows(record: &Record) -> Vec<QuoteRow> {
+    let doc_id = record.id.clone().unwrap_or_default();
+    record
+        .quotes
+        .iter()
+        .map(|q| {
+            let entity = q.speaker.as_ref().and_then(|s| s.entity.as_ref()).and_then(|id| record.entities.iter().find(|e| &e.id == id));
+            let spans: Vec<[usize; 2]> = q.content.iter().map(|c| c.span).collect();
+            QuoteRow {
+                doc_id: doc_id.clone(),
+                url: record.url.clone(),
+                date: record.meta.published.clone(),
+                quote_id: q.id.clone(),
+                kind: enum_name(&q.kind),
+                speaker_name: entity.map(|e| e.name.clone()),
+                speaker_text: q.speaker.as_ref().map(|s| s.text.clone()),
+                speaker_entity: entity.map(|e| e.id.clone()),
+                speaker_kind: entity.map(|e| enum_name(&e.kind)),
+                titles: entity.filter(|e| !e.titles.is_empty()).map(|e| e.titles.join("; ")),
+                cue: q.cue.as_ref().map(|c| c.text.clone()),
+                cue_lemma: q.cue.as_ref().and_then(|c| c.lemma.clone()),
+                cue_class: q.cue.as_ref().and_then(|c| c.class.as_ref()).map(enum_name),
+                text: q.text.clone(),
+                content_start: spans.first().map(|s| s[0] as u64).unwrap_or(0),
+                content_end: spans.last().map(|s| s[1] as u64).unwrap_or(0),
+                content_spans: serde_json::to_string(&spans).unwrap_or_default(),
+                speaker_start: q.speaker.as_ref().map(|s| s.span[0] as u64),
+                speaker_end: q.speaker.as_ref().map(|s| s.span[1] as u64),
+                cue_start: q.cue.as_ref().map(|c| c.span[0] as u64),
+                cue_end: q.cue.as_ref().map(|c| c.span[1] as u64),
+                when_text: q.when.as_ref().map(|w| w.text.clone()),
+                when_date: q.when.as_ref().and_then(|w| w.date.clone()),
+                confidence: q.confidence,
+            }
+        })
+        .collect()
+}

@@ -28,6 +28,9 @@ struct Frame {
     /// Whether the frame follows the quotation.
     trailing: bool,
     confidence: f32,
+    /// Where the content starts when words between a leading cue and the quotation belong
+    /// to it (`said on the other hand, “…”`, `tweeted that, “…”`).
+    content_start: Option<usize>,
 }
 
 /// Attributes direct quotations; marks the cues it uses.
@@ -64,8 +67,7 @@ pub fn attribute_direct(doc: &Document, lexicon: &Lexicon, used_cues: &mut [bool
                 (Frame { speaker: carried, confidence: if carried.is_some() { 0.5 } else { 0.3 }, ..Frame::default() }, true)
             }
         };
-        let content: Vec<_> = unit.pieces.iter().map(|&k| doc.quotations[k].span).collect();
-        let content_tokens: Vec<_> = unit
+        let mut content_tokens: Vec<_> = unit
             .pieces
             .iter()
             .map(|&k| {
@@ -74,6 +76,12 @@ pub fn attribute_direct(doc: &Document, lexicon: &Lexicon, used_cues: &mut [bool
                 TokenRange::new(q.open as usize, end)
             })
             .collect();
+        let mut kind = QuoteKind::Direct;
+        if let (Some(s), Some(first)) = (frame.content_start, content_tokens.first_mut()) {
+            first.start = s as u32;
+            kind = QuoteKind::Mixed;
+        }
+        let content: Vec<_> = content_tokens.iter().map(|r| doc.token_span(r.start as usize, r.end as usize)).collect();
         let cue: Option<&Cue> = frame.cue.map(|c| &doc.cues[c]);
         let last_para = paragraph_of(doc, content_tokens.last().map(|r| r.start as usize).unwrap_or(0));
         if let Some(s) = frame.speaker
@@ -85,7 +93,7 @@ pub fn attribute_direct(doc: &Document, lexicon: &Lexicon, used_cues: &mut [bool
         }
         let sentence = cue.map(|c| c.sentence).unwrap_or(doc.token_sentence[first_q.open as usize]);
         out.push(Attribution {
-            kind: QuoteKind::Direct,
+            kind,
             content,
             content_tokens,
             cue: frame.cue_tokens.map(|r| doc.token_span(r.start as usize, r.end as usize)),
@@ -200,7 +208,7 @@ fn trailing_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], uni
     let para_end = para.tokens.end as usize;
     let mut j = close + 1;
     if j >= para_end {
-        return None;
+        return dash_paragraph_frame(doc, lexicon, para_end);
     }
     let new_sentence = doc.token_sentence[j] != doc.token_sentence[close];
     if matches!(doc.tags[j], Tag::Comma) {
@@ -213,7 +221,14 @@ fn trailing_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], uni
     if doc.tokens[j].kind == TokenKind::Dash {
         let s_end = doc.sentence_of(j).tokens.end as usize;
         let sp = subject_after(doc, lexicon, j + 1, s_end)?;
-        return Some(Frame { speaker: Some(sp), end: sp.end as usize - 1, trailing: true, confidence: 0.85, ..Frame::default() });
+        return Some(Frame {
+            cue_tokens: Some(TokenRange::new(j, j + 1)),
+            speaker: Some(sp),
+            end: sp.end as usize - 1,
+            trailing: true,
+            confidence: 0.85,
+            ..Frame::default()
+        });
     }
     let s_end = doc.sentence_of(j).tokens.end as usize;
     // Inversion: “…,” said X
@@ -236,6 +251,7 @@ fn trailing_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], uni
                     end: sp.end as usize - 1,
                     trailing: true,
                     confidence: 0.95,
+                    content_start: None,
                 });
             }
         }
@@ -261,7 +277,7 @@ fn trailing_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], uni
     // of this quotation.
     if !new_sentence && !frame_sentence_is_short(doc, lexicon, cue_end, s_end) && !continues_with_quote(doc, lexicon, cue_end, s_end) {
         let after = skip_adjuncts(doc, lexicon, cue_end, s_end);
-        if after < s_end && !matches!(doc.tags[after], Tag::Comma | Tag::Final | Tag::Colon | Tag::Quote) {
+        if after < s_end && starts_complement(doc, after, s_end) {
             return None;
         }
     }
@@ -272,7 +288,46 @@ fn trailing_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], uni
         end: cue_end - 1,
         trailing: true,
         confidence: 0.95,
+        content_start: None,
     })
+}
+
+/// A paragraph that is only a dash and a name, after a quotation paragraph:
+/// `“…”` ⏎ `— Bernie Sanders.`
+fn dash_paragraph_frame(doc: &Document, lexicon: &Lexicon, next_start: usize) -> Option<Frame> {
+    let next = doc.paragraphs.iter().find(|p| p.tokens.start as usize == next_start)?;
+    let (a, b) = (next.tokens.start as usize, next.tokens.end as usize);
+    let is_dash = doc.tokens[a].kind == TokenKind::Dash || doc.word(a) == "-";
+    if !is_dash || b - a > 12 {
+        return None;
+    }
+    let sp = subject_after(doc, lexicon, a + 1, b)?;
+    if !(sp.end as usize..b).all(|k| doc.tags[k].is_punct()) {
+        return None;
+    }
+    Some(Frame { cue_tokens: Some(TokenRange::new(a, a + 1)), speaker: Some(sp), end: sp.end as usize - 1, trailing: true, confidence: 0.8, ..Frame::default() })
+}
+
+/// Whether a complement clause of the cue starts at `i` ("that …", "the plan would fail"),
+/// as opposed to an adjunct ("as she left", "at a rally", "Thursday").
+fn starts_complement(doc: &Document, i: usize, s_end: usize) -> bool {
+    let w = crate::lexicon::lower(doc.word(i));
+    if w == "that" {
+        return true;
+    }
+    if !matches!(doc.tags[i], Tag::DT | Tag::PRP | Tag::NNP | Tag::NNPS | Tag::NN | Tag::NNS | Tag::PRPS | Tag::CD) {
+        return false;
+    }
+    match crate::np::basic_np_starting_at(doc, i, s_end) {
+        Some(np) => {
+            let mut v = np.end;
+            while v < s_end && crate::cue::is_aux_or_adverb(doc, v) {
+                v += 1;
+            }
+            v < s_end && (doc.tags[v].is_finite_verb() || doc.tags[v] == Tag::MD)
+        }
+        None => false,
+    }
 }
 
 /// After a frame's last token, only adjuncts and punctuation remain in the sentence.
@@ -318,7 +373,10 @@ fn leading_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], unit
         {
             after = skip_adjuncts(doc, lexicon, np.end, open);
         }
-        if after < k + 1 && !(after == k && doc.word(k).eq_ignore_ascii_case("that")) {
+        // Words left between the cue and the quotation belong to the content, unless they
+        // hold another clause with a cue of its own.
+        let leftover = (after..=k).any(|t| !doc.tags[t].is_punct());
+        if leftover && (open - after > 15 || (after..open).any(|t| cue_at[t].is_some())) {
             break;
         }
         let sp = subject_before(doc, lexicon, cue.aux_start as usize, s_start).or_else(|| participle_subject(doc, lexicon, cue, s_start));
@@ -329,6 +387,7 @@ fn leading_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], unit
             end: open,
             trailing: false,
             confidence: if sp.is_some() { 0.95 } else { 0.6 },
+            content_start: leftover.then_some(after),
         });
     }
     if colon {
@@ -398,6 +457,7 @@ fn colon_frame(doc: &Document, lexicon: &Lexicon, s_start: usize, colon: usize) 
         end: colon,
         trailing: false,
         confidence: 0.8,
+        content_start: None,
     })
 }
 
@@ -427,7 +487,7 @@ fn introducing_paragraph_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Opti
             break;
         }
         let sp = subject_before(doc, lexicon, cue.aux_start as usize, s_start);
-        return Some(Frame { cue: Some(c), cue_tokens: Some(cue.tokens), speaker: sp, end: last, trailing: false, confidence: 0.85 });
+        return Some(Frame { cue: Some(c), cue_tokens: Some(cue.tokens), speaker: sp, end: last, trailing: false, confidence: 0.85, content_start: None });
     }
     colon_frame(doc, lexicon, s_start, last)
 }

@@ -16,10 +16,11 @@
 //! span is then linked to a mention (one is created for descriptions the mention pass did not
 //! know), so that coreference can resolve it to an entity.
 
+mod colon;
 mod content;
 mod direct;
 mod indirect;
-mod speaker;
+pub(crate) mod speaker;
 
 use crate::document::Document;
 use crate::lexicon::{CueClass, EntityKind, Gender, Lexicon};
@@ -94,11 +95,83 @@ pub fn attribute(doc: &mut Document, lexicon: &Lexicon) -> Vec<Attribution> {
     let mut used_cues = vec![false; doc.cues.len()];
     let mut out = direct::attribute_direct(doc, lexicon, &mut used_cues);
     indirect::attribute_indirect(doc, lexicon, &used_cues, &mut out);
+    colon::attribute_colons(doc, lexicon, &mut out);
+    drop_nested(&mut out);
+    widen_cues(doc, &mut out);
     out.retain(|a| !a.content.is_empty());
     out.sort_by_key(|a| a.content.first().map(|s| (s.start, s.end)));
     out.dedup_by(|b, a| a.content == b.content);
     link_speakers(doc, &mut out);
     out
+}
+
+/// Cue lemmas that name or label rather than report ("critics called the plan a
+/// “band-aid”"): with a short quoted label as content they mark scare quotes, which are
+/// not quotations.
+const NAMING_CUES: &[&str] = &["call", "label", "dub", "brand", "term", "nickname"];
+
+/// Drops attributions whose cue names something and whose content is an object plus a
+/// short quoted label: the quoted words are a scare quote, not anyone's quotation.
+pub fn drop_namings(doc: &mut Document) {
+    let is_naming = |a: &Attribution| -> bool {
+        let Some(lemma) = a.cue_lemma.as_deref() else { return false };
+        if !NAMING_CUES.iter().any(|n| lemma == *n || lemma.ends_with(&format!(" {n}"))) {
+            return false;
+        }
+        let Some(r) = a.content_tokens.first() else { return false };
+        if a.content_tokens.len() != 1 || r.len() > 14 {
+            return false;
+        }
+        doc.quotations.iter().any(|q| {
+            let inner_words = q.inner_tokens().filter(|&i| doc.tokens[i].kind == crate::token::TokenKind::Word).count();
+            r.contains(q.open as usize) && q.close.is_some() && inner_words <= 3
+        })
+    };
+    let keep: Vec<bool> = doc.attributions.iter().map(|a| !is_naming(a)).collect();
+    let mut k = 0;
+    doc.attributions.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+}
+
+/// Widens lexicon cues to the span annotators mark: auxiliaries, negation and adverbs in
+/// front ("has also said", "did not mention") and a colon right after ("said:").
+fn widen_cues(doc: &Document, out: &mut [Attribution]) {
+    for a in out.iter_mut() {
+        let Some(r) = a.cue_tokens else { continue };
+        let Some(cue) = doc.cues.iter().find(|c| c.tokens == r) else { continue };
+        let mut start = cue.aux_start as usize;
+        // Never swallow the speaker or content.
+        while start < r.start as usize && a.speaker_tokens.is_some_and(|s| s.contains(start)) {
+            start += 1;
+        }
+        let mut end = r.end as usize;
+        if end < doc.tokens.len() && doc.word(end) == ":" && !a.content_tokens.iter().any(|c| c.contains(end)) {
+            end += 1;
+        }
+        let widened = TokenRange::new(start, end);
+        a.cue_tokens = Some(widened);
+        a.cue = Some(doc.token_span(start, end));
+    }
+}
+
+/// Drops attributions nested inside another's content (annotators mark one role per
+/// word: in "X said Y claimed Z" only X's attribution stands), and exact duplicates.
+fn drop_nested(out: &mut Vec<Attribution>) {
+    let inside = |r: TokenRange, outer: &Attribution| outer.content_tokens.iter().any(|c| c.start <= r.start && r.end <= c.end);
+    let keep: Vec<bool> = (0..out.len())
+        .map(|k| {
+            let a = &out[k];
+            let anchor = a.cue_tokens.or(a.speaker_tokens).or(a.content_tokens.first().copied());
+            !out.iter().enumerate().any(|(j, b)| j != k && anchor.is_some_and(|r| inside(r, b)) && !a.content_tokens.iter().any(|c| b.content_tokens.contains(c)))
+        })
+        .collect();
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
 }
 
 /// Links every speaker to a mention, adding description mentions for speakers the mention
@@ -124,6 +197,26 @@ pub fn link_speakers(doc: &mut Document, out: &mut [Attribution]) {
 /// only when the speaker is that pronoun.
 fn find_mention(doc: &Document, r: TokenRange) -> Option<usize> {
     let head = speaker::head_of(doc, r) as u32;
+    let inside = |m: &Mention| r.start <= m.tokens.start && m.tokens.end <= r.end;
+    let names: Vec<usize> = (0..doc.mentions.len()).filter(|&k| inside(&doc.mentions[k]) && doc.mentions[k].kind == MentionKind::Name).collect();
+    // A name holding the head ("US Defense Secretary Mark Esper").
+    if let Some(&k) = names.iter().find(|&&k| doc.mentions[k].tokens.contains(head as usize)) {
+        return Some(k);
+    }
+    // The organisation behind a statement or report ("a statement from the WMO").
+    let lexicon = crate::lexicon::Lexicon::get();
+    if lexicon.is_speech_event(&crate::lexicon::lower(doc.word(head as usize))) {
+        if let Some(&k) = names.iter().find(|&&k| doc.mentions[k].tokens.start > head) {
+            return Some(k);
+        }
+    }
+    // A name in apposition to a description ("The housing minister, Sarah Whitmore,").
+    if let Some(&k) = names.iter().find(|&&k| {
+        let s = doc.mentions[k].tokens.start as usize;
+        s > head as usize && s >= 1 && doc.tags[s - 1] == crate::pos::Tag::Comma && (head as usize + 1..s - 1).all(|i| !doc.tags[i].is_punct())
+    }) {
+        return Some(k);
+    }
     doc.mentions
         .iter()
         .enumerate()

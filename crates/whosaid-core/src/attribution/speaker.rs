@@ -61,7 +61,10 @@ fn np_with_left_attachments(doc: &Document, lexicon: &Lexicon, last: usize, floo
 
 /// Whether a noun phrase is the object of an adjunct preposition (time, occasion, medium)
 /// rather than a subject.
-fn is_adjunct_np(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool {
+pub(crate) fn is_adjunct_np(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool {
+    if np.start == 0 {
+        return false;
+    }
     let p = np.start - 1;
     let prep = lower(doc.word(p));
     if !matches!(prep.as_ref(), "in" | "on" | "at" | "during" | "following" | "after" | "before" | "over" | "via" | "through" | "with" | "by") {
@@ -200,4 +203,42 @@ pub fn subject_after(doc: &Document, lexicon: &Lexicon, start: usize, ceiling: u
 fn is_clause_end(doc: &Document, i: usize) -> bool {
     matches!(doc.tags[i], Tag::Final | Tag::Colon | Tag::Quote | Tag::Dash)
         || (doc.tags[i] == Tag::Comma && i + 1 < doc.tokens.len() && doc.tokens[i + 1].kind == TokenKind::Quote)
+}
+
+/// Repairs a speaker span found by the tagger: trailing adjuncts ("Esper in a statement on
+/// Saturday") are cut, and a span that is itself the object of an adjunct ("following the
+/// ministers' meeting") is replaced by the subject before it. Returns `None` when nothing
+/// usable is left.
+pub fn repair_speaker(doc: &Document, lexicon: &Lexicon, r: TokenRange, cue_start: Option<usize>) -> Option<TokenRange> {
+    let (a, mut b) = (r.start as usize, r.end as usize);
+    // Cut trailing adjunct phrases.
+    let mut guard = 0;
+    while b > a + 1 && guard < 4 {
+        guard += 1;
+        let Some(np) = basic_np_ending_at(doc, b - 1, a) else { break };
+        if np.start > a && is_adjunct_np(doc, lexicon, &np) {
+            b = np.start - 1;
+        } else {
+            break;
+        }
+    }
+    // A relative pronoun the tagger swept in ("Stoltenberg, who").
+    while b > a + 1 && (matches!(lower(doc.word(b - 1)).as_ref(), "who" | "which" | "whom") || doc.tags[b - 1] == Tag::Comma && matches!(lower(doc.word(b.min(doc.tokens.len() - 1))).as_ref(), "who" | "which")) {
+        b -= 1;
+        while b > a + 1 && doc.tags[b - 1] == Tag::Comma && b < r.end as usize && matches!(lower(doc.word(b)).as_ref(), "who" | "which" | "whom") {
+            b -= 1;
+        }
+    }
+    if b <= a {
+        return None;
+    }
+    // The whole span an adjunct object: look further left for the subject.
+    if let Some(np) = basic_np_ending_at(doc, b - 1, a)
+        && np.start == a
+        && is_adjunct_np(doc, lexicon, &np)
+    {
+        let floor = doc.sentence_of(a).tokens.start as usize;
+        return cue_start.and_then(|c| subject_before(doc, lexicon, c, floor)).filter(|s| s.end as usize <= a);
+    }
+    Some(TokenRange::new(a, b))
 }

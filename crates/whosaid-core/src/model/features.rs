@@ -14,7 +14,8 @@ use crate::mention::MentionKind;
 use crate::quotes::Family;
 use crate::token::{TokenFlags, TokenKind};
 
-use super::labels::{Label, role_labels};
+use super::cuestats::CueStats;
+use super::labels::{Label, role, role_labels};
 
 /// Precomputed per-token values the feature templates read.
 pub struct FeatureContext {
@@ -32,6 +33,67 @@ pub struct FeatureContext {
     mention: Vec<u8>,
     sent_pos: Vec<u8>,
     comma_left: Vec<u8>,
+    cue_prob: Vec<u8>,
+    learned_left: Vec<u8>,
+    learned_right: Vec<u8>,
+    rule_gap: Vec<u8>,
+    stack: Option<Stack>,
+}
+
+/// What the first layer predicted, as features for the second.
+struct Stack {
+    label: Vec<u8>,
+    /// Roles the first layer found in the token's sentence (bit mask).
+    sentence_roles: Vec<u8>,
+    /// Distance to the nearest predicted cue in the sentence, each side.
+    cue_left: Vec<u8>,
+    cue_right: Vec<u8>,
+    /// Where the token sits in its predicted span: 0 outside, 1 first, 2 last, 3 inside,
+    /// 4 single-token span.
+    span_pos: Vec<u8>,
+}
+
+fn bucket_prob(p: f32) -> u8 {
+    match p {
+        x if x <= 0.0 => 0,
+        x if x < 0.02 => 1,
+        x if x < 0.05 => 2,
+        x if x < 0.1 => 3,
+        x if x < 0.2 => 4,
+        x if x < 0.4 => 5,
+        x if x < 0.6 => 6,
+        x if x < 0.8 => 7,
+        _ => 8,
+    }
+}
+
+/// For each token, the bucketed distance to the nearest marked token of its sentence on
+/// the left and on the right (15 when there is none).
+fn distances(doc: &Document, marked: &[bool]) -> (Vec<u8>, Vec<u8>) {
+    let n = marked.len();
+    let mut left = vec![15u8; n];
+    let mut right = vec![15u8; n];
+    for s in &doc.sentences {
+        let mut last: Option<usize> = None;
+        for i in s.tokens.range() {
+            if let Some(l) = last {
+                left[i] = bucket_distance(i - l);
+            }
+            if marked[i] {
+                last = Some(i);
+            }
+        }
+        let mut next: Option<usize> = None;
+        for i in s.tokens.range().rev() {
+            if let Some(r) = next {
+                right[i] = bucket_distance(r - i);
+            }
+            if marked[i] {
+                next = Some(i);
+            }
+        }
+    }
+    (left, right)
 }
 
 /// FNV-1a over bytes: a stable hash for words (stable across runs and platforms, which
@@ -89,7 +151,7 @@ fn shape_of(doc: &Document, i: usize) -> u8 {
 
 impl FeatureContext {
     /// Precomputes the per-token values of `doc` (its rule attributions included).
-    pub fn new(doc: &Document, lexicon: &Lexicon) -> FeatureContext {
+    pub fn new(doc: &Document, lexicon: &Lexicon, stats: &CueStats) -> FeatureContext {
         let n = doc.tokens.len();
         let mut word = Vec::with_capacity(n);
         let mut suffix = Vec::with_capacity(n);
@@ -113,30 +175,32 @@ impl FeatureContext {
             }
         }
         // Distance to the nearest cue in the same sentence, each side.
-        let mut cue_left = vec![15u8; n];
-        let mut cue_right = vec![15u8; n];
-        for s in &doc.sentences {
-            let mut last: Option<usize> = None;
-            for i in s.tokens.range() {
-                if let Some(l) = last {
-                    cue_left[i] = bucket_distance(i - l);
-                }
-                if cue_class[i] != 0 {
-                    last = Some(i);
+        let is_cue: Vec<bool> = cue_class.iter().map(|&c| c != 0).collect();
+        let (cue_left, cue_right) = distances(doc, &is_cue);
+        let probs: Vec<f32> = (0..n).map(|i| stats.get(doc.word(i))).collect();
+        let cue_prob: Vec<u8> = probs.iter().map(|&p| bucket_prob(p)).collect();
+        let likely: Vec<bool> = probs.iter().map(|&p| p >= 0.2).collect();
+        let (learned_left, learned_right) = distances(doc, &likely);
+        // Rule roles, projected like the scorers do: longer pieces win.
+        let (rule, rule_kind) = role_labels(doc);
+        // Tokens the rules left between the parts of an attribution: 1 between speaker and
+        // cue ("Esper [in a statement on Saturday] said"), 2 between cue and content.
+        let mut rule_gap = vec![0u8; n];
+        for a in &doc.attributions {
+            if let (Some(s), Some(c)) = (a.speaker_tokens, a.cue_tokens) {
+                let (x, y) = if s.end <= c.start { (s.end, c.start) } else { (c.end, s.start.max(c.end)) };
+                for v in rule_gap.iter_mut().take((y as usize).min(n)).skip(x as usize) {
+                    *v = 1;
                 }
             }
-            let mut next: Option<usize> = None;
-            for i in s.tokens.range().rev() {
-                if let Some(r) = next {
-                    cue_right[i] = bucket_distance(r - i);
-                }
-                if cue_class[i] != 0 {
-                    next = Some(i);
+            if let (Some(c), Some(first)) = (a.cue_tokens, a.content_tokens.first()) {
+                if c.end <= first.start {
+                    for v in rule_gap.iter_mut().take((first.start as usize).min(n)).skip(c.end as usize) {
+                        *v = 2;
+                    }
                 }
             }
         }
-        // Rule roles, projected like the scorers do: longer pieces win.
-        let (rule, rule_kind) = role_labels(doc);
         // Quotation state: 0 outside; 1 opening mark; 2 inside; 3 closing mark; +4 when
         // nested inside another; +8 for single marks.
         let mut quote = vec![0u8; n];
@@ -180,7 +244,60 @@ impl FeatureContext {
                 }
             }
         }
-        FeatureContext { word, suffix, shape, pos, rule, rule_kind, quote, cue_class, cue_lemma, cue_left, cue_right, mention, sent_pos, comma_left }
+        FeatureContext {
+            word,
+            suffix,
+            shape,
+            pos,
+            rule,
+            rule_kind,
+            quote,
+            cue_class,
+            cue_lemma,
+            cue_left,
+            cue_right,
+            mention,
+            sent_pos,
+            comma_left,
+            cue_prob,
+            learned_left,
+            learned_right,
+            rule_gap,
+            stack: None,
+        }
+    }
+
+    /// Adds the first layer's labels, for the stacked second layer's features.
+    pub fn set_stack(&mut self, doc: &Document, labels: &[Label]) {
+        let n = labels.len().min(self.len());
+        let mut sentence_roles = vec![0u8; n];
+        for s in &doc.sentences {
+            let r = s.tokens.range();
+            let mask = r.clone().filter(|&i| i < n).fold(0u8, |m, i| match role(labels[i]) {
+                0 => m,
+                k => m | 1 << (k - 1),
+            });
+            for i in r.filter(|&i| i < n) {
+                sentence_roles[i] = mask;
+            }
+        }
+        let is_cue: Vec<bool> = labels.iter().map(|&l| role(l) == 2).collect();
+        let (cue_left, cue_right) = distances(doc, &is_cue);
+        let mut span_pos = vec![0u8; n];
+        for i in 0..n {
+            if labels[i] == 0 {
+                continue;
+            }
+            let starts = labels[i] % 2 == 1;
+            let ends = i + 1 >= n || labels[i + 1] % 2 == 1 || labels[i + 1] == 0;
+            span_pos[i] = match (starts, ends) {
+                (true, true) => 4,
+                (true, false) => 1,
+                (false, true) => 2,
+                (false, false) => 3,
+            };
+        }
+        self.stack = Some(Stack { label: labels[..n].to_vec(), sentence_roles, cue_left, cue_right, span_pos });
     }
 
     /// Number of tokens.
@@ -231,6 +348,10 @@ impl FeatureContext {
         out.push(mix(22, r(1), 0, 0));
         out.push(mix(23, r(0), p(0), 0));
         out.push(mix(24, r(0), self.rule_kind[i] as u64, 0));
+        out.push(mix(52, r(0), self.rule_kind[i] as u64, p(0)));
+        out.push(mix(54, self.rule_gap[i] as u64, 0, 0));
+        out.push(mix(55, self.rule_gap[i] as u64, p(0), at(&self.rule_gap, -1)));
+        out.push(mix(53, r(-1), r(0), self.rule_kind[i] as u64));
         out.push(mix(25, r(-1), r(0), r(1)));
         out.push(mix(26, r(0), w(0), 0));
         // Quotation state.
@@ -257,6 +378,31 @@ impl FeatureContext {
         out.push(mix(43, self.sent_pos[i] as u64, p(0), 0));
         out.push(mix(44, self.comma_left[i] as u64, self.cue_left[i] as u64, 0));
         out.push(mix(45, self.sent_pos[i] as u64, r(0), q(0)));
+        // Learned cue statistics.
+        out.push(mix(46, self.cue_prob[i] as u64, 0, 0));
+        out.push(mix(47, self.cue_prob[i] as u64, p(0), 0));
+        out.push(mix(48, at(&self.cue_prob, -1), at(&self.cue_prob, 1), 0));
+        out.push(mix(49, self.learned_left[i] as u64, self.learned_right[i] as u64, 0));
+        out.push(mix(50, self.learned_left[i] as u64, p(0), 0));
+        out.push(mix(51, self.learned_right[i] as u64, p(0), r(0)));
+        if let Some(st) = &self.stack {
+            let sl = |k: isize| -> u64 {
+                let j = i as isize + k;
+                if j < 0 || j as usize >= st.label.len() { 255 } else { st.label[j as usize] as u64 }
+            };
+            out.push(mix(60, sl(0), 0, 0));
+            out.push(mix(61, sl(-1), sl(0), sl(1)));
+            out.push(mix(62, sl(-2), sl(-1), 0));
+            out.push(mix(63, sl(1), sl(2), 0));
+            out.push(mix(64, sl(0), p(0), 0));
+            out.push(mix(65, sl(0), r(0), 0));
+            out.push(mix(66, st.sentence_roles[i] as u64, sl(0), 0));
+            out.push(mix(67, st.cue_left[i] as u64, st.cue_right[i] as u64, sl(0)));
+            out.push(mix(68, st.span_pos[i] as u64, sl(0), p(0)));
+            out.push(mix(69, st.cue_left[i] as u64, q(0), sl(0)));
+            out.push(mix(70, st.sentence_roles[i] as u64, self.sent_pos[i] as u64, sl(0)));
+            out.push(mix(71, sl(0), w(0), 0));
+        }
     }
 
     /// The rule role label of token `i`.

@@ -15,23 +15,39 @@
 //! file is empty the engine runs on rules alone.
 
 pub mod assemble;
+pub mod cuestats;
 pub mod features;
 pub mod labels;
 pub mod train;
 
 use std::sync::LazyLock;
 
+use cuestats::CueStats;
 use features::FeatureContext;
 use labels::{Label, N_LABELS, allowed};
 
+use crate::document::Document;
+use crate::lexicon::Lexicon;
 use crate::segment::TokenRange;
 
 /// Magic bytes at the start of a weights file.
-const MAGIC: &[u8; 8] = b"WHOSAID1";
+const MAGIC: &[u8; 8] = b"WHOSAID2";
 
-/// A trained tagger.
+/// A trained tagger: cue statistics and one or two layers of weights. The second layer,
+/// when present, is stacked on the first: it sees the first layer's labels as features.
 #[derive(Clone, Debug)]
 pub struct Model {
+    /// Learned cue statistics.
+    pub stats: CueStats,
+    /// The first layer.
+    pub first: Layer,
+    /// The stacked second layer.
+    pub second: Option<Layer>,
+}
+
+/// One linear layer: weights per feature bucket and label, and transition weights.
+#[derive(Clone, Debug)]
+pub struct Layer {
     bits: u32,
     weights: Vec<f32>,
     /// Transition weights; row `N_LABELS` holds the start scores.
@@ -61,9 +77,67 @@ pub fn builtin() -> Option<&'static Model> {
 }
 
 impl Model {
-    /// A model with all weights zero and `2^bits` feature buckets.
-    pub fn zeros(bits: u32) -> Model {
-        Model { bits, weights: vec![0.0; (1usize << bits) * N_LABELS], trans: [[0.0; N_LABELS]; N_LABELS + 1] }
+    /// Labels every token of `doc`, paragraph by paragraph.
+    pub fn tag_document(&self, doc: &Document, lexicon: &Lexicon) -> Vec<Label> {
+        let mut ctx = FeatureContext::new(doc, lexicon, &self.stats);
+        let first = self.first.tag_paragraphs(doc, &ctx);
+        match &self.second {
+            None => first,
+            Some(second) => {
+                ctx.set_stack(doc, &first);
+                second.tag_paragraphs(doc, &ctx)
+            }
+        }
+    }
+
+    /// Serialises the model.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        self.stats.write(&mut out);
+        let layers: Vec<&Layer> = std::iter::once(&self.first).chain(self.second.as_ref()).collect();
+        out.extend_from_slice(&(layers.len() as u32).to_le_bytes());
+        for l in layers {
+            l.write(&mut out);
+        }
+        out
+    }
+
+    /// Reads a model written by [`Model::to_bytes`].
+    ///
+    /// # Errors
+    /// A wrong magic number, shape or length.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        if bytes.len() < 12 || &bytes[..8] != MAGIC {
+            return Err(ModelError("not a whosaid weights file".into()));
+        }
+        let (stats, used) = CueStats::read(&bytes[8..]).ok_or_else(|| ModelError("bad cue statistics".into()))?;
+        let mut at = 8 + used;
+        let n = u32::from_le_bytes(bytes.get(at..at + 4).and_then(|b| b.try_into().ok()).ok_or_else(|| ModelError("truncated".into()))?);
+        at += 4;
+        if !(1..=2).contains(&n) {
+            return Err(ModelError(format!("{n} layers")));
+        }
+        let (first, used) = Layer::read(&bytes[at..])?;
+        at += used;
+        let second = if n == 2 {
+            let (l, used) = Layer::read(&bytes[at..])?;
+            at += used;
+            Some(l)
+        } else {
+            None
+        };
+        if at != bytes.len() {
+            return Err(ModelError("trailing bytes".into()));
+        }
+        Ok(Model { stats, first, second })
+    }
+}
+
+impl Layer {
+    /// A layer with all weights zero and `2^bits` feature buckets.
+    pub fn zeros(bits: u32) -> Layer {
+        Layer { bits, weights: vec![0.0; (1usize << bits) * N_LABELS], trans: [[0.0; N_LABELS]; N_LABELS + 1] }
     }
 
     #[inline]
@@ -84,13 +158,22 @@ impl Model {
         }
     }
 
+    /// Labels every paragraph of `doc`.
+    pub fn tag_paragraphs(&self, doc: &Document, ctx: &FeatureContext) -> Vec<Label> {
+        let mut labels = Vec::with_capacity(doc.tokens.len());
+        for p in &doc.paragraphs {
+            labels.extend(self.tag(ctx, p.tokens));
+        }
+        labels
+    }
+
     /// The best label sequence for the tokens of `range`.
     pub fn tag(&self, ctx: &FeatureContext, range: TokenRange) -> Vec<Label> {
         let n = range.len();
         if n == 0 {
             return Vec::new();
         }
-        let mut feats = Vec::with_capacity(64);
+        let mut feats = Vec::with_capacity(96);
         let mut delta = vec![[0f32; N_LABELS]; n];
         let mut back = vec![[0u8; N_LABELS]; n];
         let mut em = [0f32; N_LABELS];
@@ -131,12 +214,10 @@ impl Model {
         out
     }
 
-    /// Serialises the weights: a header, then weights quantised to 16 bits.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// Appends the layer: a header, then weights quantised to 16 bits.
+    fn write(&self, out: &mut Vec<u8>) {
         let max = self.weights.iter().chain(self.trans.iter().flatten()).fold(0f32, |m, w| m.max(w.abs()));
         let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
-        let mut out = Vec::with_capacity(self.weights.len() * 2 + 64);
-        out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.bits.to_le_bytes());
         out.extend_from_slice(&(N_LABELS as u32).to_le_bytes());
         out.extend_from_slice(&scale.to_le_bytes());
@@ -147,31 +228,28 @@ impl Model {
         for w in &self.weights {
             out.extend_from_slice(&q(*w));
         }
-        out
     }
 
-    /// Reads weights written by [`Model::to_bytes`].
-    ///
-    /// # Errors
-    /// A wrong magic number, label count or length.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
-        let header = 8 + 4 + 4 + 4;
-        if bytes.len() < header || &bytes[..8] != MAGIC {
-            return Err(ModelError("not a whosaid weights file".into()));
+    /// Reads a layer; returns it and the bytes read.
+    fn read(bytes: &[u8]) -> Result<(Layer, usize), ModelError> {
+        let header = 12;
+        if bytes.len() < header {
+            return Err(ModelError("truncated layer".into()));
         }
         let u32_at = |k: usize| u32::from_le_bytes([bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]]);
-        let bits = u32_at(8);
-        let labels = u32_at(12) as usize;
-        let scale = f32::from_le_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+        let bits = u32_at(0);
+        let labels = u32_at(4) as usize;
+        let scale = f32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
         if labels != N_LABELS || bits > 26 {
             return Err(ModelError(format!("unsupported shape: {bits} bits, {labels} labels")));
         }
         let n_trans = N_LABELS * (N_LABELS + 1);
         let n_weights = (1usize << bits) * N_LABELS;
-        if bytes.len() != header + 2 * (n_trans + n_weights) {
-            return Err(ModelError("truncated".into()));
+        let len = header + 2 * (n_trans + n_weights);
+        if bytes.len() < len {
+            return Err(ModelError("truncated layer".into()));
         }
-        let mut vals = bytes[header..].chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]]) as f32 * scale);
+        let mut vals = bytes[header..len].chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]]) as f32 * scale);
         let mut trans = [[0f32; N_LABELS]; N_LABELS + 1];
         for row in trans.iter_mut() {
             for v in row.iter_mut() {
@@ -179,7 +257,7 @@ impl Model {
             }
         }
         let weights: Vec<f32> = vals.collect();
-        Ok(Model { bits, weights, trans })
+        Ok((Layer { bits, weights, trans }, len))
     }
 }
 
@@ -189,15 +267,22 @@ mod tests {
 
     #[test]
     fn round_trips_through_bytes() {
-        let mut m = Model::zeros(4);
-        m.weights[3] = 1.5;
-        m.weights[10] = -0.25;
-        m.trans[1][2] = 0.75;
+        let mut l = Layer::zeros(4);
+        l.weights[3] = 1.5;
+        l.weights[10] = -0.25;
+        l.trans[1][2] = 0.75;
+        let mut c = cuestats::CueCounter::default();
+        for _ in 0..5 {
+            c.add("said", true);
+        }
+        let m = Model { stats: c.finish(), first: l.clone(), second: Some(l) };
         let back = Model::from_bytes(&m.to_bytes()).unwrap();
-        assert_eq!(back.bits, 4);
-        assert!((back.weights[3] - 1.5).abs() < 1e-3);
-        assert!((back.weights[10] + 0.25).abs() < 1e-3);
-        assert!((back.trans[1][2] - 0.75).abs() < 1e-3);
+        let b = back.second.as_ref().unwrap();
+        assert_eq!(b.bits, 4);
+        assert!((b.weights[3] - 1.5).abs() < 1e-3);
+        assert!((b.weights[10] + 0.25).abs() < 1e-3);
+        assert!((b.trans[1][2] - 0.75).abs() < 1e-3);
+        assert_eq!(back.stats, m.stats);
         assert!(Model::from_bytes(b"garbage").is_err());
         assert!(Model::from_bytes(&m.to_bytes()[..30]).is_err());
     }

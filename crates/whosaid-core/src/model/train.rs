@@ -4,9 +4,11 @@
 //! the rule pipeline on each text, turns the gold spans into token labels with
 //! [`gold_labels`] and feeds paragraphs to [`Trainer::learn`].
 
-use super::Model;
+use super::cuestats::{CueCounter, CueStats};
 use super::features::FeatureContext;
-use super::labels::{Label, N_LABELS, project};
+use super::labels::{Label, N_LABELS, project, role};
+use super::{Layer, Model};
+use crate::lexicon::Lexicon;
 use crate::document::Document;
 use crate::segment::TokenRange;
 use crate::span::Span;
@@ -51,7 +53,7 @@ pub fn gold_labels(doc: &Document, pieces: &[GoldPiece]) -> Vec<Label> {
 
 /// The trainer's state: current weights and the sums needed for averaging.
 pub struct Trainer {
-    model: Model,
+    layer: Layer,
     /// Sum of `step * update` per weight (for the lazy average).
     acc: Vec<f32>,
     trans_acc: [[f32; N_LABELS]; N_LABELS + 1],
@@ -62,21 +64,21 @@ pub struct Trainer {
 impl Trainer {
     /// A trainer with `2^bits` feature buckets.
     pub fn new(bits: u32) -> Trainer {
-        let model = Model::zeros(bits);
-        let n = model.weights.len();
-        Trainer { model, acc: vec![0.0; n], trans_acc: [[0.0; N_LABELS]; N_LABELS + 1], step: 1.0, feats: Vec::new() }
+        let layer = Layer::zeros(bits);
+        let n = layer.weights.len();
+        Trainer { layer, acc: vec![0.0; n], trans_acc: [[0.0; N_LABELS]; N_LABELS + 1], step: 1.0, feats: Vec::new() }
     }
 
     fn update_token(&mut self, t: usize, label: Label, delta: f32) {
         for k in 0..self.feats[t].len() {
-            let b = self.model.bucket(self.feats[t][k]) + label as usize;
-            self.model.weights[b] += delta;
+            let b = self.layer.bucket(self.feats[t][k]) + label as usize;
+            self.layer.weights[b] += delta;
             self.acc[b] += self.step * delta;
         }
     }
 
     fn update_trans(&mut self, from: usize, to: Label, delta: f32) {
-        self.model.trans[from][to as usize] += delta;
+        self.layer.trans[from][to as usize] += delta;
         self.trans_acc[from][to as usize] += self.step * delta;
     }
 
@@ -84,12 +86,12 @@ impl Trainer {
     /// where the decoding differs from `gold`, moves the weights toward gold.
     /// Returns the number of tokens decoded wrongly.
     pub fn learn(&mut self, ctx: &FeatureContext, range: TokenRange, gold: &[Label]) -> usize {
-        let predicted = self.model.tag(ctx, range);
+        let predicted = self.layer.tag(ctx, range);
         let errors = predicted.iter().zip(gold).filter(|(p, g)| p != g).count();
         if errors > 0 {
             self.feats.clear();
             for i in range.range() {
-                let mut f = Vec::with_capacity(64);
+                let mut f = Vec::with_capacity(96);
                 ctx.features(i, &mut f);
                 self.feats.push(f);
             }
@@ -109,9 +111,9 @@ impl Trainer {
         errors
     }
 
-    /// The averaged model.
-    pub fn finish(self) -> Model {
-        let mut m = self.model;
+    /// The averaged layer.
+    pub fn finish(self) -> Layer {
+        let mut m = self.layer;
         let c = self.step;
         for (w, a) in m.weights.iter_mut().zip(&self.acc) {
             *w -= a / c;
@@ -123,4 +125,105 @@ impl Trainer {
         }
         m
     }
+}
+
+/// One training document: the rule pipeline's analysis of its text and the gold labels.
+pub struct Example {
+    /// The document, analysed by the rules alone.
+    pub doc: Document,
+    /// Gold label of every token.
+    pub gold: Vec<Label>,
+}
+
+/// Training settings.
+#[derive(Clone, Debug)]
+pub struct TrainConfig {
+    /// log2 of the number of feature buckets per layer.
+    pub bits: u32,
+    /// Passes over the data per layer.
+    pub epochs: usize,
+    /// Folds for the out-of-fold statistics and first-layer labels.
+    pub folds: usize,
+    /// Whether to train the stacked second layer.
+    pub stacked: bool,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig { bits: 17, epochs: 10, folds: 4, stacked: true }
+    }
+}
+
+fn cue_stats(examples: &[Example], include: impl Fn(usize) -> bool) -> CueStats {
+    let mut counter = CueCounter::default();
+    for (k, e) in examples.iter().enumerate().filter(|(k, _)| include(*k)) {
+        let _ = k;
+        for (i, &l) in e.gold.iter().enumerate() {
+            counter.add(e.doc.word(i), role(l) == 2);
+        }
+    }
+    counter.finish()
+}
+
+/// Deterministic Fisher–Yates shuffle (xorshift), so training is reproducible.
+fn shuffle<T>(v: &mut [T], state: &mut u64) {
+    for i in (1..v.len()).rev() {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        let j = (*state % (i as u64 + 1)) as usize;
+        v.swap(i, j);
+    }
+}
+
+fn train_layer(contexts: &[FeatureContext], examples: &[Example], include: &dyn Fn(usize) -> bool, cfg: &TrainConfig, log: &dyn Fn(String)) -> Layer {
+    let mut trainer = Trainer::new(cfg.bits);
+    let mut order: Vec<(usize, TokenRange)> =
+        examples.iter().enumerate().filter(|(k, _)| include(*k)).flat_map(|(k, e)| e.doc.paragraphs.iter().map(move |p| (k, p.tokens))).collect();
+    let tokens: usize = order.iter().map(|(_, r)| r.len()).sum();
+    let mut seed = 0x2545F4914F6CDD1Du64;
+    for epoch in 1..=cfg.epochs {
+        shuffle(&mut order, &mut seed);
+        let mut errors = 0;
+        for &(k, r) in &order {
+            errors += trainer.learn(&contexts[k], r, &examples[k].gold[r.range()]);
+        }
+        log(format!("epoch {epoch}: {:.2}% of {tokens} tokens mislabelled", 100.0 * errors as f64 / tokens.max(1) as f64));
+    }
+    trainer.finish()
+}
+
+/// Trains a model: cue statistics, the first layer, and (if configured) the stacked second
+/// layer on out-of-fold first-layer labels, so that the second layer learns from labels
+/// as good as — not better than — those it will see on new text.
+pub fn train_model(examples: &[Example], lexicon: &Lexicon, cfg: &TrainConfig, log: &dyn Fn(String)) -> Model {
+    let folds = cfg.folds.max(2);
+    let fold_of = |k: usize| k % folds;
+    // Out-of-fold cue statistics for the training features; all data for the saved model.
+    let fold_stats: Vec<CueStats> = (0..folds).map(|f| cue_stats(examples, |k| fold_of(k) != f)).collect();
+    let mut contexts: Vec<FeatureContext> = examples.iter().enumerate().map(|(k, e)| FeatureContext::new(&e.doc, lexicon, &fold_stats[fold_of(k)])).collect();
+    let stats = cue_stats(examples, |_| true);
+    let second = if cfg.stacked {
+        let mut oof: Vec<Vec<Label>> = vec![Vec::new(); examples.len()];
+        for f in 0..folds {
+            log(format!("first layer, fold {}/{folds}", f + 1));
+            let layer = train_layer(&contexts, examples, &|k| fold_of(k) != f, cfg, log);
+            for (k, e) in examples.iter().enumerate().filter(|(k, _)| fold_of(*k) == f) {
+                oof[k] = layer.tag_paragraphs(&e.doc, &contexts[k]);
+            }
+        }
+        for (k, e) in examples.iter().enumerate() {
+            contexts[k].set_stack(&e.doc, &oof[k]);
+        }
+        log("second layer".to_string());
+        Some(train_layer(&contexts, examples, &|_| true, cfg, log))
+    } else {
+        None
+    };
+    log("first layer, all data".to_string());
+    for (k, e) in examples.iter().enumerate() {
+        contexts[k] = FeatureContext::new(&e.doc, lexicon, &fold_stats[fold_of(k)]);
+    }
+    let first = train_layer(&contexts, examples, &|_| true, cfg, log);
+    Model { stats, first, second }
 }
