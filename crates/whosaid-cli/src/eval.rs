@@ -1,5 +1,6 @@
 //! `whosaid eval`: runs the engine over an annotated corpus and scores it.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -25,21 +26,33 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         Some(file) => {
             let corpus = cofenet::CofenetCorpus::load(file, &args.dir).with_context(|| format!("reading {}", file.display()))?;
             if args.diff {
-                print_cofenet_diff(&corpus, &extract);
+                print_cofenet_diff(&corpus, &extract, &mut std::io::stdout().lock())?;
             }
             cofenet::evaluate_cofenet(&corpus, extract, &opts)
         }
         None => whosaid_eval::evaluate(&docs, extract, &opts),
     };
+    let mut out = std::io::stdout().lock();
     if args.json {
-        println!("{}", report.to_json());
+        writeln!(out, "{}", report.to_json())?;
     } else {
-        println!("{}", render_table(&report));
+        writeln!(out, "{}", render_table(&report))?;
     }
     if let Some(n) = args.errors {
         let predictions = whosaid_eval::predict(&docs, extract);
         let kinds = whosaid_eval::analyze_errors(&docs, &predictions, n);
-        println!("{}", render_errors(&kinds));
+        writeln!(out, "{}", render_errors(&kinds))?;
+    }
+    if let Some(path) = &args.write_baseline {
+        let mut v: serde_json::Value = serde_json::from_str(&report.to_json())?;
+        if let Some(b) = v.get_mut("breakdowns").and_then(|b| b.as_object_mut()) {
+            b.remove("cue_lemmas");
+        }
+        if let Some(o) = v.as_object_mut() {
+            o.remove("alignment");
+        }
+        std::fs::write(path, serde_json::to_string_pretty(&v)? + "\n").with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("whosaid: wrote the baseline {}", path.display());
     }
     if let Some(path) = &args.baseline {
         let baseline = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -85,7 +98,7 @@ fn cue_lemma(cue: &str) -> String {
 }
 
 /// Prints each CofeNet sentence whose predicted spans differ from gold.
-fn print_cofenet_diff(corpus: &cofenet::CofenetCorpus, extract: &(dyn Fn(&str, Option<&str>) -> Vec<Attribution> + Sync)) {
+fn print_cofenet_diff(corpus: &cofenet::CofenetCorpus, extract: &(dyn Fn(&str, Option<&str>) -> Vec<Attribution> + Sync), out: &mut impl Write) -> std::io::Result<()> {
     use whosaid_eval::cofenet::bio::{Tag, decode};
     let predictions: Vec<Vec<Attribution>> = corpus.articles.iter().map(|a| extract(&a.text, a.date.as_deref())).collect();
     let show = |tokens: &[String], tags: &[Tag]| -> String {
@@ -120,8 +133,9 @@ fn print_cofenet_diff(corpus: &cofenet::CofenetCorpus, extract: &(dyn Fn(&str, O
         let pred = cofenet::project_document(d, &predictions[d.article]);
         for (s, p) in d.sentences.iter().zip(&pred) {
             if decode(&s.gold) != decode(p) {
-                println!("{}\n  gold:{}\n  pred:{}", d.id, show(&s.tokens, &s.gold), show(&s.tokens, p));
+                writeln!(out, "{}\n  gold:{}\n  pred:{}", d.id, show(&s.tokens, &s.gold), show(&s.tokens, p))?;
             }
         }
     }
+    Ok(())
 }

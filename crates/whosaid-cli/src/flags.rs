@@ -78,6 +78,13 @@ pub struct EvalArgs {
     #[arg(long)]
     pub baseline: Option<PathBuf>,
 
+    /// Write the headline figures of this run (per role and protocol, the direct-quote and
+    /// pronoun breakdowns; not the noisy per-lemma ones) to FILE, as a new baseline.
+    ///
+    /// Example: --write-baseline docs/accuracy-baseline-cofenet.json
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     /// Points an F1 may drop below the baseline before --baseline fails.
     #[arg(long, default_value_t = 1.0)]
     pub tolerance: f64,

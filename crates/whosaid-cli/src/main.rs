@@ -20,9 +20,15 @@ fn main() -> std::process::ExitCode {
     };
     match result {
         Ok(code) => code,
+        // A closed pipe (`whosaid … | head`) is the reader's choice, not an error.
+        Err(e) if is_broken_pipe(&e) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("whosaid: {e:#}");
             std::process::ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }

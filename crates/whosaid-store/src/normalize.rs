@@ -103,11 +103,8 @@ pub(crate) fn shingles(folded: &str) -> Vec<i64> {
     out
 }
 
-/// Whether the Jaccard similarity of two sorted sets is at least 4/5.
-pub(crate) fn jaccard_at_least_080(a: &[i64], b: &[i64]) -> bool {
-    if a.is_empty() || b.is_empty() {
-        return false;
-    }
+/// The sizes of the intersection and the union of two sorted sets.
+pub(crate) fn overlap(a: &[i64], b: &[i64]) -> (usize, usize) {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -120,8 +117,13 @@ pub(crate) fn jaccard_at_least_080(a: &[i64], b: &[i64]) -> bool {
             }
         }
     }
-    let union = a.len() + b.len() - common;
-    common * 5 >= union * 4
+    (common, a.len() + b.len() - common)
+}
+
+/// Whether the Jaccard similarity of two non-empty sorted sets is at least 4/5.
+pub(crate) fn jaccard_at_least_080(a: &[i64], b: &[i64]) -> bool {
+    let (common, union) = overlap(a, b);
+    union > 0 && common * 5 >= union * 4
 }
 
 /// How many of a set's smallest elements must be indexed so that any two sets with a
@@ -197,7 +199,7 @@ mod tests {
         assert_eq!(prefix_len(1), 1);
         assert_eq!(prefix_len(5), 2);
         assert_eq!(prefix_len(10), 3);
-        for n in 1..200 {
+        for n in 1..200usize {
             let need = (4 * n).div_ceil(5);
             assert_eq!(prefix_len(n), n - need + 1);
         }

@@ -1,0 +1,142 @@
+//! Quote groups: the same quotation of the same speaker reported by several documents.
+//!
+//! A quotation joins an existing group when a quotation of the same speaker already in
+//! the store has the same folded text (for texts of at least [`EXACT_MIN_WORDS`] words),
+//! or, for texts of at least [`NEAR_MIN_WORDS`] words, a Jaccard similarity of at least
+//! 0.8 over word 3-shingles; otherwise it starts a group of its own, so every quotation
+//! has a group. Near duplicates are found without comparing against all of a speaker's
+//! quotations: each quotation indexes the few smallest hashes of its shingle set (prefix
+//! filtering), and two sets that similar always share one of those.
+//!
+//! Group statistics (earliest date, number of documents and quotations) are recomputed
+//! at the end of each batch for the groups it touched; groups left empty by a replaced
+//! document are deleted, so groups stay consistent across re-indexing.
+
+use std::collections::BTreeSet;
+
+use rusqlite::{Connection, params};
+
+use crate::index::Touched;
+use crate::normalize::{fnv64, fold, jaccard_at_least_080, overlap, prefix_len, shingles, words};
+
+/// Quotations shorter than this (in words) are never grouped.
+pub const EXACT_MIN_WORDS: usize = 2;
+/// Quotations shorter than this are grouped only when their folded texts are equal.
+pub const NEAR_MIN_WORDS: usize = 8;
+
+/// Puts quotation `id` (by `speaker`, with folded text `folded`) into a group and returns
+/// the group's id.
+pub(crate) fn assign(conn: &Connection, id: i64, speaker: Option<i64>, folded: &str, touched: &mut Touched) -> rusqlite::Result<i64> {
+    let found = match speaker {
+        Some(s) => find(conn, id, s, folded)?,
+        None => None,
+    };
+    let group = match found {
+        Some(g) => g,
+        None => {
+            conn.prepare_cached("INSERT INTO groups DEFAULT VALUES")?.execute([])?;
+            conn.last_insert_rowid()
+        }
+    };
+    conn.prepare_cached("UPDATE quotes SET grp = ?2 WHERE id = ?1")?.execute(params![id, group])?;
+    touched.groups.insert(group);
+    Ok(group)
+}
+
+/// Finds the group of an equal or near-equal quotation of the same speaker, and indexes
+/// this quotation's shingle prefix for later ones.
+fn find(conn: &Connection, id: i64, speaker: i64, folded: &str) -> rusqlite::Result<Option<i64>> {
+    let n_words = words(folded).count();
+    if n_words < EXACT_MIN_WORDS {
+        return Ok(None);
+    }
+    let mut found = exact(conn, id, speaker, folded)?;
+    if n_words >= NEAR_MIN_WORDS {
+        let own = shingles(folded);
+        let prefix = &own[..prefix_len(own.len())];
+        if found.is_none() {
+            found = near(conn, id, speaker, &own, prefix)?;
+        }
+        for h in prefix {
+            conn.prepare_cached("INSERT OR IGNORE INTO quote_shingles (speaker, shingle, quote) VALUES (?1, ?2, ?3)")?
+                .execute(params![speaker, h, id])?;
+        }
+    }
+    Ok(found)
+}
+
+fn exact(conn: &Connection, id: i64, speaker: i64, folded: &str) -> rusqlite::Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT grp, text FROM quotes WHERE speaker_id = ?1 AND norm_hash = ?2 AND id <> ?3 \
+         AND grp IS NOT NULL ORDER BY id",
+    )?;
+    let mut rows = stmt.query(params![speaker, fnv64(folded.as_bytes()), id])?;
+    while let Some(r) = rows.next()? {
+        let text: String = r.get(1)?;
+        if fold(&text) == folded {
+            return r.get(0);
+        }
+    }
+    Ok(None)
+}
+
+fn near(conn: &Connection, id: i64, speaker: i64, own: &[i64], prefix: &[i64]) -> rusqlite::Result<Option<i64>> {
+    let mut candidates = BTreeSet::new();
+    for h in prefix {
+        let mut stmt = conn.prepare_cached("SELECT quote FROM quote_shingles WHERE speaker = ?1 AND shingle = ?2")?;
+        for quote in stmt.query_map(params![speaker, h], |r| r.get::<_, i64>(0))? {
+            candidates.insert(quote?);
+        }
+    }
+    candidates.remove(&id);
+    let mut best: Option<(f64, i64)> = None;
+    for quote in candidates {
+        let row = conn
+            .prepare_cached("SELECT grp, text FROM quotes WHERE id = ?1 AND grp IS NOT NULL")?
+            .query_map([quote], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+            .next()
+            .transpose()?;
+        let Some((group, text)) = row else { continue };
+        let theirs = shingles(&fold(&text));
+        if jaccard_at_least_080(own, &theirs) {
+            let (common, union) = overlap(own, &theirs);
+            let score = common as f64 / union.max(1) as f64;
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, group));
+            }
+        }
+    }
+    Ok(best.map(|(_, g)| g))
+}
+
+/// Removes quotation `id`'s entries from the near-duplicate index.
+pub(crate) fn forget(conn: &Connection, id: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM quote_shingles WHERE quote = ?1")?.execute([id])?;
+    Ok(())
+}
+
+/// Groups the given quotations anew, now that they belong to `speaker`.
+pub(crate) fn regroup(conn: &Connection, ids: &[i64], speaker: i64, touched: &mut Touched) -> rusqlite::Result<()> {
+    for &id in ids {
+        let (old, text): (Option<i64>, String) =
+            conn.prepare_cached("SELECT grp, text FROM quotes WHERE id = ?1")?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        touched.groups.extend(old);
+        forget(conn, id)?;
+        conn.prepare_cached("UPDATE quotes SET grp = NULL WHERE id = ?1")?.execute([id])?;
+        assign(conn, id, Some(speaker), &fold(&text), touched)?;
+    }
+    Ok(())
+}
+
+/// Recomputes the statistics of the touched groups and deletes the empty ones.
+pub(crate) fn refresh(conn: &Connection, touched: &BTreeSet<i64>) -> rusqlite::Result<()> {
+    for &g in touched {
+        conn.prepare_cached(
+            "UPDATE groups SET (n_quotes, n_docs, first_date) = \
+             (SELECT count(*), count(DISTINCT doc), min(date) FROM quotes WHERE grp = ?1) WHERE id = ?1",
+        )?
+        .execute([g])?;
+        conn.prepare_cached("DELETE FROM groups WHERE id = ?1 AND n_quotes = 0")?.execute([g])?;
+    }
+    Ok(())
+}
