@@ -19,10 +19,16 @@ pub struct Cli {
 pub enum Command {
     /// Extract quotations, speakers and metadata from news reports.
     ///
+    /// Reads plain text, HTML, JSON Lines (news-please) and WARC/WARC.gz, from files,
+    /// directories or standard input; uses every core; streams in bounded memory; keeps
+    /// the output in input order.
+    ///
     /// Examples:
     ///   whosaid extract examples/harbor-strike.txt
     ///   whosaid extract --format json --date 2020-02-15 report.txt
     ///   cat report.txt | whosaid extract --format jsonl
+    ///   whosaid extract --format csv -o quotes.csv news-please.jsonl
+    ///   whosaid extract --format parquet -o quotes.parquet CC-NEWS-*.warc.gz
     Extract(ExtractArgs),
     /// Measure accuracy against an annotated corpus.
     ///
@@ -141,18 +147,40 @@ pub struct TrainArgs {
 pub enum Format {
     /// A readable summary: each quotation with its speaker, cue and kind.
     Text,
-    /// One pretty-printed JSON object (an array when there are several inputs).
+    /// One pretty-printed JSON object (an array when there are several documents).
     Json,
-    /// One JSON object a line, one line per input.
+    /// One JSON object a line, one line per document (schema whosaid/1).
     Jsonl,
+    /// One quotation a row: document id, url, date, speaker, titles, kind, cue, text,
+    /// offsets (header included).
+    Csv,
+    /// One quotation a row with typed columns, for pandas, Spark and DuckDB (needs -o or a
+    /// pipe).
+    Parquet,
+}
+
+/// Input formats.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputKind {
+    /// Decide by file extension, then by content.
+    Auto,
+    /// Plain text, one document per file.
+    Text,
+    /// JSON Lines, one article per line (news-please output by default).
+    Jsonl,
+    /// An HTML page: the article body, headline, byline and date are extracted.
+    Html,
+    /// WARC or WARC.gz: every HTML response record is an article.
+    Warc,
 }
 
 /// Arguments of `whosaid extract`.
 #[derive(Args, Debug)]
 pub struct ExtractArgs {
-    /// Files to read; `-` or nothing reads standard input.
+    /// Files or directories to read (directories recursively); `-` or nothing reads
+    /// standard input.
     ///
-    /// Example: whosaid extract a.txt b.txt
+    /// Example: whosaid extract a.txt news/ crawl.warc.gz
     pub inputs: Vec<PathBuf>,
 
     /// Output format.
@@ -161,11 +189,65 @@ pub struct ExtractArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Publication date (YYYY-MM-DD): resolves relative dates such as "on Saturday".
+    /// Write the output to FILE instead of standard output.
+    ///
+    /// Example: -o quotes.parquet
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Publication date (YYYY-MM-DD) of documents that carry none: resolves relative
+    /// dates such as "on Saturday".
     ///
     /// Example: --date 2020-02-15
     #[arg(long, value_parser = parse_date)]
     pub date: Option<jiff::civil::Date>,
+
+    /// Input format.
+    ///
+    /// Example: --input jsonl
+    #[arg(long = "input", value_enum, default_value_t = InputKind::Auto)]
+    pub input_format: InputKind,
+
+    /// In directories, read only files matching this glob.
+    ///
+    /// Example: --glob '*.txt'
+    #[arg(long)]
+    pub glob: Option<String>,
+
+    /// JSON Lines: the field holding the article text.
+    ///
+    /// Example: --text-field maintext
+    #[arg(long, default_value = "maintext")]
+    pub text_field: String,
+
+    /// JSON Lines: the field holding the document id (falls back to the URL, then
+    /// FILE:LINE).
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+
+    /// JSON Lines: the field holding the publication date.
+    ///
+    /// Example: --date-field date_publish
+    #[arg(long, default_value = "date_publish")]
+    pub date_field: String,
+
+    /// JSON Lines: the field holding the headline.
+    #[arg(long, default_value = "title")]
+    pub title_field: String,
+
+    /// JSON Lines: the field holding the article URL.
+    #[arg(long, default_value = "url")]
+    pub url_field: String,
+
+    /// Worker threads (default: all cores).
+    ///
+    /// Example: --threads 2
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+
+    /// No progress bar and no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 
     /// Use the rule-based passes alone, without the learned tagger.
     #[arg(long)]

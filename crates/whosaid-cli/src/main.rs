@@ -1,9 +1,11 @@
 //! The `whosaid` binary: wires the library crates into commands.
 
+mod columnar;
 mod eval;
 mod extract;
 mod flags;
-mod input;
+mod output;
+mod progress;
 mod render;
 mod train;
 

@@ -5,16 +5,16 @@ use std::io::Write;
 use anstyle::{AnsiColor, Style};
 use whosaid_core::{Document, QuoteKind};
 
-const BOLD: Style = Style::new().bold();
-const DIM: Style = Style::new().dimmed();
-const SPEAKER: Style = AnsiColor::Cyan.on_default().bold();
-const CUE: Style = AnsiColor::Yellow.on_default();
-const KIND: Style = AnsiColor::Magenta.on_default();
-
 /// Writes the summary of one document: metadata, then each quotation with its speaker's
-/// resolved name, cue and kind.
-pub fn render_text(out: &mut impl Write, doc: &Document, name: &str) -> std::io::Result<()> {
-    writeln!(out, "{BOLD}{name}{BOLD:#}")?;
+/// resolved name, cue and kind; coloured when `color`.
+pub fn render_text(out: &mut impl Write, doc: &Document, name: &str, color: bool) -> std::io::Result<()> {
+    let pick = |s: Style| if color { s } else { Style::new() };
+    let bold = pick(Style::new().bold());
+    let dim = pick(Style::new().dimmed());
+    let speaker = pick(AnsiColor::Cyan.on_default().bold());
+    let cue_style = pick(AnsiColor::Yellow.on_default());
+    let kind_style = pick(AnsiColor::Magenta.on_default());
+    writeln!(out, "{bold}{name}{bold:#}")?;
     let mut meta = Vec::new();
     if let Some(h) = doc.meta.headline {
         meta.push(format!("headline: {}", doc.slice(h)));
@@ -29,10 +29,10 @@ pub fn render_text(out: &mut impl Write, doc: &Document, name: &str) -> std::io:
         meta.push(format!("published: {p}"));
     }
     if !meta.is_empty() {
-        writeln!(out, "  {DIM}{}{DIM:#}", meta.join(" · "))?;
+        writeln!(out, "  {dim}{}{dim:#}", meta.join(" · "))?;
     }
     if doc.attributions.is_empty() {
-        writeln!(out, "  {DIM}no quotations found{DIM:#}")?;
+        writeln!(out, "  {dim}no quotations found{dim:#}")?;
     }
     for (k, a) in doc.attributions.iter().enumerate() {
         let kind = match a.kind {
@@ -57,7 +57,7 @@ pub fn render_text(out: &mut impl Write, doc: &Document, name: &str) -> std::io:
             },
             None => String::new(),
         };
-        writeln!(out, "  Q{:<3} {SPEAKER}{who}{SPEAKER:#} {CUE}{cue}{CUE:#} {KIND}[{kind}]{KIND:#}{DIM}{when}{DIM:#}", k + 1)?;
+        writeln!(out, "  Q{:<3} {speaker}{who}{speaker:#} {cue_style}{cue}{cue_style:#} {kind_style}[{kind}]{kind_style:#}{dim}{when}{dim:#}", k + 1)?;
         let text = a.clean_text(doc);
         writeln!(out, "       “{}”", one_line(&text))?;
     }

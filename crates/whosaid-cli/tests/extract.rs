@@ -103,7 +103,6 @@ fn bad_inputs_fail_alone() {
         "--format",
         "jsonl",
         missing.to_str().unwrap(),
-        dir.path().to_str().unwrap(),
         binary.to_str().unwrap(),
         empty.to_str().unwrap(),
         latin1.to_str().unwrap(),
@@ -112,14 +111,27 @@ fn bad_inputs_fail_alone() {
     assert_eq!(o.status.code(), Some(1), "non-zero because some inputs failed");
     let err = stderr(&o);
     assert!(err.contains("missing.txt") && err.contains("No such file"), "{err}");
-    assert!(err.contains("is a directory"), "{err}");
     assert!(err.contains("binary"), "{err}");
     assert!(err.contains("invalid UTF-8"), "{err}");
     let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3, "empty, latin1 and good documents are all answered");
+    assert_eq!(lines[0]["id"], "empty");
     assert_eq!(lines[0]["quotes"].as_array().map(Vec::len), Some(0));
     assert!(lines[1]["quotes"][0]["text"].as_str().unwrap().contains("owners are worried"));
     assert_eq!(lines[2]["id"], "court-ruling");
+}
+
+#[test]
+fn directories_are_walked_with_a_glob() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("nested")).unwrap();
+    std::fs::write(dir.path().join("a.txt"), "“One,” said Ann Lee.").unwrap();
+    std::fs::write(dir.path().join("nested/b.txt"), "“Two,” said Bo Park.").unwrap();
+    std::fs::write(dir.path().join("notes.md"), "“Skip me,” said Cy Moss.").unwrap();
+    let o = run(&["extract", "--format", "jsonl", "--glob", "*.txt", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids: Vec<String> = stdout(&o).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, ["a", "b"]);
 }
 
 #[test]

@@ -239,7 +239,10 @@ fn same_length(what: &str, len: usize, n: usize) -> PyResult<()> {
 ///     >>> rows.num_rows, rows.column("doc_id").to_pylist(), rows.column("kind").to_pylist()
 ///     (1, ['a'], ['direct'])
 #[pyfunction]
-#[pyo3(signature = (batch, text_column="text", id_column=Some("id"), date_column=None, *, url_column="url", threads=None))]
+#[pyo3(
+    signature = (batch, text_column="text", id_column=Some("id"), date_column=None, *, url_column="url", threads=None),
+    text_signature = "(batch, text_column='text', id_column='id', date_column=None, *, url_column='url', threads=None)"
+)]
 pub fn extract_arrow<'py>(
     py: Python<'py>,
     batch: &Bound<'py, PyAny>,

@@ -41,7 +41,8 @@ pub fn read_text<'a>(obj: &'a Bound<'_, PyAny>, what: &dyn Fn() -> String) -> Py
         return Ok(decode_bytes(b.as_bytes()));
     }
     if let Ok(b) = obj.cast::<PyByteArray>() {
-        let Text { text, lossy } = decode_bytes(&b.to_vec());
+        let bytes = b.to_vec();
+        let Text { text, lossy } = decode_bytes(&bytes);
         return Ok(Text { text: Cow::Owned(text.into_owned()), lossy });
     }
     let expected = "expected str (or UTF-8 bytes)";

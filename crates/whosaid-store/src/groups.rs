@@ -12,7 +12,7 @@
 //! at the end of each batch for the groups it touched; groups left empty by a replaced
 //! document are deleted, so groups stay consistent across re-indexing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::{Connection, params};
 
@@ -23,6 +23,11 @@ use crate::normalize::{fnv64, fold, jaccard_at_least_080, overlap, prefix_len, s
 pub const EXACT_MIN_WORDS: usize = 2;
 /// Quotations shorter than this are grouped only when their folded texts are equal.
 pub const NEAR_MIN_WORDS: usize = 8;
+
+/// At most this many quotations are read per prefix shingle (the most recent).
+const PER_SHINGLE: i64 = 32;
+/// At most this many candidates are compared in full.
+const VERIFIED: usize = 16;
 
 /// Puts quotation `id` (by `speaker`, with folded text `folded`) into a group and returns
 /// the group's id.
@@ -80,17 +85,26 @@ fn exact(conn: &Connection, id: i64, speaker: i64, folded: &str) -> rusqlite::Re
     Ok(None)
 }
 
+/// Finds the group of the most similar near-duplicate among the quotations that share a
+/// prefix shingle. Ubiquitous shingles are capped ([`PER_SHINGLE`] most recent quotations
+/// each) and only the [`VERIFIED`] candidates sharing the most prefix shingles are
+/// compared in full: a near duplicate shares almost all of its prefix, so it ranks first,
+/// and a speaker quoted thousands of times does not make indexing quadratic.
 fn near(conn: &Connection, id: i64, speaker: i64, own: &[i64], prefix: &[i64]) -> rusqlite::Result<Option<i64>> {
-    let mut candidates = BTreeSet::new();
+    let mut shared: HashMap<i64, usize> = HashMap::new();
     for h in prefix {
-        let mut stmt = conn.prepare_cached("SELECT quote FROM quote_shingles WHERE speaker = ?1 AND shingle = ?2")?;
-        for quote in stmt.query_map(params![speaker, h], |r| r.get::<_, i64>(0))? {
-            candidates.insert(quote?);
+        let mut stmt = conn.prepare_cached(
+            "SELECT quote FROM quote_shingles WHERE speaker = ?1 AND shingle = ?2 ORDER BY quote DESC LIMIT ?3",
+        )?;
+        for quote in stmt.query_map(params![speaker, h, PER_SHINGLE], |r| r.get::<_, i64>(0))? {
+            *shared.entry(quote?).or_default() += 1;
         }
     }
-    candidates.remove(&id);
+    shared.remove(&id);
+    let mut ranked: Vec<(usize, i64)> = shared.into_iter().map(|(quote, n)| (n, quote)).collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
     let mut best: Option<(f64, i64)> = None;
-    for quote in candidates {
+    for (_, quote) in ranked.into_iter().take(VERIFIED) {
         let row = conn
             .prepare_cached("SELECT grp, text FROM quotes WHERE id = ?1 AND grp IS NOT NULL")?
             .query_map([quote], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
