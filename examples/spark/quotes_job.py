@@ -19,14 +19,19 @@ there (see README.md for shipping the wheel).
 from __future__ import annotations
 
 import argparse
+import glob
+import importlib
+import os
+import sys
+import tempfile
+import zipfile
 from collections.abc import Iterator
+from types import ModuleType
 
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
-
-import whosaid
 
 # The news-please fields the job reads. A fixed schema (rather than inference) reads an id
 # written as a number as its text, and works when no record has an id at all.
@@ -37,6 +42,54 @@ NEWS_PLEASE_SCHEMA = StructType([
     StructField("date_publish", StringType()),
     StructField("maintext", StringType()),
 ])
+
+
+def import_whosaid() -> ModuleType:
+    """Imports whosaid: installed, or from a wheel shipped with ``spark-submit --py-files``.
+
+    Spark puts each ``--py-files`` file on ``sys.path`` as it is, and Python imports only
+    pure-Python modules from a zip archive (which a wheel is), never a native extension.
+    So when a whosaid wheel is on ``sys.path``, it is unpacked once per machine into the
+    temporary directory, and that directory goes first on ``sys.path``.
+    """
+    try:
+        return importlib.import_module("whosaid")
+    except ImportError:
+        wheels = shipped_wheels()
+        if not wheels:
+            raise
+    wheel = wheels[0]
+    # Named by the wheel and its size, so that a rebuilt wheel is unpacked anew.
+    name = f"{os.path.basename(wheel)[:-4]}-{os.path.getsize(wheel)}"
+    target = os.path.join(tempfile.gettempdir(), "whosaid-wheels", name)
+    if not os.path.isdir(target):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        unpacking = tempfile.mkdtemp(dir=os.path.dirname(target))
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(unpacking)
+        try:
+            os.rename(unpacking, target)  # atomic: another worker may have won the race
+        except OSError:
+            pass
+    sys.path.insert(0, target)
+    importlib.invalidate_caches()
+    return importlib.import_module("whosaid")
+
+
+def shipped_wheels() -> list[str]:
+    """whosaid wheels given to ``--py-files``: on ``sys.path`` (the driver) or among the
+    files Spark shipped to this executor (which adds only .zip, .egg and .jar to its path)."""
+    from pyspark import SparkFiles
+
+    places = [os.path.dirname(p) if p.endswith(".whl") else p for p in sys.path]
+    try:
+        places.append(SparkFiles.getRootDirectory())
+    except Exception:  # no SparkContext or worker here
+        pass
+    found = []
+    for place in dict.fromkeys(p for p in places if p and os.path.isdir(p)):
+        found += sorted(glob.glob(os.path.join(place, "whosaid-*.whl")))
+    return found
 
 
 def articles(spark: SparkSession, path: str) -> DataFrame:
@@ -59,12 +112,13 @@ def quotations(df: DataFrame, threads: int = 1) -> DataFrame:
     """One row per quotation of the articles in ``df`` (columns id, url, date, text)."""
 
     def extract(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        whosaid = import_whosaid()  # on the executor
         for batch in batches:
             yield whosaid.extract_arrow(
                 batch, text_column="text", id_column="id", date_column="date", threads=threads
             )
 
-    return df.mapInArrow(extract, whosaid.SPARK_SCHEMA)
+    return df.mapInArrow(extract, import_whosaid().SPARK_SCHEMA)
 
 
 def main(argv: list[str] | None = None) -> None:

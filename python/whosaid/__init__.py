@@ -15,16 +15,25 @@ engine of whosaid. Three functions:
 'the lawyer'
 """
 
-from whosaid._native import (
-    QUOTE_ROW_COLUMNS,
-    SCHEMA,
-    SPARK_SCHEMA,
-    __version__,
-    extract,
-    extract_arrow,
-    extract_many,
-    quote_rows_schema,
-)
+try:
+    from whosaid._native import (
+        QUOTE_ROW_COLUMNS,
+        SCHEMA,
+        SPARK_SCHEMA,
+        __version__,
+        extract,
+        extract_arrow,
+        extract_many,
+        quote_rows_schema,
+    )
+except ModuleNotFoundError as e:  # pragma: no cover - a source checkout, not an install
+    if e.name != "whosaid._native":
+        raise
+    raise ImportError(
+        f"whosaid's native module is missing from {__path__[0]}: this is the source tree, not "
+        "an installed wheel. Build and install it with scripts/build-wheel.sh --install, and "
+        "run Python from another directory (or with -P) so that the installed package is found."
+    ) from e
 
 __all__ = [
     "QUOTE_ROW_COLUMNS",

@@ -42,6 +42,36 @@ pub enum Command {
     /// Example:
     ///   whosaid train ../shared/data/polnear/train -o crates/whosaid-core/model/tagger.bin
     Train(TrainArgs),
+    /// Measure extraction throughput (MB/s of article text) and peak memory on a corpus.
+    ///
+    /// Runs the corpus single-threaded and on all threads, against baselines measured in the
+    /// same run (tokenising only; the rule-based passes alone).
+    ///
+    /// Example:
+    ///   whosaid bench ../shared/data/polnear/train/text
+    Bench(BenchArgs),
+}
+
+/// Arguments of `whosaid bench`.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Corpus: files or directories in any input format `extract` reads.
+    ///
+    /// Example: ../shared/data/polnear/train/text
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Minimum seconds to spend on each measurement.
+    #[arg(long, default_value_t = 3.0)]
+    pub seconds: f64,
+
+    /// Threads for the parallel measurement (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Corpora `eval` can score against.

@@ -1,5 +1,6 @@
 //! The `whosaid` binary: wires the library crates into commands.
 
+mod bench;
 mod columnar;
 mod eval;
 mod extract;
@@ -19,6 +20,7 @@ fn main() -> std::process::ExitCode {
         Command::Extract(args) => extract::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Train(args) => train::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(code) => code,

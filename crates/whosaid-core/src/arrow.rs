@@ -95,7 +95,11 @@ fn column(rows: &[QuoteRow], name: &str) -> Result<ArrayRef, ArrowError> {
         Arc::new(rows.iter().map(f).collect::<StringArray>())
     };
     let date = |f: fn(&QuoteRow) -> Option<&str>| -> ArrayRef {
-        Arc::new(rows.iter().map(|r| f(r).and_then(days_since_epoch)).collect::<Date32Array>())
+        Arc::new(
+            rows.iter()
+                .map(|r| f(r).and_then(days_since_epoch))
+                .collect::<Date32Array>(),
+        )
     };
     let offset = |f: fn(&QuoteRow) -> Option<u64>| -> Result<ArrayRef, ArrowError> {
         let values = rows
@@ -192,8 +196,14 @@ mod tests {
         let schema = quote_rows_schema();
         let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
         assert_eq!(names, QUOTE_ROW_COLUMNS);
-        assert_eq!(schema.field_with_name("date").unwrap().data_type(), &DataType::Date32);
-        assert_eq!(schema.field_with_name("cue_end").unwrap().data_type(), &DataType::Int64);
+        assert_eq!(
+            schema.field_with_name("date").unwrap().data_type(),
+            &DataType::Date32
+        );
+        assert_eq!(
+            schema.field_with_name("cue_end").unwrap().data_type(),
+            &DataType::Int64
+        );
         assert!(!schema.field_with_name("doc_id").unwrap().is_nullable());
         assert!(schema.field_with_name("url").unwrap().is_nullable());
     }
@@ -206,14 +216,23 @@ mod tests {
         second.date = None;
         let batch = quote_rows_to_batch(&[row(), second]).unwrap();
         assert_eq!(batch.num_rows(), 2);
-        let date = batch.column_by_name("date").unwrap().as_primitive::<Date32Type>();
+        let date = batch
+            .column_by_name("date")
+            .unwrap()
+            .as_primitive::<Date32Type>();
         assert_eq!(date.value(0), 18307); // 2020-02-15
         assert!(date.is_null(1));
         let when = batch.column_by_name("when_date").unwrap();
         assert_eq!(when.null_count(), 2);
-        let start = batch.column_by_name("speaker_start").unwrap().as_primitive::<Int64Type>();
+        let start = batch
+            .column_by_name("speaker_start")
+            .unwrap()
+            .as_primitive::<Int64Type>();
         assert_eq!((start.value(0), start.is_null(1)), (18, true));
-        let conf = batch.column_by_name("confidence").unwrap().as_primitive::<Float64Type>();
+        let conf = batch
+            .column_by_name("confidence")
+            .unwrap()
+            .as_primitive::<Float64Type>();
         assert_eq!(conf.value(1), 0.93);
         let url = batch.column_by_name("url").unwrap().as_string::<i32>();
         assert!(url.is_null(0));
@@ -224,7 +243,10 @@ mod tests {
     #[test]
     fn no_rows_give_an_empty_batch() {
         let batch = quote_rows_to_batch(&[]).unwrap();
-        assert_eq!((batch.num_rows(), batch.num_columns()), (0, QUOTE_ROW_COLUMNS.len()));
+        assert_eq!(
+            (batch.num_rows(), batch.num_columns()),
+            (0, QUOTE_ROW_COLUMNS.len())
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! attribution can look past them for the speaker.
 
 use crate::document::Document;
-use crate::lexicon::{CueClass, Frames, Lexicon, VerbForm, lower};
+use crate::lexicon::{CueClass, Frames, Lexicon, VerbForm};
 use crate::pos::Tag;
 use crate::segment::TokenRange;
 use crate::span::Span;
@@ -53,7 +53,7 @@ impl Cue {
 
 /// Words that may stand between a subject and its reporting verb.
 pub fn is_aux_or_adverb(doc: &Document, i: usize) -> bool {
-    let w = lower(doc.word(i));
+    let w = doc.lower(i);
     matches!(
         w.as_ref(),
         "'s" | "’s" | "is" | "are" | "was" | "were" | "'re" | "’re" | "been" | "being" | "be" | "has" | "have" | "had" | "will" | "would" | "could" | "can" | "may" | "might" | "should" | "must" | "did" | "does"
@@ -77,7 +77,7 @@ pub fn find_cues(doc: &Document, lexicon: &Lexicon) -> Vec<Cue> {
             i += 1;
             continue;
         }
-        let forms = lexicon.cue_forms(doc.word(i));
+        let forms = lexicon.cue_forms(doc.lower(i));
         if forms.is_empty() || doc.quotation_at(i).is_some() {
             i += 1;
             continue;
@@ -91,7 +91,7 @@ pub fn find_cues(doc: &Document, lexicon: &Lexicon) -> Vec<Cue> {
             if i + len > s_end {
                 continue;
             }
-            let ok = f.rest.iter().enumerate().all(|(k, w)| lower(doc.word(i + 1 + k)) == w.as_str());
+            let ok = f.rest.iter().enumerate().all(|(k, w)| doc.lower(i + 1 + k) == w.as_str());
             if ok && best.is_none_or(|(l, _)| len > l) {
                 best = Some((len, f));
             }

@@ -51,6 +51,10 @@ pub struct Document {
     pub text: String,
     /// Tokens, in text order.
     pub tokens: Vec<Token>,
+    /// Every token lowercased, concatenated (see [`Document::lower`]).
+    lowered: String,
+    /// End of each token's lowercase form in `lowered`.
+    lower_ends: Vec<u32>,
     /// Part-of-speech tag of each token.
     pub tags: Vec<Tag>,
     /// Paragraphs, in text order.
@@ -86,6 +90,33 @@ impl Document {
     #[inline]
     pub fn word(&self, i: usize) -> &str {
         &self.text[self.tokens[i].span]
+    }
+
+    /// Token `i` lowercased (computed once per document, so lexicon lookups never allocate).
+    #[inline]
+    pub fn lower(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.lower_ends[i - 1] as usize };
+        &self.lowered[start..self.lower_ends[i] as usize]
+    }
+
+    fn compute_lowercase(&mut self) {
+        self.lowered = String::with_capacity(self.text.len());
+        self.lower_ends = Vec::with_capacity(self.tokens.len());
+        for t in &self.tokens {
+            let w = &self.text[t.span];
+            if w.is_ascii() {
+                self.lowered.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+            } else {
+                for c in w.chars() {
+                    if c == '’' {
+                        self.lowered.push('\'');
+                    } else {
+                        self.lowered.extend(c.to_lowercase());
+                    }
+                }
+            }
+            self.lower_ends.push(self.lowered.len() as u32);
+        }
     }
 
     /// The span from the start of token `a` to the end of token `b - 1`; empty at token
@@ -134,6 +165,7 @@ pub fn extract(text: &str, options: &Options) -> Document {
     if doc.tokens.is_empty() {
         return doc;
     }
+    doc.compute_lowercase();
     doc.tags = pos::tag(&doc.text, &doc.tokens, lexicon);
     doc.paragraphs = paragraph::paragraphs(&doc.text, &doc.tokens);
     doc.sentences = sentence::sentences(&doc.text, &doc.tokens, &doc.tags, &doc.paragraphs, lexicon);

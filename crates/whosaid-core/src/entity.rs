@@ -17,7 +17,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::document::Document;
-use crate::lexicon::{EntityKind, Gender, Lexicon, PronounRole, lower};
+use crate::lexicon::{EntityKind, Gender, Lexicon, PronounRole};
 use crate::mention::MentionKind;
 use crate::span::Span;
 
@@ -164,7 +164,7 @@ fn add_role_title(doc: &Document, c: &mut Cluster, d: usize) {
 fn name_words(doc: &Document, mi: usize) -> Vec<String> {
     let m = &doc.mentions[mi];
     match m.name {
-        Some(r) => r.range().filter(|&i| doc.tokens[i].kind == crate::token::TokenKind::Word).map(|i| lower(doc.word(i)).into_owned()).collect(),
+        Some(r) => r.range().filter(|&i| doc.tokens[i].kind == crate::token::TokenKind::Word).map(|i| doc.lower(i).to_string()).collect(),
         None => Vec::new(),
     }
 }
@@ -209,7 +209,7 @@ fn gender_ok(entity: Gender, mention: Gender) -> bool {
 
 fn match_pronoun(doc: &Document, _lexicon: &Lexicon, clusters: &[Cluster], assign: &[Option<usize>], mi: usize) -> Option<usize> {
     let m = &doc.mentions[mi];
-    let word = lower(doc.word(m.head as usize));
+    let word = doc.lower(m.head as usize);
     if word == "who" {
         // "Trump, who …": the mention just before the comma.
         let head = m.head as usize;
@@ -265,8 +265,8 @@ fn match_description(doc: &Document, lexicon: &Lexicon, clusters: &[Cluster], mi
     if m.plural {
         return None;
     }
-    let head = lower(doc.word(m.head as usize)).into_owned();
-    let det = lower(doc.word(m.tokens.start as usize));
+    let head = doc.lower(m.head as usize).to_string();
+    let det = doc.lower(m.tokens.start as usize);
     if det != "the" || lexicon.title(&head).is_none() {
         return None;
     }
@@ -317,7 +317,7 @@ fn absorb(doc: &Document, lexicon: &Lexicon, c: &mut Cluster, mi: usize, is_spea
             c.entity.titles.push(text);
         }
         for i in t.range() {
-            let w = lower(doc.word(i)).into_owned();
+            let w = doc.lower(i).to_string();
             if lexicon.title(&w).is_some() && !c.title_words.contains(&w) {
                 c.title_words.push(w);
             }

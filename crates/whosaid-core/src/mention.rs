@@ -147,7 +147,7 @@ fn name_run_end(doc: &Document, lexicon: &Lexicon, i: usize, b: usize, a: usize)
             end += 1;
             continue;
         }
-        let w = lower(doc.word(end));
+        let w = doc.lower(end);
         if NAME_JOINERS.contains(&w.as_ref()) && end + 1 < b && is_name_token(doc, lexicon, end + 1, a) {
             end += 2;
             continue;
@@ -166,7 +166,7 @@ fn title_at(doc: &Document, lexicon: &Lexicon, i: usize, end: usize) -> usize {
         if k > 0 {
             phrase.push(' ');
         }
-        phrase.push_str(&lower(doc.word(i + k)));
+        phrase.push_str(&doc.lower(i + k));
         if lexicon.title(&phrase).is_some() {
             best = k + 1;
         }
@@ -191,7 +191,7 @@ fn name_mention(doc: &Document, lexicon: &Lexicon, a: usize, b: usize, sentence_
     let mut start = a;
     while start > sentence_start {
         let p = start - 1;
-        let w = lower(doc.word(p));
+        let w = doc.lower(p);
         if doc.tokens[p].kind != TokenKind::Word {
             break;
         }
@@ -207,7 +207,7 @@ fn name_mention(doc: &Document, lexicon: &Lexicon, a: usize, b: usize, sentence_
         break;
     }
     let has_title_before = start < a || title_end > a;
-    if has_title_before && start > sentence_start && matches!(lower(doc.word(start - 1)).as_ref(), "the") {
+    if has_title_before && start > sentence_start && matches!(doc.lower(start - 1), "the") {
         start -= 1;
     }
     let titles_range = if title_end > a || start < a {
@@ -257,7 +257,7 @@ fn classify_name(doc: &Document, lexicon: &Lexicon, start: usize, run_start: usi
     let mut gender = Gender::Unknown;
     let mut person_evidence = false;
     for i in start..end {
-        let w = lower(doc.word(i));
+        let w = doc.lower(i);
         if let Some(t) = lexicon.title(&w) {
             person_evidence = true;
             if t.gender != Gender::Unknown {
@@ -275,12 +275,12 @@ fn classify_name(doc: &Document, lexicon: &Lexicon, start: usize, run_start: usi
     let last = name.end as usize - 1;
     let first = name.start as usize;
     let last_word = doc.word(last);
-    if lexicon.is_org_word(last_word) || lexicon.is_org_name(name_text) || lexicon.is_org_word(doc.word(first)) && name.len() > 1 {
+    if lexicon.is_org_word(last_word) || lexicon.is_org_name(name_text) || lexicon.is_org_word(doc.lower(first)) && name.len() > 1 {
         let plural = doc.tags[last] == Tag::NNPS && !lexicon.is_org_word(last_word);
         let kind = if plural && lexicon.is_org_name(name_text) { EntityKind::Group } else { EntityKind::Organization };
         return (kind, Gender::Unknown, plural);
     }
-    if let Some(g) = lexicon.given_name_gender(doc.word(first)) {
+    if let Some(g) = lexicon.given_name_gender(doc.lower(first)) {
         if gender == Gender::Unknown {
             gender = g;
         }
@@ -303,9 +303,9 @@ fn pronoun_mention(doc: &Document, lexicon: &Lexicon, i: usize, s_idx: usize) ->
     if t.kind != TokenKind::Word {
         return None;
     }
-    let p = lexicon.pronoun(doc.word(i))?;
+    let p = lexicon.pronoun(doc.lower(i))?;
     // Relative "that"/"which" are only mentions when the attribution pass uses them.
-    if p.role == PronounRole::Relative && !matches!(lower(doc.word(i)).as_ref(), "who") {
+    if p.role == PronounRole::Relative && !matches!(doc.lower(i), "who") {
         return None;
     }
     // "her" is possessive or object; "it"/"you" rarely speak but count for salience.
@@ -335,7 +335,7 @@ fn description_mention(doc: &Document, lexicon: &Lexicon, i: usize, a: usize, b:
     if t.kind != TokenKind::Word || !doc.tags[i].is_noun() {
         return None;
     }
-    let w = lower(doc.word(i));
+    let w = doc.lower(i);
     let noun = lexicon.people_noun(&w);
     let title = lexicon.title(&w);
     if noun.is_none() && title.is_none() {

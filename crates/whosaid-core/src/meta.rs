@@ -8,7 +8,7 @@
 //!   `GENEVA (Reuters) —`, `WASHINGTON (AP) —`, `BOSTON —`, `NEW YORK, March 3 (Reuters) -`.
 
 use crate::document::Document;
-use crate::lexicon::{Lexicon, lower};
+use crate::lexicon::Lexicon;
 use crate::pos::Tag;
 use crate::segment::{Segment, TokenRange};
 use crate::span::Span;
@@ -73,11 +73,11 @@ fn is_source_line(doc: &Document, p: &Segment) -> bool {
     if doc.tags[last] == Tag::Final && doc.word(last) != "." {
         return false;
     }
-    let first = lower(doc.word(p.tokens.start as usize));
+    let first = doc.lower(p.tokens.start as usize);
     if first == "by" {
         return true;
     }
-    p.tokens.range().any(|i| SOURCE_WORDS.contains(&lower(doc.word(i)).as_ref())) && p.tokens.range().all(|i| doc.tokens[i].kind != TokenKind::Quote)
+    p.tokens.range().any(|i| SOURCE_WORDS.contains(&doc.lower(i))) && p.tokens.range().all(|i| doc.tokens[i].kind != TokenKind::Quote)
 }
 
 fn is_headline(doc: &Document, p: &Segment) -> bool {
@@ -136,7 +136,7 @@ fn read_dateline(doc: &Document, lexicon: &Lexicon, p: &Segment, meta: &mut Meta
     if !all_caps && agency.is_none() && doc.word(i) == ":" {
         return;
     }
-    if !all_caps && lexicon.pos(doc.word(a)).is_some_and(|(t, _)| !t.is_proper()) {
+    if !all_caps && lexicon.pos(doc.lower(a)).is_some_and(|(t, _)| !t.is_proper()) {
         return;
     }
     meta.dateline = Some(place);

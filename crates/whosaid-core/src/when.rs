@@ -10,7 +10,7 @@ use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
 
 use crate::document::Document;
-use crate::lexicon::{Lexicon, TimeWord, lower};
+use crate::lexicon::{Lexicon, TimeWord};
 use crate::span::Span;
 use crate::token::TokenKind;
 
@@ -104,14 +104,14 @@ fn find_exprs(doc: &Document, lexicon: &Lexicon, a: usize, b: usize) -> Vec<Expr
             i += 1;
             continue;
         }
-        let w = lower(doc.word(i));
-        let prev = if i > a { Some(lower(doc.word(i - 1))) } else { None };
+        let w = doc.lower(i);
+        let prev = if i > a { Some(doc.lower(i - 1)) } else { None };
         let prev_is = |x: &str| prev.as_deref() == Some(x);
-        match lexicon.time_word(doc.word(i)) {
+        match lexicon.time_word(doc.lower(i)) {
             Some(TimeWord::Weekday(d)) if doc.tokens[i].is_capitalized() => {
                 let start = if prev_is("on") || prev_is("last") || prev_is("this") { i - 1 } else { i };
                 let mut end = i + 1;
-                if end < b && matches!(lower(doc.word(end)).as_ref(), "night" | "morning" | "afternoon" | "evening") {
+                if end < b && matches!(doc.lower(end), "night" | "morning" | "afternoon" | "evening") {
                     end += 1;
                 }
                 out.push(Expr { start, end, kind: ExprKind::Weekday(d) });
@@ -127,13 +127,13 @@ fn find_exprs(doc: &Document, lexicon: &Lexicon, a: usize, b: usize) -> Vec<Expr
                     continue;
                 }
                 if i > a && doc.tokens[i - 1].kind == TokenKind::Number && let Ok(d) = doc.word(i - 1).parse::<u8>() {
-                    let start = if i >= a + 2 && lower(doc.word(i - 2)) == "on" { i - 2 } else { i - 1 };
+                    let start = if i >= a + 2 && doc.lower(i - 2) == "on" { i - 2 } else { i - 1 };
                     out.push(Expr { start, end: i + 1, kind: ExprKind::MonthDay(m, d) });
                 }
             }
             _ => {}
         }
-        let next = if i + 1 < b { Some(lower(doc.word(i + 1))) } else { None };
+        let next = if i + 1 < b { Some(doc.lower(i + 1)) } else { None };
         let next_is = |x: &str| next.as_deref() == Some(x);
         match w.as_ref() {
             "yesterday" => out.push(Expr { start: i, end: i + 1, kind: ExprKind::DaysAgo(1) }),
@@ -158,12 +158,12 @@ fn find_exprs(doc: &Document, lexicon: &Lexicon, a: usize, b: usize) -> Vec<Expr
                 i += 2;
                 continue;
             }
-            "earlier" if next_is("this") && i + 2 < b && lower(doc.word(i + 2)) == "week" => {
+            "earlier" if next_is("this") && i + 2 < b && doc.lower(i + 2) == "week" => {
                 out.push(Expr { start: i, end: i + 3, kind: ExprKind::ThisWeek });
                 i += 3;
                 continue;
             }
-            "earlier" if next_is("in") && i + 3 < b && lower(doc.word(i + 2)) == "the" && lower(doc.word(i + 3)) == "week" => {
+            "earlier" if next_is("in") && i + 3 < b && doc.lower(i + 2) == "the" && doc.lower(i + 3) == "week" => {
                 out.push(Expr { start: i, end: i + 4, kind: ExprKind::ThisWeek });
                 i += 4;
                 continue;

@@ -18,8 +18,8 @@ use arrow_array::types::{
     TimestampNanosecondType, TimestampSecondType,
 };
 use arrow_array::{
-    Array, ArrayRef, BinaryArray, BinaryViewArray, LargeBinaryArray, LargeStringArray,
-    RecordBatch, StringArray, StringViewArray,
+    Array, ArrayRef, BinaryArray, BinaryViewArray, LargeBinaryArray, LargeStringArray, RecordBatch,
+    StringArray, StringViewArray,
 };
 use arrow_schema::{DataType, Schema, TimeUnit};
 use chrono::Datelike;
@@ -28,7 +28,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::dates::{from_days, parse_date};
-use crate::text::decode_bytes;
+use crate::text::{decode_bytes, quoted};
 
 /// What a column holds, for checking its type and for messages.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -72,7 +72,11 @@ impl Role {
             Role::Id => string || t.is_integer(),
             Role::Url => string,
             Role::Date => {
-                string || matches!(t, DataType::Date32 | DataType::Date64 | DataType::Timestamp(..))
+                string
+                    || matches!(
+                        t,
+                        DataType::Date32 | DataType::Date64 | DataType::Timestamp(..)
+                    )
             }
         }
     }
@@ -87,7 +91,10 @@ fn is_string(t: &DataType) -> bool {
 }
 
 fn is_binary(t: &DataType) -> bool {
-    matches!(t, DataType::Binary | DataType::LargeBinary | DataType::BinaryView)
+    matches!(
+        t,
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView
+    )
 }
 
 /// Finds column `name` in `schema` and checks that its type suits `role`; returns its index.
@@ -99,18 +106,24 @@ fn is_binary(t: &DataType) -> bool {
 pub fn find_column(schema: &Schema, name: &str, role: Role) -> PyResult<usize> {
     let Ok(index) = schema.index_of(name) else {
         let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-        let hint = if role == Role::Id { "; pass id_column=None to number the rows instead" } else { "" };
+        let hint = if role == Role::Id {
+            "; pass id_column=None to number the rows instead"
+        } else {
+            ""
+        };
         return Err(PyValueError::new_err(format!(
-            "{}: the batch has no column {name:?} (its columns: {}){hint}",
+            "{}: the batch has no column {} (its columns: {}){hint}",
             role.argument(),
+            quoted(name),
             names.join(", ")
         )));
     };
     let t = schema.field(index).data_type();
     if !role.accepts(t) {
         return Err(PyTypeError::new_err(format!(
-            "{}: column {name:?} has type {t}; expected {}",
+            "{}: column {} has type {t}; expected {}",
             role.argument(),
+            quoted(name),
             role.expected()
         )));
     }
@@ -130,7 +143,12 @@ pub fn readable(batch: &RecordBatch, index: usize) -> PyResult<ArrayRef> {
         t if t.is_integer() => arrow_cast::cast(column, &DataType::Utf8),
         _ => Ok(column.clone()),
     }
-    .map_err(|e| PyValueError::new_err(format!("column {:?}: {e}", batch.schema().field(index).name())))
+    .map_err(|e| {
+        PyValueError::new_err(format!(
+            "column {}: {e}",
+            quoted(batch.schema().field(index).name())
+        ))
+    })
 }
 
 /// Row access to a string or binary column made [`readable`].
@@ -168,10 +186,18 @@ impl<'a> Strings<'a> {
     /// The value of row `i`: `None` for a null, else the text and whether decoding replaced
     /// invalid UTF-8.
     pub fn get(&self, i: usize) -> Option<(Cow<'a, str>, bool)> {
-        fn text<'a, A: Array>(a: &A, i: usize, value: impl FnOnce() -> &'a str) -> Option<(Cow<'a, str>, bool)> {
+        fn text<'a, A: Array>(
+            a: &A,
+            i: usize,
+            value: impl FnOnce() -> &'a str,
+        ) -> Option<(Cow<'a, str>, bool)> {
             (!a.is_null(i)).then(|| (Cow::Borrowed(value()), false))
         }
-        fn bytes<'a, A: Array>(a: &A, i: usize, value: impl FnOnce() -> &'a [u8]) -> Option<(Cow<'a, str>, bool)> {
+        fn bytes<'a, A: Array>(
+            a: &A,
+            i: usize,
+            value: impl FnOnce() -> &'a [u8],
+        ) -> Option<(Cow<'a, str>, bool)> {
             (!a.is_null(i)).then(|| {
                 let decoded = decode_bytes(value());
                 (decoded.text, decoded.lossy)
@@ -200,16 +226,29 @@ pub fn dates(array: &ArrayRef) -> PyResult<(Vec<Option<Date>>, usize)> {
     let dates: Vec<Option<Date>> = match array.data_type() {
         DataType::Date32 => {
             let a = array.as_primitive::<arrow_array::types::Date32Type>();
-            rows.map(|i| a.is_valid(i).then(|| from_days(i64::from(a.value(i)))).flatten()).collect()
+            rows.map(|i| {
+                a.is_valid(i)
+                    .then(|| from_days(i64::from(a.value(i))))
+                    .flatten()
+            })
+            .collect()
         }
         DataType::Date64 => {
             let a = array.as_primitive::<arrow_array::types::Date64Type>();
-            rows.map(|i| a.is_valid(i).then(|| from_days(a.value(i).div_euclid(86_400_000))).flatten()).collect()
+            rows.map(|i| {
+                a.is_valid(i)
+                    .then(|| from_days(a.value(i).div_euclid(86_400_000)))
+                    .flatten()
+            })
+            .collect()
         }
         DataType::Timestamp(unit, tz) => {
             let tz = match tz {
                 Some(name) => Some(name.parse::<Tz>().map_err(|e| {
-                    PyValueError::new_err(format!("date_column: unknown time zone {name:?}: {e}"))
+                    PyValueError::new_err(format!(
+                        "date_column: unknown time zone {}: {e}",
+                        quoted(name)
+                    ))
                 })?),
                 None => None,
             };
@@ -294,18 +333,33 @@ mod tests {
     fn date_columns_of_every_kind() {
         let d32: ArrayRef = Arc::new(Date32Array::from(vec![Some(18307), None]));
         assert_eq!(dates(&d32).unwrap(), (vec![day("2020-02-15"), None], 0));
-        let d64: ArrayRef = Arc::new(Date64Array::from(vec![Some(18307 * 86_400_000 + 5), Some(-1)]));
-        assert_eq!(dates(&d64).unwrap().0, vec![day("2020-02-15"), day("1969-12-31")]);
-        let strings: ArrayRef =
-            Arc::new(StringArray::from(vec![Some("2020-02-15 10:32:00"), Some("soon"), Some(""), None]));
-        assert_eq!(dates(&strings).unwrap(), (vec![day("2020-02-15"), None, None, None], 1));
+        let d64: ArrayRef = Arc::new(Date64Array::from(vec![
+            Some(18307 * 86_400_000 + 5),
+            Some(-1),
+        ]));
+        assert_eq!(
+            dates(&d64).unwrap().0,
+            vec![day("2020-02-15"), day("1969-12-31")]
+        );
+        let strings: ArrayRef = Arc::new(StringArray::from(vec![
+            Some("2020-02-15 10:32:00"),
+            Some("soon"),
+            Some(""),
+            None,
+        ]));
+        assert_eq!(
+            dates(&strings).unwrap(),
+            (vec![day("2020-02-15"), None, None, None], 1)
+        );
         // 2020-02-15T03:00:00Z is still the 14th in New York.
         let utc = 1_581_735_600;
-        let ts: ArrayRef = Arc::new(TimestampSecondArray::from(vec![utc]).with_timezone("America/New_York"));
+        let ts: ArrayRef =
+            Arc::new(TimestampSecondArray::from(vec![utc]).with_timezone("America/New_York"));
         assert_eq!(dates(&ts).unwrap().0, vec![day("2020-02-14")]);
         let naive: ArrayRef = Arc::new(TimestampSecondArray::from(vec![utc]));
         assert_eq!(dates(&naive).unwrap().0, vec![day("2020-02-15")]);
-        let offset: ArrayRef = Arc::new(TimestampSecondArray::from(vec![utc]).with_timezone("-05:00"));
+        let offset: ArrayRef =
+            Arc::new(TimestampSecondArray::from(vec![utc]).with_timezone("-05:00"));
         assert_eq!(dates(&offset).unwrap().0, vec![day("2020-02-14")]);
     }
 
@@ -323,18 +377,35 @@ mod tests {
 
     #[test]
     fn integer_ids_read_as_strings() {
-        let schema = Arc::new(Schema::new(vec![arrow_schema::Field::new("id", DataType::Int64, true)]));
-        let batch = RecordBatch::try_new(schema, vec![Arc::new(Int64Array::from(vec![Some(7), None]))]).unwrap();
+        let schema = Arc::new(Schema::new(vec![arrow_schema::Field::new(
+            "id",
+            DataType::Int64,
+            true,
+        )]));
+        let batch = RecordBatch::try_new(
+            schema,
+            vec![Arc::new(Int64Array::from(vec![Some(7), None]))],
+        )
+        .unwrap();
         let column = readable(&batch, 0).unwrap();
         let ids = Strings::new(&column);
-        assert_eq!(ids.get(0).map(|(s, _)| s.into_owned()).as_deref(), Some("7"));
+        assert_eq!(
+            ids.get(0).map(|(s, _)| s.into_owned()).as_deref(),
+            Some("7")
+        );
         assert!(ids.get(1).is_none());
     }
 
     #[test]
     fn spark_schema_lists_every_column() {
         let ddl = spark_ddl();
-        assert!(ddl.starts_with("doc_id string, url string, date date, "), "{ddl}");
-        assert!(ddl.contains("content_start bigint") && ddl.ends_with("confidence double"), "{ddl}");
+        assert!(
+            ddl.starts_with("doc_id string, url string, date date, "),
+            "{ddl}"
+        );
+        assert!(
+            ddl.contains("content_start bigint") && ddl.ends_with("confidence double"),
+            "{ddl}"
+        );
     }
 }

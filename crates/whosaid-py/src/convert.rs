@@ -1,44 +1,34 @@
-//! JSON values to Python objects: a `whosaid/1` record becomes the dict `json.loads` would
-//! make of the CLI's output for it.
+//! Records to Python dicts: through the CLI's own JSON text and Python's `json.loads`.
 //!
-//! Records are first turned into a [`serde_json::Value`] (without the GIL, in parallel) and
-//! then walked here. Objects become `dict`s with keys in the order the CLI writes them
-//! (serde_json's `preserve_order`), arrays become `list`s, numbers `int` or `float`.
+//! A record is serialised by `serde_json` exactly as `whosaid extract --format jsonl` writes
+//! it — without the GIL, in parallel — and the text is then parsed by the C decoder of
+//! Python's `json` module. The dict is therefore `json.loads` of the CLI's output by
+//! construction, and it is built about four times faster than by walking a
+//! `serde_json::Value` from Rust, one Python object at a time.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
-use serde_json::Value;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyBytes;
+use whosaid_core::schema::Record;
 
-/// The Python object for a JSON value.
+/// A record as the JSON text the CLI prints for it.
 ///
 /// # Errors
 ///
-/// Only when Python fails to allocate an object.
-pub fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                u.into_pyobject(py)?.into_any()
-            } else if let Some(i) = n.as_i64() {
-                i.into_pyobject(py)?.into_any()
-            } else {
-                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
-            }
-        }
-        Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(items) => {
-            let items = items.iter().map(|v| to_python(py, v)).collect::<PyResult<Vec<_>>>()?;
-            PyList::new(py, items)?.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (key, v) in map {
-                // Records repeat the same few keys thousands of times: share one string.
-                dict.set_item(PyString::intern(py, key), to_python(py, v)?)?;
-            }
-            dict.into_any()
-        }
-    })
+/// A message if serialisation fails (it cannot for a `Record`, which has only string keys).
+pub fn to_json(record: &Record) -> Result<Vec<u8>, String> {
+    serde_json::to_vec(record).map_err(|e| format!("serialising a record: {e}"))
+}
+
+/// The Python object for a JSON text made by [`to_json`].
+///
+/// # Errors
+///
+/// Whatever `json.loads` raises (nothing, for a text made by [`to_json`]).
+pub fn to_python<'py>(py: Python<'py>, json: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let loads = LOADS.get_or_try_init(py, || {
+        py.import("json")?.getattr("loads").map(Bound::unbind)
+    })?;
+    loads.bind(py).call1((PyBytes::new(py, json),))
 }

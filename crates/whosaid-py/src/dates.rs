@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyString, PyType};
 
-use crate::text::type_name;
+use crate::text::{quoted, type_name};
 
 /// The calendar date at the start of `s`, or `None` when `s` is not a date.
 ///
@@ -53,13 +53,17 @@ fn iso_date(s: &str) -> Option<Date> {
 
 /// The value of a run of ASCII digits, or `None` if anything else is in it.
 fn digits(b: &[u8]) -> Option<u32> {
-    b.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    b.iter().try_fold(0u32, |n, &d| {
+        d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+    })
 }
 
 /// The date `days` days after 1970-01-01 (an Arrow `Date32` value).
 pub fn from_days(days: i64) -> Option<Date> {
     let days = i32::try_from(days).ok()?;
-    jiff::civil::date(1970, 1, 1).checked_add(jiff::Span::new().try_days(days).ok()?).ok()
+    jiff::civil::date(1970, 1, 1)
+        .checked_add(jiff::Span::new().try_days(days).ok()?)
+        .ok()
 }
 
 /// Reads a date argument: `None`, a `datetime.date` or a date string; `what` names the
@@ -79,8 +83,9 @@ pub fn date_arg(obj: &Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<O
         }
         return parse_date(&s).map(Some).ok_or_else(|| {
             PyValueError::new_err(format!(
-                "{} is {s:?}, which is not a date; expected a date like '2020-02-15'",
-                what()
+                "{} is {}, which is not a date; expected a date like '2020-02-15'",
+                what(),
+                quoted(&s)
             ))
         });
     }
@@ -91,7 +96,14 @@ pub fn date_arg(obj: &Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<O
             // pandas.NaT is a datetime whose parts are NaN: a missing date.
             _ => return Ok(None),
         };
-        let date = (|| Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok())();
+        let date = (|| {
+            Date::new(
+                i16::try_from(y).ok()?,
+                i8::try_from(m).ok()?,
+                i8::try_from(d).ok()?,
+            )
+            .ok()
+        })();
         return date.map(Some).ok_or_else(|| {
             PyValueError::new_err(format!("{} is not a valid date ({y}-{m}-{d})", what()))
         });
@@ -137,9 +149,18 @@ mod tests {
 
     #[test]
     fn days_since_the_epoch() {
-        assert_eq!(from_days(0).map(|d| d.to_string()).as_deref(), Some("1970-01-01"));
-        assert_eq!(from_days(18307).map(|d| d.to_string()).as_deref(), Some("2020-02-15"));
-        assert_eq!(from_days(-1).map(|d| d.to_string()).as_deref(), Some("1969-12-31"));
+        assert_eq!(
+            from_days(0).map(|d| d.to_string()).as_deref(),
+            Some("1970-01-01")
+        );
+        assert_eq!(
+            from_days(18307).map(|d| d.to_string()).as_deref(),
+            Some("2020-02-15")
+        );
+        assert_eq!(
+            from_days(-1).map(|d| d.to_string()).as_deref(),
+            Some("1969-12-31")
+        );
         assert_eq!(from_days(i64::from(i32::MAX)), None);
     }
 }

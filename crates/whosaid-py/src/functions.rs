@@ -12,10 +12,10 @@ use whosaid_core::schema::{QuoteRow, Record, quote_rows, to_record};
 use whosaid_core::{Options, extract as run_engine};
 
 use crate::arrow_io::{Role, Strings, dates, find_column, readable};
-use crate::convert::to_python;
+use crate::convert::{to_json, to_python};
 use crate::dates::date_arg;
 use crate::pool::{map_parallel, runtime_error, thread_count};
-use crate::text::{read_text, type_name, warn_lossy};
+use crate::text::{quoted, read_text, type_name, warn_lossy};
 
 /// One article to run the engine on, borrowed from the caller's objects where possible.
 struct Article<'a> {
@@ -28,14 +28,17 @@ struct Article<'a> {
 impl Article<'_> {
     /// Runs the engine and serialises the result as a `whosaid/1` record.
     fn record(&self) -> Record {
-        let options = Options { published: self.date, ..Default::default() };
+        let options = Options {
+            published: self.date,
+            ..Default::default()
+        };
         let doc = run_engine(&self.text, &options);
         to_record(&doc, self.id.as_deref(), self.url.as_deref())
     }
 
-    /// The record as the JSON value the CLI prints.
-    fn json(&self) -> Result<serde_json::Value, String> {
-        serde_json::to_value(self.record()).map_err(|e| format!("serialising a record: {e}"))
+    /// The record as the JSON text the CLI prints.
+    fn json(&self) -> Result<Vec<u8>, String> {
+        to_json(&self.record())
     }
 }
 
@@ -80,10 +83,22 @@ pub fn extract<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let read = read_text(text, &|| "text".to_string())?;
     let date = date.map_or(Ok(None), |d| date_arg(d, &|| "date".to_string()))?;
-    warn_lossy(py, usize::from(read.lossy), read.lossy.then(|| "text".to_string()))?;
-    let article = Article { text: read.text, date, id: id.map(Cow::Borrowed), url: url.map(Cow::Borrowed) };
+    warn_lossy(
+        py,
+        usize::from(read.lossy),
+        read.lossy.then(|| "text".to_string()),
+    )?;
+    let article = Article {
+        text: read.text,
+        date,
+        id: id.map(Cow::Borrowed),
+        url: url.map(Cow::Borrowed),
+    };
     let json = py.detach(|| map_parallel(1, std::slice::from_ref(&article), Article::json));
-    let json = json.map_err(runtime_error)?.pop().ok_or_else(|| runtime_error("no record".into()))?;
+    let json = json
+        .map_err(runtime_error)?
+        .pop()
+        .ok_or_else(|| runtime_error("no record".into()))?;
     to_python(py, &json.map_err(runtime_error)?)
 }
 
@@ -125,7 +140,10 @@ pub fn extract_many<'py>(
     ids: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let threads = thread_count(threads)?;
-    if texts.is_instance_of::<PyString>() || texts.is_instance_of::<PyBytes>() || texts.is_instance_of::<PyByteArray>() {
+    if texts.is_instance_of::<PyString>()
+        || texts.is_instance_of::<PyBytes>()
+        || texts.is_instance_of::<PyByteArray>()
+    {
         return Err(PyTypeError::new_err(
             "texts must be an iterable of texts, not a single text; use whosaid.extract() for one",
         ));
@@ -142,10 +160,17 @@ pub fn extract_many<'py>(
             lossy.0 += 1;
             lossy.1.get_or_insert_with(|| format!("texts[{k}]"));
         }
-        articles.push(Article { text: read.text, date, id: id.map(Cow::Owned), url: None });
+        articles.push(Article {
+            text: read.text,
+            date,
+            id: id.map(Cow::Owned),
+            url: None,
+        });
     }
     warn_lossy(py, lossy.0, lossy.1)?;
-    let values = py.detach(|| map_parallel(threads, &articles, Article::json)).map_err(runtime_error)?;
+    let values = py
+        .detach(|| map_parallel(threads, &articles, Article::json))
+        .map_err(runtime_error)?;
     let records = values
         .into_iter()
         .map(|v| v.map_err(runtime_error).and_then(|v| to_python(py, &v)))
@@ -156,14 +181,19 @@ pub fn extract_many<'py>(
 /// The items of an iterable argument.
 fn collect<'py>(what: &str, obj: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
     let iter = obj.try_iter().map_err(|_| {
-        PyTypeError::new_err(format!("{what} has type {}; expected an iterable", type_name(obj)))
+        PyTypeError::new_err(format!(
+            "{what} has type {}; expected an iterable",
+            type_name(obj)
+        ))
     })?;
     iter.collect()
 }
 
 /// The `dates` argument of `extract_many`, one per text.
 fn per_text_dates(dates: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<Vec<Option<Date>>> {
-    let Some(dates) = dates else { return Ok(vec![None; n]) };
+    let Some(dates) = dates else {
+        return Ok(vec![None; n]);
+    };
     let single = dates.is_none() || dates.is_instance_of::<PyString>() || dates.try_iter().is_err();
     if single {
         let date = date_arg(dates, &|| "dates".to_string())?;
@@ -171,14 +201,22 @@ fn per_text_dates(dates: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<Vec<Op
     }
     let items = collect("dates", dates)?;
     same_length("dates", items.len(), n)?;
-    items.iter().enumerate().map(|(k, d)| date_arg(d, &|| format!("dates[{k}]"))).collect()
+    items
+        .iter()
+        .enumerate()
+        .map(|(k, d)| date_arg(d, &|| format!("dates[{k}]")))
+        .collect()
 }
 
 /// The `ids` argument of `extract_many`, one per text.
 fn per_text_ids(ids: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<Vec<Option<String>>> {
-    let Some(ids) = ids else { return Ok(vec![None; n]) };
+    let Some(ids) = ids else {
+        return Ok(vec![None; n]);
+    };
     if ids.is_instance_of::<PyString>() {
-        return Err(PyTypeError::new_err("ids must be an iterable of ids, not a single string"));
+        return Err(PyTypeError::new_err(
+            "ids must be an iterable of ids, not a single string",
+        ));
     }
     let items = collect("ids", ids)?;
     same_length("ids", items.len(), n)?;
@@ -189,9 +227,14 @@ fn per_text_ids(ids: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<Vec<Option
             if id.is_none() {
                 return Ok(None);
             }
-            id.cast::<PyString>().map(|s| Some(s.to_string_lossy().into_owned())).map_err(|_| {
-                PyTypeError::new_err(format!("ids[{k}] has type {}; expected str or None", type_name(id)))
-            })
+            id.cast::<PyString>()
+                .map(|s| Some(s.to_string_lossy().into_owned()))
+                .map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "ids[{k}] has type {}; expected str or None",
+                        type_name(id)
+                    ))
+                })
         })
         .collect()
 }
@@ -200,7 +243,9 @@ fn same_length(what: &str, len: usize, n: usize) -> PyResult<()> {
     if len == n {
         return Ok(());
     }
-    Err(PyValueError::new_err(format!("{what} has {len} items but texts has {n}; give one per text")))
+    Err(PyValueError::new_err(format!(
+        "{what} has {len} items but texts has {n}; give one per text"
+    )))
 }
 
 /// Extract the quotations of a batch of articles into a batch of quotation rows.
@@ -255,9 +300,17 @@ pub fn extract_arrow<'py>(
     let threads = thread_count(threads)?;
     let (batches, schema) = read_batches(py, batch)?;
     let text_at = find_column(&schema, text_column, Role::Text)?;
-    let id_at = id_column.map(|name| find_column(&schema, name, Role::Id)).transpose()?;
-    let date_at = date_column.map(|name| find_column(&schema, name, Role::Date)).transpose()?;
-    let url_at = schema.index_of(url_column).ok().map(|_| find_column(&schema, url_column, Role::Url)).transpose()?;
+    let id_at = id_column
+        .map(|name| find_column(&schema, name, Role::Id))
+        .transpose()?;
+    let date_at = date_column
+        .map(|name| find_column(&schema, name, Role::Date))
+        .transpose()?;
+    let url_at = schema
+        .index_of(url_column)
+        .ok()
+        .map(|_| find_column(&schema, url_column, Role::Url))
+        .transpose()?;
 
     // Columns in readable form, per batch; the articles below borrow from them.
     struct Columns {
@@ -285,36 +338,55 @@ pub fn extract_arrow<'py>(
     let mut lossy = (0, None);
     let mut row = 0usize;
     for c in &columns {
-        let (texts, ids, urls) = (Strings::new(&c.text), c.id.as_ref().map(Strings::new), c.url.as_ref().map(Strings::new));
+        let (texts, ids, urls) = (
+            Strings::new(&c.text),
+            c.id.as_ref().map(Strings::new),
+            c.url.as_ref().map(Strings::new),
+        );
         for i in 0..c.text.len() {
             let at = row + i;
-            let Some((text, bad)) = texts.get(i) else { continue };
+            let Some((text, bad)) = texts.get(i) else {
+                continue;
+            };
             if bad {
                 lossy.0 += 1;
-                lossy.1.get_or_insert_with(|| format!("row {at} of column {text_column:?}"));
+                lossy
+                    .1
+                    .get_or_insert_with(|| format!("row {at} of column {}", quoted(text_column)));
             }
             let id = match &ids {
                 Some(ids) => ids.get(i).map(|(s, _)| s),
                 None => Some(Cow::Owned(at.to_string())),
             };
             let url = urls.as_ref().and_then(|u| u.get(i)).map(|(s, _)| s);
-            articles.push(Article { text, date: c.dates[i], id, url });
+            articles.push(Article {
+                text,
+                date: c.dates[i],
+                id,
+                url,
+            });
         }
         row += c.text.len();
     }
     warn_lossy(py, lossy.0, lossy.1)?;
     if not_dates > 0 {
         let message = format!(
-            "whosaid: {not_dates} value(s) of column {:?} are not dates and were ignored",
-            date_column.unwrap_or_default()
+            "whosaid: {not_dates} value(s) of column {} are not dates and were ignored",
+            quoted(date_column.unwrap_or_default())
         );
         let message = std::ffi::CString::new(message).unwrap_or_default();
-        PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &message, 1)?;
+        PyErr::warn(
+            py,
+            &py.get_type::<pyo3::exceptions::PyUserWarning>(),
+            &message,
+            1,
+        )?;
     }
     let out = py.detach(|| {
         let rows = map_parallel(threads, &articles, |a| quote_rows(&a.record()))?;
         let rows: Vec<QuoteRow> = rows.into_iter().flatten().collect();
-        whosaid_core::arrow::quote_rows_to_batch(&rows).map_err(|e| format!("building the quotation batch: {e}"))
+        whosaid_core::arrow::quote_rows_to_batch(&rows)
+            .map_err(|e| format!("building the quotation batch: {e}"))
     });
     PyRecordBatch::new(out.map_err(runtime_error)?).into_pyarrow(py)
 }

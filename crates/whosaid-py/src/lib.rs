@@ -14,8 +14,9 @@ then releases the GIL ([`Python::detach`]) and runs the engine on a rayon pool, 
 then builds Python objects again. Everything done without the GIL is plain Rust on `&str`,
 so the parallel part scales with cores and other Python threads keep running.
 
-**The same answer as the CLI.** Records are produced by `whosaid_core::schema::to_record`
-and converted from the very `serde_json::Value` the CLI serialises, and quotation rows by
+**The same answer as the CLI.** Records are produced by `whosaid_core::schema::to_record`,
+serialised to the JSON text the CLI prints and read back by Python's `json.loads`, and
+quotation rows by
 `whosaid_core::schema::quote_rows` and `whosaid_core::arrow::quote_rows_to_batch`, the
 functions behind the CLI's CSV and Parquet output; this crate adds no extraction logic.
 
@@ -42,7 +43,10 @@ mod text;
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("SCHEMA", whosaid_core::schema::SCHEMA)?;
-    m.add("QUOTE_ROW_COLUMNS", PyTuple::new(m.py(), whosaid_core::schema::QUOTE_ROW_COLUMNS)?)?;
+    m.add(
+        "QUOTE_ROW_COLUMNS",
+        PyTuple::new(m.py(), whosaid_core::schema::QUOTE_ROW_COLUMNS)?,
+    )?;
     m.add("SPARK_SCHEMA", arrow_io::spark_ddl())?;
     m.add_function(wrap_pyfunction!(functions::extract, m)?)?;
     m.add_function(wrap_pyfunction!(functions::extract_many, m)?)?;

@@ -39,7 +39,9 @@ static POOLS: Mutex<PoolCache> = Mutex::new(Vec::new());
 /// The pool with `threads` threads for this process, built if needed.
 fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, String> {
     let pid = std::process::id();
-    let mut pools = POOLS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut pools = POOLS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if pools.iter().any(|(p, _, _)| *p != pid) {
         // Forked: the threads of these pools live in the parent only. Dropping a pool would
         // signal threads that do not exist here, so forget them instead.
@@ -112,7 +114,8 @@ mod tests {
     #[test]
     fn a_panic_becomes_an_error_naming_the_item() {
         let items = [1, 2, 3];
-        let err = map_parallel(2, &items, |&x| if x == 2 { panic!("boom") } else { x }).unwrap_err();
+        let err =
+            map_parallel(2, &items, |&x| if x == 2 { panic!("boom") } else { x }).unwrap_err();
         assert!(err.contains("item 1: boom"), "{err}");
     }
 

@@ -29,11 +29,17 @@ pub struct Text<'a> {
 pub fn read_text<'a>(obj: &'a Bound<'_, PyAny>, what: &dyn Fn() -> String) -> PyResult<Text<'a>> {
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(match s.to_str() {
-            Ok(text) => Text { text: Cow::Borrowed(text), lossy: false },
+            Ok(text) => Text {
+                text: Cow::Borrowed(text),
+                lossy: false,
+            },
             Err(_) => {
                 let encoded = s.call_method1("encode", ("utf-8", "surrogatepass"))?;
                 let bytes = encoded.cast::<PyBytes>()?.as_bytes();
-                Text { text: Cow::Owned(replace_surrogates(bytes)), lossy: true }
+                Text {
+                    text: Cow::Owned(replace_surrogates(bytes)),
+                    lossy: true,
+                }
             }
         });
     }
@@ -43,13 +49,23 @@ pub fn read_text<'a>(obj: &'a Bound<'_, PyAny>, what: &dyn Fn() -> String) -> Py
     if let Ok(b) = obj.cast::<PyByteArray>() {
         let bytes = b.to_vec();
         let Text { text, lossy } = decode_bytes(&bytes);
-        return Ok(Text { text: Cow::Owned(text.into_owned()), lossy });
+        return Ok(Text {
+            text: Cow::Owned(text.into_owned()),
+            lossy,
+        });
     }
     let expected = "expected str (or UTF-8 bytes)";
     if obj.is_none() {
-        return Err(PyTypeError::new_err(format!("{} is None; {expected}", what())));
+        return Err(PyTypeError::new_err(format!(
+            "{} is None; {expected}",
+            what()
+        )));
     }
-    Err(PyTypeError::new_err(format!("{} has type {}; {expected}", what(), type_name(obj))))
+    Err(PyTypeError::new_err(format!(
+        "{} has type {}; {expected}",
+        what(),
+        type_name(obj)
+    )))
 }
 
 /// Decodes bytes as the CLI decodes a file: BOM dropped, invalid UTF-8 replaced.
@@ -84,9 +100,21 @@ fn replace_surrogates(mut bytes: &[u8]) -> String {
     }
 }
 
+/// `s` quoted the way Python's `repr` quotes a string, for messages: `'text'`.
+pub fn quoted(s: &str) -> String {
+    if s.contains('\'') || s.chars().any(char::is_control) {
+        format!("{s:?}")
+    } else {
+        format!("'{s}'")
+    }
+}
+
 /// The Python type name of `obj`, for messages.
 pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_string())
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".to_string())
 }
 
 /// Issues one `UnicodeWarning` for the texts that had to be repaired, if any.
@@ -122,7 +150,10 @@ mod tests {
     #[test]
     fn each_surrogate_becomes_one_replacement_character() {
         // "a", U+D800 (surrogatepass: ED A0 80), "b", then a stray continuation byte.
-        assert_eq!(replace_surrogates(b"a\xED\xA0\x80b\x80"), "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(
+            replace_surrogates(b"a\xED\xA0\x80b\x80"),
+            "a\u{FFFD}b\u{FFFD}"
+        );
         assert_eq!(replace_surrogates(b"\xED\xBF\xBF"), "\u{FFFD}");
         assert_eq!(replace_surrogates(b"ok"), "ok");
         assert_eq!(replace_surrogates(b"\xF0\x9F"), "\u{FFFD}");

@@ -24,50 +24,66 @@ pub const EXACT_MIN_WORDS: usize = 2;
 /// Quotations shorter than this are grouped only when their folded texts are equal.
 pub const NEAR_MIN_WORDS: usize = 8;
 
-/// At most this many quotations are read per prefix shingle (the most recent).
-const PER_SHINGLE: i64 = 32;
 /// At most this many candidates are compared in full.
 const VERIFIED: usize = 16;
 
-/// Puts quotation `id` (by `speaker`, with folded text `folded`) into a group and returns
-/// the group's id.
-pub(crate) fn assign(conn: &Connection, id: i64, speaker: Option<i64>, folded: &str, touched: &mut Touched) -> rusqlite::Result<i64> {
-    let found = match speaker {
-        Some(s) => find(conn, id, s, folded)?,
-        None => None,
-    };
+/// Where a quotation goes: its group, and the shingle hashes to index for it.
+#[derive(Debug)]
+pub(crate) struct Placement {
+    /// The group, found or new.
+    pub group: i64,
+    /// The prefix of the quotation's shingle set, to index with [`remember`] once the
+    /// quotation has an id.
+    prefix: Vec<i64>,
+}
+
+/// Chooses the group of a quotation by `speaker` with folded text `folded`, from a
+/// document of date `date`. When no equal or near-equal quotation exists, a group of one
+/// is created with its statistics already right (so it needs no refresh unless another
+/// quotation joins it). `exclude` is the quotation's own id when it is already stored (0
+/// when not).
+pub(crate) fn place(
+    conn: &Connection,
+    speaker: Option<i64>,
+    folded: &str,
+    exclude: i64,
+    date: Option<&str>,
+    touched: &mut Touched,
+) -> rusqlite::Result<Placement> {
+    let n_words = words(folded).count();
+    let mut prefix = Vec::new();
+    let mut found = None;
+    if let Some(s) = speaker.filter(|_| n_words >= EXACT_MIN_WORDS) {
+        found = exact(conn, exclude, s, folded)?;
+        if n_words >= NEAR_MIN_WORDS {
+            let own = shingles(folded);
+            prefix = own[..prefix_len(own.len())].to_vec();
+            if found.is_none() {
+                found = near(conn, exclude, s, &own, &prefix)?;
+            }
+        }
+    }
     let group = match found {
-        Some(g) => g,
+        Some(g) => {
+            touched.groups.insert(g);
+            g
+        }
         None => {
-            conn.prepare_cached("INSERT INTO groups DEFAULT VALUES")?.execute([])?;
+            conn.prepare_cached("INSERT INTO groups (first_date, n_docs, n_quotes) VALUES (?1, 1, 1)")?.execute([date])?;
             conn.last_insert_rowid()
         }
     };
-    conn.prepare_cached("UPDATE quotes SET grp = ?2 WHERE id = ?1")?.execute(params![id, group])?;
-    touched.groups.insert(group);
-    Ok(group)
+    Ok(Placement { group, prefix })
 }
 
-/// Finds the group of an equal or near-equal quotation of the same speaker, and indexes
-/// this quotation's shingle prefix for later ones.
-fn find(conn: &Connection, id: i64, speaker: i64, folded: &str) -> rusqlite::Result<Option<i64>> {
-    let n_words = words(folded).count();
-    if n_words < EXACT_MIN_WORDS {
-        return Ok(None);
+/// Indexes quotation `id`'s shingle prefix, so later near-duplicates find it.
+pub(crate) fn remember(conn: &Connection, speaker: Option<i64>, placement: &Placement, id: i64) -> rusqlite::Result<()> {
+    let Some(speaker) = speaker else { return Ok(()) };
+    for h in &placement.prefix {
+        conn.prepare_cached("INSERT OR IGNORE INTO quote_shingles (speaker, shingle, quote) VALUES (?1, ?2, ?3)")?
+            .execute(params![speaker, h, id])?;
     }
-    let mut found = exact(conn, id, speaker, folded)?;
-    if n_words >= NEAR_MIN_WORDS {
-        let own = shingles(folded);
-        let prefix = &own[..prefix_len(own.len())];
-        if found.is_none() {
-            found = near(conn, id, speaker, &own, prefix)?;
-        }
-        for h in prefix {
-            conn.prepare_cached("INSERT OR IGNORE INTO quote_shingles (speaker, shingle, quote) VALUES (?1, ?2, ?3)")?
-                .execute(params![speaker, h, id])?;
-        }
-    }
-    Ok(found)
+    Ok(())
 }
 
 fn exact(conn: &Connection, id: i64, speaker: i64, folded: &str) -> rusqlite::Result<Option<i64>> {
@@ -86,17 +102,17 @@ fn exact(conn: &Connection, id: i64, speaker: i64, folded: &str) -> rusqlite::Re
 }
 
 /// Finds the group of the most similar near-duplicate among the quotations that share a
-/// prefix shingle. Ubiquitous shingles are capped ([`PER_SHINGLE`] most recent quotations
-/// each) and only the [`VERIFIED`] candidates sharing the most prefix shingles are
+/// prefix shingle. Ubiquitous shingles are capped (the 32 most recent quotations each) and only the [`VERIFIED`] candidates sharing the most prefix shingles are
 /// compared in full: a near duplicate shares almost all of its prefix, so it ranks first,
 /// and a speaker quoted thousands of times does not make indexing quadratic.
 fn near(conn: &Connection, id: i64, speaker: i64, own: &[i64], prefix: &[i64]) -> rusqlite::Result<Option<i64>> {
     let mut shared: HashMap<i64, usize> = HashMap::new();
     for h in prefix {
         let mut stmt = conn.prepare_cached(
-            "SELECT quote FROM quote_shingles WHERE speaker = ?1 AND shingle = ?2 ORDER BY quote DESC LIMIT ?3",
+            // A literal limit: a bound one makes SQLite re-prepare the statement at each use.
+            "SELECT quote FROM quote_shingles WHERE speaker = ?1 AND shingle = ?2 ORDER BY quote DESC LIMIT 32",
         )?;
-        for quote in stmt.query_map(params![speaker, h, PER_SHINGLE], |r| r.get::<_, i64>(0))? {
+        for quote in stmt.query_map(params![speaker, h], |r| r.get::<_, i64>(0))? {
             *shared.entry(quote?).or_default() += 1;
         }
     }
@@ -132,12 +148,15 @@ pub(crate) fn forget(conn: &Connection, id: i64) -> rusqlite::Result<()> {
 /// Groups the given quotations anew, now that they belong to `speaker`.
 pub(crate) fn regroup(conn: &Connection, ids: &[i64], speaker: i64, touched: &mut Touched) -> rusqlite::Result<()> {
     for &id in ids {
-        let (old, text): (Option<i64>, String) =
-            conn.prepare_cached("SELECT grp, text FROM quotes WHERE id = ?1")?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (old, text, date): (Option<i64>, String, Option<String>) = conn
+            .prepare_cached("SELECT grp, text, date FROM quotes WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         touched.groups.extend(old);
         forget(conn, id)?;
         conn.prepare_cached("UPDATE quotes SET grp = NULL WHERE id = ?1")?.execute([id])?;
-        assign(conn, id, Some(speaker), &fold(&text), touched)?;
+        let placement = place(conn, Some(speaker), &fold(&text), id, date.as_deref(), touched)?;
+        conn.prepare_cached("UPDATE quotes SET grp = ?2 WHERE id = ?1")?.execute(params![id, placement.group])?;
+        remember(conn, Some(speaker), &placement, id)?;
     }
     Ok(())
 }

@@ -17,6 +17,8 @@ use whosaid_core::schema::{EntityRecord, QuoteRecord, Record};
 
 use crate::codec::{date_str, entity_kind_str, parse_entity_kind, parse_quote_kind, quote_kind_str, to_json};
 use crate::normalize::{fnv64, fold, sha256};
+use crate::speakers::tally::Tally;
+use crate::textindex::Pending;
 use crate::{groups, speakers};
 
 /// One document to index: its text, where it came from, and the engine's record of it.
@@ -91,13 +93,18 @@ impl AddAssign for BatchStats {
     }
 }
 
-/// Speakers and groups a batch changed, to bring up to date before it commits.
+/// What a batch changed and must bring up to date before it commits: group and speaker
+/// statistics, and the full-text indexes.
 #[derive(Debug, Default)]
 pub(crate) struct Touched {
     /// Groups that gained or lost quotations.
     pub groups: BTreeSet<i64>,
     /// Speakers that lost entities.
     pub speakers: BTreeSet<i64>,
+    /// Speaker statistics to write.
+    pub tally: Tally,
+    /// Full-text index changes.
+    pub text: Pending,
 }
 
 /// Writes a batch on an open transaction (the caller commits).
@@ -107,9 +114,11 @@ pub(crate) fn write_batch(conn: &Connection, docs: &[DocumentInput]) -> rusqlite
     for doc in docs {
         put(conn, doc, &mut touched, &mut stats)?;
     }
+    touched.tally.apply(conn, &mut touched.text)?;
     groups::refresh(conn, &touched.groups)?;
-    speakers::finalize(conn, &touched.speakers)
-        .map(|()| stats)
+    speakers::finalize(conn, &touched.speakers, &mut touched.text)?;
+    touched.text.apply(conn)?;
+    Ok(stats)
 }
 
 fn put(conn: &Connection, doc: &DocumentInput, touched: &mut Touched, stats: &mut BatchStats) -> rusqlite::Result<()> {
@@ -191,9 +200,12 @@ fn insert_quotes(conn: &Connection, doc: i64, record: &Record, date: Option<&str
     for (ord, q) in record.quotes.iter().enumerate() {
         let speaker_id = q.speaker.as_ref().and_then(|s| s.entity.as_ref()).and_then(|eid| speakers_of.get(eid)).copied();
         let folded = fold(&q.text);
+        let speaker_text = speaker_text(q, record);
+        let placement = groups::place(conn, speaker_id, &folded, 0, date, touched)?;
         conn.prepare_cached(
             "INSERT INTO quotes (doc, ord, qid, kind, text, speaker_text, content, cue, speaker, when_said, \
-             confidence, speaker_id, date, norm_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             confidence, speaker_id, date, norm_hash, grp) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?
         .execute(params![
             doc,
@@ -201,7 +213,7 @@ fn insert_quotes(conn: &Connection, doc: i64, record: &Record, date: Option<&str
             q.id,
             quote_kind_str(q.kind),
             q.text,
-            speaker_text(q, record),
+            speaker_text,
             to_json(&q.content)?,
             q.cue.as_ref().map(to_json).transpose()?,
             q.speaker.as_ref().map(to_json).transpose()?,
@@ -210,25 +222,29 @@ fn insert_quotes(conn: &Connection, doc: i64, record: &Record, date: Option<&str
             speaker_id,
             date,
             fnv64(folded.as_bytes()),
+            placement.group,
         ])?;
         let id = conn.last_insert_rowid();
+        touched.text.quote_added(id, &q.text, &speaker_text);
         if let Some(s) = speaker_id {
-            speakers::count_quote(conn, s, q.kind, 1)?;
+            touched.tally.quote(s, q.kind, 1);
         }
-        groups::assign(conn, id, speaker_id, &folded, touched)?;
+        groups::remember(conn, speaker_id, &placement, id)?;
     }
     Ok(record.quotes.len())
 }
 
 /// Removes stored document `doc` (a row id) and everything it contributed.
 fn remove(conn: &Connection, doc: i64, touched: &mut Touched) -> rusqlite::Result<()> {
-    let quotes: Vec<(i64, String, Option<i64>, Option<i64>)> = conn
-        .prepare_cached("SELECT id, kind, speaker_id, grp FROM quotes WHERE doc = ?1")?
-        .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    type Row = (i64, String, Option<i64>, Option<i64>, String, String);
+    let quotes: Vec<Row> = conn
+        .prepare_cached("SELECT id, kind, speaker_id, grp, text, speaker_text FROM quotes WHERE doc = ?1")?
+        .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for (id, kind, speaker, group) in quotes {
+    for (id, kind, speaker, group, text, speaker_text) in quotes {
+        touched.text.quote_removed(id, text, speaker_text);
         if let Some(s) = speaker {
-            speakers::count_quote(conn, s, parse_quote_kind(&kind), -1)?;
+            touched.tally.quote(s, parse_quote_kind(&kind), -1);
         }
         touched.groups.extend(group);
         groups::forget(conn, id)?;
@@ -240,7 +256,7 @@ fn remove(conn: &Connection, doc: i64, touched: &mut Touched) -> rusqlite::Resul
         .collect::<rusqlite::Result<_>>()?;
     for (speaker, name, kind, titles, mentions) in entities {
         let (titles, mentions) = speakers::stored_entity_parts(&titles, &mentions)?;
-        speakers::detach(conn, speaker, &name, parse_entity_kind(&kind), &titles, &mentions, touched)?;
+        speakers::detach(speaker, &name, parse_entity_kind(&kind), &titles, &mentions, touched);
     }
     conn.prepare_cached("DELETE FROM entities WHERE doc = ?1")?.execute([doc])?;
     conn.prepare_cached("DELETE FROM documents WHERE id = ?1")?.execute([doc])?;

@@ -30,8 +30,8 @@ assert_eq!(page.quotes[0].doc_id, "strike-1");
 that a web viewer can read while an indexer writes, and that survives a killed process.
 SQLite gives all of this in-process, with no server, and its FTS5 extension (compiled in by
 `rusqlite`'s `bundled` feature) gives ranked full-text search (bm25) and match snippets.
-The quotation index uses the `quotes` table as external content, kept in step by
-triggers, so the quotation text is stored once. The file runs in WAL mode: readers never
+The quotation index uses the `quotes` table as external content, so the quotation text
+is stored once; the index is brought up to date once per batch, not row by row. The file runs in WAL mode: readers never
 block the writer, and after a crash the last committed state is what remains.
 
 **One transaction per batch.** [`Store::index_batch`] writes a whole batch, and brings
@@ -74,6 +74,7 @@ mod normalize;
 mod schema;
 mod search;
 mod speakers;
+mod textindex;
 
 use std::path::{Path, PathBuf};
 

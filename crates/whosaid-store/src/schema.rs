@@ -20,7 +20,7 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// across documents with ref-counted `speaker_titles` and `speaker_aliases`; `groups` the
 /// same quotation reported by several documents, found through `quote_shingles`. Two FTS5
 /// indexes use the `quotes` and `speaker_aliases` tables as external content, kept in step
-/// by triggers.
+/// at the end of each batch (see the `textindex` module for why not by triggers).
 const DDL: &str = r#"
 CREATE TABLE whosaid_schema (version INTEGER NOT NULL);
 
@@ -71,16 +71,6 @@ CREATE VIRTUAL TABLE alias_fts USING fts5(
     alias, content='speaker_aliases', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER speaker_aliases_ai AFTER INSERT ON speaker_aliases BEGIN
-    INSERT INTO alias_fts(rowid, alias) VALUES (new.id, new.alias);
-END;
-CREATE TRIGGER speaker_aliases_ad AFTER DELETE ON speaker_aliases BEGIN
-    INSERT INTO alias_fts(alias_fts, rowid, alias) VALUES ('delete', old.id, old.alias);
-END;
-CREATE TRIGGER speaker_aliases_au AFTER UPDATE OF alias ON speaker_aliases BEGIN
-    INSERT INTO alias_fts(alias_fts, rowid, alias) VALUES ('delete', old.id, old.alias);
-    INSERT INTO alias_fts(rowid, alias) VALUES (new.id, new.alias);
-END;
 
 CREATE TABLE entities (
     doc INTEGER NOT NULL,
@@ -122,8 +112,8 @@ CREATE TABLE quotes (
     UNIQUE (doc, ord)
 );
 CREATE INDEX quotes_date ON quotes(date DESC, id);
-CREATE INDEX quotes_speaker ON quotes(speaker_id, date) WHERE speaker_id IS NOT NULL;
-CREATE INDEX quotes_norm ON quotes(speaker_id, norm_hash) WHERE speaker_id IS NOT NULL;
+-- Serves both grouping (equal texts of a speaker) and the speaker filters.
+CREATE INDEX quotes_speaker ON quotes(speaker_id, norm_hash) WHERE speaker_id IS NOT NULL;
 CREATE INDEX quotes_group ON quotes(grp);
 
 CREATE TABLE quote_shingles (
@@ -138,18 +128,6 @@ CREATE VIRTUAL TABLE quotes_fts USING fts5(
     text, speaker_text, content='quotes', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER quotes_ai AFTER INSERT ON quotes BEGIN
-    INSERT INTO quotes_fts(rowid, text, speaker_text) VALUES (new.id, new.text, new.speaker_text);
-END;
-CREATE TRIGGER quotes_ad AFTER DELETE ON quotes BEGIN
-    INSERT INTO quotes_fts(quotes_fts, rowid, text, speaker_text)
-        VALUES ('delete', old.id, old.text, old.speaker_text);
-END;
-CREATE TRIGGER quotes_au AFTER UPDATE OF text, speaker_text ON quotes BEGIN
-    INSERT INTO quotes_fts(quotes_fts, rowid, text, speaker_text)
-        VALUES ('delete', old.id, old.text, old.speaker_text);
-    INSERT INTO quotes_fts(rowid, text, speaker_text) VALUES (new.id, new.text, new.speaker_text);
-END;
 "#;
 
 /// Opens a connection with the store's settings; `writable` connections switch the file
@@ -169,10 +147,10 @@ pub(crate) fn connect(path: &Path, writable: bool) -> Result<Connection> {
     conn.busy_timeout(std::time::Duration::from_secs(10)).at(path)?;
     conn.set_prepared_statement_cache_capacity(64);
     let settings = if writable {
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-         PRAGMA cache_size = -32000; PRAGMA temp_store = MEMORY;"
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 4000; \
+         PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
     } else {
-        "PRAGMA cache_size = -32000; PRAGMA temp_store = MEMORY;"
+        "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
     };
     conn.execute_batch(settings).at(path)?;
     Ok(conn)

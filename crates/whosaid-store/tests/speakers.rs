@@ -38,6 +38,7 @@ fn full_titled_and_surname_mentions_are_one_speaker() {
     }
     assert_eq!(jens.first_date, "2020-02-10".parse().ok());
     assert_eq!(jens.last_date, "2020-03-01".parse().ok());
+    common::assert_consistent(store.path());
 }
 
 #[test]
@@ -62,6 +63,7 @@ fn a_surname_seen_first_is_merged_when_the_full_name_arrives() {
     let jens = store.speaker(speakers[0].id).unwrap().expect("still there");
     assert_eq!(jens.speaker.quote_count, 1);
     assert_eq!(jens.speaker.last_date, "2020-01-01".parse().ok());
+    common::assert_consistent(store.path());
 }
 
 #[test]
@@ -138,6 +140,7 @@ fn speaker_timeline_and_unused_speakers_go_away() {
     let path = dir.path().join("corpus.db");
     assert_eq!(common::sql_count(&path, "SELECT count(*) FROM speaker_aliases"), 1);
     assert_eq!(common::sql_count(&path, "SELECT count(*) FROM speakers"), 1);
+    common::assert_consistent(&path);
 }
 
 #[test]

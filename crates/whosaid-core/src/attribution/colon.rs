@@ -3,7 +3,7 @@
 
 use super::{Attribution, QuoteKind};
 use crate::document::Document;
-use crate::lexicon::{Lexicon, lower};
+use crate::lexicon::Lexicon;
 use crate::mention::MentionKind;
 use crate::pos::Tag;
 use crate::segment::TokenRange;
@@ -32,12 +32,12 @@ pub fn attribute_colons(doc: &Document, lexicon: &Lexicon, out: &mut Vec<Attribu
             continue;
         }
         let words_ok = (a..colon).all(|k| doc.tokens[k].kind == TokenKind::Word && (doc.tokens[k].is_capitalized() || doc.tags[k] == Tag::POS));
-        if !words_ok || NOT_SPEAKERS.contains(&lower(doc.word(colon - 1)).as_ref()) {
+        if !words_ok || NOT_SPEAKERS.contains(&doc.lower(colon - 1)) {
             continue;
         }
         let all_caps = (a..colon).all(|k| doc.tokens[k].has(TokenFlags::ALL_CAPS) || doc.word(k).len() == 1);
         let named = doc.mentions.iter().any(|m| m.tokens.start as usize == a && m.tokens.end as usize == colon && m.kind == MentionKind::Name);
-        let people = lexicon.people_noun(doc.word(colon - 1)).is_some();
+        let people = lexicon.people_noun(doc.lower(colon - 1)).is_some();
         if !(all_caps || named || people) {
             continue;
         }

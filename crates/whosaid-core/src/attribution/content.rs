@@ -1,7 +1,7 @@
 //! Content boundaries: where reported speech starts and ends.
 
 use crate::document::Document;
-use crate::lexicon::{Lexicon, lower};
+use crate::lexicon::Lexicon;
 use crate::np::{basic_np_starting_at, with_attachments};
 use crate::pos::Tag;
 use crate::segment::TokenRange;
@@ -69,11 +69,11 @@ pub fn skip_adjuncts(doc: &Document, lexicon: &Lexicon, mut i: usize, end: usize
     let mut guard = 0;
     while i < end && guard < 6 {
         guard += 1;
-        let w = lower(doc.word(i));
-        if lexicon.time_word(doc.word(i)).is_some() || matches!(w.as_ref(), "yesterday" | "today" | "tonight" | "earlier" | "later" | "again" | "also" | "repeatedly" | "recently") {
+        let w = doc.lower(i);
+        if lexicon.time_word(doc.lower(i)).is_some() || matches!(w.as_ref(), "yesterday" | "today" | "tonight" | "earlier" | "later" | "again" | "also" | "repeatedly" | "recently") {
             i += 1;
             // "Friday night", "Tuesday morning"
-            if i < end && matches!(lower(doc.word(i)).as_ref(), "night" | "morning" | "afternoon" | "evening") {
+            if i < end && matches!(doc.lower(i), "night" | "morning" | "afternoon" | "evening") {
                 i += 1;
             }
             continue;
@@ -82,16 +82,16 @@ pub fn skip_adjuncts(doc: &Document, lexicon: &Lexicon, mut i: usize, end: usize
             i += 2;
             continue;
         }
-        if doc.tags[i] == Tag::Comma && i + 1 < end && matches!(lower(doc.word(i + 1)).as_ref(), "however" | "though") {
+        if doc.tags[i] == Tag::Comma && i + 1 < end && matches!(doc.lower(i + 1), "however" | "though") {
             i += 2;
             continue;
         }
         if matches!(w.as_ref(), "in" | "on" | "at" | "during" | "to" | "via" | "through" | "with" | "after" | "before" | "over")
             && let Some(np) = basic_np_starting_at(doc, i + 1, end)
         {
-            let head = lower(doc.word(np.head));
+            let head = doc.lower(np.head);
             let event = lexicon.is_speech_event(&head)
-                || lexicon.time_word(doc.word(np.head)).is_some()
+                || lexicon.time_word(doc.lower(np.head)).is_some()
                 || is_time_noun(doc, lexicon, np.head)
                 || matches!(head.as_ref(), "reporters" | "journalists" | "twitter" | "facebook" | "television" | "radio" | "cnn" | "fox" | "msnbc" | "abc" | "nbc" | "cbs" | "npr" | "camera" | "phone" | "telephone" | "audience" | "supporters" | "crowd" | "conference" | "interview" | "week" | "weekend" | "day" | "month" | "year" | "statement");
             if event {
@@ -106,8 +106,8 @@ pub fn skip_adjuncts(doc: &Document, lexicon: &Lexicon, mut i: usize, end: usize
 }
 
 fn is_time_noun(doc: &Document, lexicon: &Lexicon, i: usize) -> bool {
-    lexicon.time_word(doc.word(i)).is_some()
-        || matches!(lower(doc.word(i)).as_ref(), "week" | "weekend" | "month" | "year" | "night" | "morning" | "afternoon" | "evening" | "day" | "spring" | "summer" | "fall" | "autumn" | "winter")
+    lexicon.time_word(doc.lower(i)).is_some()
+        || matches!(doc.lower(i), "week" | "weekend" | "month" | "year" | "night" | "morning" | "afternoon" | "evening" | "day" | "spring" | "summer" | "fall" | "autumn" | "winter")
 }
 
 /// Whether a comma at `i` starts a trailing attribution frame or a participial cue
@@ -117,12 +117,12 @@ pub fn comma_starts_frame(doc: &Document, lexicon: &Lexicon, i: usize, end: usiz
         return false;
     }
     let n = i + 1;
-    let w = lower(doc.word(n));
+    let w = doc.lower(n);
     if w == "according" {
         return true;
     }
     // ", adding that …", ", saying …"
-    if doc.tags[n] == Tag::VBG && !lexicon.cue_forms(doc.word(n)).is_empty() {
+    if doc.tags[n] == Tag::VBG && !lexicon.cue_forms(doc.lower(n)).is_empty() {
         return true;
     }
     false

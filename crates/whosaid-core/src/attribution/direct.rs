@@ -311,7 +311,7 @@ fn dash_paragraph_frame(doc: &Document, lexicon: &Lexicon, next_start: usize) ->
 /// Whether a complement clause of the cue starts at `i` ("that …", "the plan would fail"),
 /// as opposed to an adjunct ("as she left", "at a rally", "Thursday").
 fn starts_complement(doc: &Document, i: usize, s_end: usize) -> bool {
-    let w = crate::lexicon::lower(doc.word(i));
+    let w = doc.lower(i);
     if w == "that" {
         return true;
     }
@@ -410,7 +410,7 @@ pub(super) fn clause_subject(doc: &Document, lexicon: &Lexicon, start: usize, en
     let mut i = start;
     // Skip an introductory phrase ending with a comma ("Responding to a question, he …").
     if let Some(comma) = (start..end).find(|&k| doc.tags[k] == Tag::Comma)
-        && (matches!(doc.tags[start], Tag::VBG | Tag::IN | Tag::RB | Tag::VBN | Tag::CC) || lexicon.time_word(doc.word(start)).is_some())
+        && (matches!(doc.tags[start], Tag::VBG | Tag::IN | Tag::RB | Tag::VBN | Tag::CC) || lexicon.time_word(doc.lower(start)).is_some())
     {
         i = comma + 1;
     }

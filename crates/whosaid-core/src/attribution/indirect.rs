@@ -6,7 +6,7 @@ use super::speaker::{subject_after, subject_before};
 use super::{Attribution, QuoteKind};
 use crate::cue::Cue;
 use crate::document::Document;
-use crate::lexicon::{CueClass, Frames, Lexicon, lower};
+use crate::lexicon::{CueClass, Frames, Lexicon};
 use crate::np::{basic_np_starting_at, with_attachments};
 use crate::pos::Tag;
 use crate::segment::TokenRange;
@@ -134,10 +134,10 @@ fn reported(doc: &Document, lexicon: &Lexicon, cue: &Cue, out: &[Attribution]) -
     let mut after = skip_adjuncts(doc, lexicon, cue.tokens.end as usize, s_end);
     if frames.has(Frames::RECIPIENT)
         && let Some(np) = basic_np_starting_at(doc, after, s_end)
-        && !matches!(lower(doc.word(np.start)).as_ref(), "that" | "this")
+        && !matches!(doc.lower(np.start), "that" | "this")
     {
         let next = skip_adjuncts(doc, lexicon, np.end, s_end);
-        if next < s_end && (matches!(lower(doc.word(next)).as_ref(), "that" | "to" | "if" | "whether" | "about" | "of") || doc.tags[next] == Tag::Colon || doc.tags[next] == Tag::Comma || starts_clause(doc, next)) {
+        if next < s_end && (matches!(doc.lower(next), "that" | "to" | "if" | "whether" | "about" | "of") || doc.tags[next] == Tag::Colon || doc.tags[next] == Tag::Comma || starts_clause(doc, next)) {
             after = next;
         }
     }
@@ -159,7 +159,7 @@ fn trailing_only(doc: &Document, from: usize, s_end: usize) -> bool {
 }
 
 fn is_be(doc: &Document, i: usize) -> bool {
-    matches!(lower(doc.word(i)).as_ref(), "is" | "was" | "were" | "are" | "be" | "been" | "being" | "'s")
+    matches!(doc.lower(i), "is" | "was" | "were" | "are" | "be" | "been" | "being" | "'s")
 }
 
 /// Whether a clause (subject + verb) starts at token `i`.

@@ -205,7 +205,7 @@ fn find_mention(doc: &Document, r: TokenRange) -> Option<usize> {
     }
     // The organisation behind a statement or report ("a statement from the WMO").
     let lexicon = crate::lexicon::Lexicon::get();
-    if lexicon.is_speech_event(&crate::lexicon::lower(doc.word(head as usize))) {
+    if lexicon.is_speech_event(&doc.lower(head as usize)) {
         if let Some(&k) = names.iter().find(|&&k| doc.mentions[k].tokens.start > head) {
             return Some(k);
         }

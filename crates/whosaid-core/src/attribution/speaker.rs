@@ -2,7 +2,7 @@
 
 use crate::cue::is_aux_or_adverb;
 use crate::document::Document;
-use crate::lexicon::{Lexicon, lower};
+use crate::lexicon::Lexicon;
 use crate::np::{Np, basic_np_ending_at, basic_np_starting_at, is_head, with_attachments};
 use crate::pos::Tag;
 use crate::segment::TokenRange;
@@ -17,14 +17,14 @@ pub fn head_of(doc: &Document, r: TokenRange) -> usize {
     // The core noun phrase ends before the first comma (appositives follow it).
     let mut end = b;
     for i in a..b {
-        if doc.tags[i] == Tag::Comma || matches!(lower(doc.word(i)).as_ref(), "who" | "which") && i > a {
+        if doc.tags[i] == Tag::Comma || matches!(doc.lower(i), "who" | "which") && i > a {
             end = i;
             break;
         }
     }
     // Before "of/for/at/from" attachments.
     for i in a + 1..end {
-        if matches!(lower(doc.word(i)).as_ref(), "of" | "for" | "at" | "from" | "with") && i > a {
+        if matches!(doc.lower(i), "of" | "for" | "at" | "from" | "with") && i > a {
             let prev_head = (a..i).rev().find(|&k| is_head(doc, k));
             if let Some(h) = prev_head {
                 return h;
@@ -46,7 +46,7 @@ fn np_with_left_attachments(doc: &Document, lexicon: &Lexicon, last: usize, floo
     while np.start >= floor + 2 && guard < 3 {
         guard += 1;
         let p = np.start - 1;
-        if !matches!(lower(doc.word(p)).as_ref(), "of" | "for" | "at" | "from" | "with") || is_adjunct_np(doc, lexicon, &np) {
+        if !matches!(doc.lower(p), "of" | "for" | "at" | "from" | "with") || is_adjunct_np(doc, lexicon, &np) {
             break;
         }
         match basic_np_ending_at(doc, p - 1, floor) {
@@ -66,12 +66,12 @@ pub(crate) fn is_adjunct_np(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool 
         return false;
     }
     let p = np.start - 1;
-    let prep = lower(doc.word(p));
+    let prep = doc.lower(p);
     if !matches!(prep.as_ref(), "in" | "on" | "at" | "during" | "following" | "after" | "before" | "over" | "via" | "through" | "with" | "by") {
         return false;
     }
-    let head = lower(doc.word(np.head));
-    lexicon.time_word(doc.word(np.head)).is_some()
+    let head = doc.lower(np.head);
+    lexicon.time_word(doc.lower(np.head)).is_some()
         || lexicon.is_speech_event(&head)
         || matches!(
             head.as_ref(),
@@ -81,13 +81,13 @@ pub(crate) fn is_adjunct_np(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool 
 
 fn acceptable_subject(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool {
     let head = np.head;
-    if lexicon.time_word(doc.word(head)).is_some() {
+    if lexicon.time_word(doc.lower(head)).is_some() {
         return false;
     }
     if doc.quotation_at(head).is_some() {
         return false;
     }
-    let w = lower(doc.word(head));
+    let w = doc.lower(head);
     // Object pronouns and reflexives are not subjects.
     if matches!(w.as_ref(), "him" | "them" | "me" | "us" | "himself" | "herself" | "themselves" | "itself" | "there") {
         return false;
@@ -125,7 +125,7 @@ pub fn subject_before(doc: &Document, lexicon: &Lexicon, before: usize, floor: u
         && is_comma(doc, np.start - 1)
         && let Some(desc) = basic_np_ending_at(doc, np.start - 2, floor)
         && doc.tags[desc.head] == Tag::NN
-        && lexicon.title(&lower(doc.word(desc.head))).is_some()
+        && lexicon.title(&doc.lower(desc.head)).is_some()
         && (desc.start == floor || !is_comma(doc, desc.start - 1))
     {
         start = desc.start;
@@ -146,10 +146,10 @@ fn subject_with_aside(doc: &Document, lexicon: &Lexicon, comma: usize, floor: us
         return None;
     }
     let core = np_with_left_attachments(doc, lexicon, open - 1, floor)?;
-    if !acceptable_subject(doc, lexicon, &core) || matches!(doc.tags[core.head], Tag::PRP | Tag::WP) && lower(doc.word(core.head)) != "who" && false {
+    if !acceptable_subject(doc, lexicon, &core) || matches!(doc.tags[core.head], Tag::PRP | Tag::WP) && doc.lower(core.head) != "who" && false {
         return None;
     }
-    let w = lower(doc.word(aside_first));
+    let w = doc.lower(aside_first);
     if matches!(w.as_ref(), "who" | "which" | "whose" | "whom") {
         // Relative clause: the speaker is the core alone.
         return Some(TokenRange::new(core.start, core.end));
@@ -157,7 +157,7 @@ fn subject_with_aside(doc: &Document, lexicon: &Lexicon, comma: usize, floor: us
     // An appositive noun phrase (possibly with a relative clause of its own).
     if let Some(app) = basic_np_starting_at(doc, aside_first, comma) {
         let app = with_attachments(doc, app, comma);
-        let rest_ok = app.end == comma || matches!(lower(doc.word(app.end)).as_ref(), "who" | "which" | "that" | "and");
+        let rest_ok = app.end == comma || matches!(doc.lower(app.end), "who" | "which" | "that" | "and");
         if rest_ok && (doc.tags[app.head].is_noun() || doc.tags[app.head] == Tag::CD) {
             return Some(TokenRange::new(core.start, comma + 1));
         }
@@ -178,7 +178,7 @@ pub fn subject_after(doc: &Document, lexicon: &Lexicon, start: usize, ceiling: u
         i += 1;
     }
     let np = basic_np_starting_at(doc, i, ceiling)?;
-    if !acceptable_subject(doc, lexicon, &np) || matches!(doc.tags[np.head], Tag::PRP) && !matches!(lower(doc.word(np.head)).as_ref(), "he" | "she" | "they" | "i" | "we" | "it") {
+    if !acceptable_subject(doc, lexicon, &np) || matches!(doc.tags[np.head], Tag::PRP) && !matches!(doc.lower(np.head), "he" | "she" | "they" | "i" | "we" | "it") {
         return None;
     }
     let np = with_attachments(doc, np, ceiling);
@@ -223,9 +223,9 @@ pub fn repair_speaker(doc: &Document, lexicon: &Lexicon, r: TokenRange, cue_star
         }
     }
     // A relative pronoun the tagger swept in ("Stoltenberg, who").
-    while b > a + 1 && (matches!(lower(doc.word(b - 1)).as_ref(), "who" | "which" | "whom") || doc.tags[b - 1] == Tag::Comma && matches!(lower(doc.word(b.min(doc.tokens.len() - 1))).as_ref(), "who" | "which")) {
+    while b > a + 1 && (matches!(doc.lower(b - 1), "who" | "which" | "whom") || doc.tags[b - 1] == Tag::Comma && matches!(doc.lower(b.min(doc.tokens.len() - 1)), "who" | "which")) {
         b -= 1;
-        while b > a + 1 && doc.tags[b - 1] == Tag::Comma && b < r.end as usize && matches!(lower(doc.word(b)).as_ref(), "who" | "which" | "whom") {
+        while b > a + 1 && doc.tags[b - 1] == Tag::Comma && b < r.end as usize && matches!(doc.lower(b), "who" | "which" | "whom") {
             b -= 1;
         }
     }

@@ -9,7 +9,7 @@
 //! differ from them).
 
 use crate::document::Document;
-use crate::lexicon::{Lexicon, lower};
+use crate::lexicon::Lexicon;
 use crate::mention::MentionKind;
 use crate::quotes::Family;
 use crate::token::{TokenFlags, TokenKind};
@@ -159,7 +159,7 @@ impl FeatureContext {
         let mut cue_class = vec![0u8; n];
         let mut cue_lemma = vec![0u64; n];
         for i in 0..n {
-            let w = lower(doc.word(i));
+            let w = doc.lower(i);
             word.push(hash_str(&w));
             let suf: String = w.chars().rev().take(3).collect();
             suffix.push(hash_str(&suf));
@@ -177,7 +177,7 @@ impl FeatureContext {
         // Distance to the nearest cue in the same sentence, each side.
         let is_cue: Vec<bool> = cue_class.iter().map(|&c| c != 0).collect();
         let (cue_left, cue_right) = distances(doc, &is_cue);
-        let probs: Vec<f32> = (0..n).map(|i| stats.get(doc.word(i))).collect();
+        let probs: Vec<f32> = (0..n).map(|i| stats.get(doc.lower(i))).collect();
         let cue_prob: Vec<u8> = probs.iter().map(|&p| bucket_prob(p)).collect();
         let likely: Vec<bool> = probs.iter().map(|&p| p >= 0.2).collect();
         let (learned_left, learned_right) = distances(doc, &likely);
@@ -269,35 +269,68 @@ impl FeatureContext {
 
     /// Adds the first layer's labels, for the stacked second layer's features.
     pub fn set_stack(&mut self, doc: &Document, labels: &[Label]) {
-        let n = labels.len().min(self.len());
-        let mut sentence_roles = vec![0u8; n];
-        for s in &doc.sentences {
+        for p in &doc.paragraphs {
+            let r = p.tokens.range();
+            if r.end <= labels.len() {
+                self.fill_stack(doc, p.tokens, &labels[r]);
+            }
+        }
+    }
+
+    /// Sets the first layer's labels of one paragraph (`labels` covers exactly `range`).
+    pub fn fill_stack(&mut self, doc: &Document, range: crate::segment::TokenRange, labels: &[Label]) {
+        let n = self.len();
+        let st = self.stack.get_or_insert_with(|| Stack {
+            label: vec![0; n],
+            sentence_roles: vec![0; n],
+            cue_left: vec![15; n],
+            cue_right: vec![15; n],
+            span_pos: vec![0; n],
+        });
+        let (a, b) = (range.start as usize, (range.end as usize).min(n));
+        if a >= b || labels.len() < b - a {
+            return;
+        }
+        st.label[a..b].copy_from_slice(&labels[..b - a]);
+        let first = doc.token_sentence[a] as usize;
+        let last = doc.token_sentence[b - 1] as usize;
+        for s in &doc.sentences[first..=last] {
             let r = s.tokens.range();
-            let mask = r.clone().filter(|&i| i < n).fold(0u8, |m, i| match role(labels[i]) {
+            let mask = r.clone().fold(0u8, |m, i| match role(st.label[i]) {
                 0 => m,
                 k => m | 1 << (k - 1),
             });
-            for i in r.filter(|&i| i < n) {
-                sentence_roles[i] = mask;
+            let mut left: Option<usize> = None;
+            for i in r.clone() {
+                st.sentence_roles[i] = mask;
+                st.cue_left[i] = left.map_or(15, |l| bucket_distance(i - l));
+                if role(st.label[i]) == 2 {
+                    left = Some(i);
+                }
+            }
+            let mut right: Option<usize> = None;
+            for i in r.rev() {
+                st.cue_right[i] = right.map_or(15, |r| bucket_distance(r - i));
+                if role(st.label[i]) == 2 {
+                    right = Some(i);
+                }
             }
         }
-        let is_cue: Vec<bool> = labels.iter().map(|&l| role(l) == 2).collect();
-        let (cue_left, cue_right) = distances(doc, &is_cue);
-        let mut span_pos = vec![0u8; n];
-        for i in 0..n {
-            if labels[i] == 0 {
-                continue;
-            }
-            let starts = labels[i] % 2 == 1;
-            let ends = i + 1 >= n || labels[i + 1] % 2 == 1 || labels[i + 1] == 0;
-            span_pos[i] = match (starts, ends) {
-                (true, true) => 4,
-                (true, false) => 1,
-                (false, true) => 2,
-                (false, false) => 3,
+        for i in a..b {
+            let l = st.label[i];
+            st.span_pos[i] = if l == 0 {
+                0
+            } else {
+                let starts = l % 2 == 1;
+                let ends = i + 1 >= b || st.label[i + 1] % 2 == 1 || st.label[i + 1] == 0;
+                match (starts, ends) {
+                    (true, true) => 4,
+                    (true, false) => 1,
+                    (false, true) => 2,
+                    (false, false) => 3,
+                }
             };
         }
-        self.stack = Some(Stack { label: labels[..n].to_vec(), sentence_roles, cue_left, cue_right, span_pos });
     }
 
     /// Number of tokens.
@@ -310,8 +343,8 @@ impl FeatureContext {
         self.word.is_empty()
     }
 
-    /// Appends the feature hashes of token `i` to `out`.
-    pub fn features(&self, i: usize, out: &mut Vec<u64>) {
+    /// Appends the base feature hashes of token `i` to `out`.
+    pub fn base_features(&self, i: usize, out: &mut Vec<u64>) {
         let n = self.len();
         let at = |v: &[u8], k: isize| -> u64 {
             let j = i as isize + k;
@@ -385,7 +418,25 @@ impl FeatureContext {
         out.push(mix(49, self.learned_left[i] as u64, self.learned_right[i] as u64, 0));
         out.push(mix(50, self.learned_left[i] as u64, p(0), 0));
         out.push(mix(51, self.learned_right[i] as u64, p(0), r(0)));
-        if let Some(st) = &self.stack {
+    }
+
+    /// Appends the stacked layer's extra features of token `i` (nothing when no first-layer
+    /// labels were set).
+    pub fn stack_features(&self, i: usize, out: &mut Vec<u64>) {
+        let Some(st) = &self.stack else { return };
+        let n = self.len();
+        let at = |v: &[u8], k: isize| -> u64 {
+            let j = i as isize + k;
+            if j < 0 || j as usize >= n { 255 } else { v[j as usize] as u64 }
+        };
+        let w = |k: isize| -> u64 {
+            let j = i as isize + k;
+            if j < 0 || j as usize >= n { 1 } else { self.word[j as usize] }
+        };
+        let p = |k: isize| at(&self.pos, k);
+        let r = |k: isize| at(&self.rule, k);
+        let q = |k: isize| at(&self.quote, k);
+
             let sl = |k: isize| -> u64 {
                 let j = i as isize + k;
                 if j < 0 || j as usize >= st.label.len() { 255 } else { st.label[j as usize] as u64 }
@@ -402,7 +453,20 @@ impl FeatureContext {
             out.push(mix(69, st.cue_left[i] as u64, q(0), sl(0)));
             out.push(mix(70, st.sentence_roles[i] as u64, self.sent_pos[i] as u64, sl(0)));
             out.push(mix(71, sl(0), w(0), 0));
-        }
+    }
+
+    /// Appends all feature hashes of token `i` to `out`: the base features and, once
+    /// first-layer labels are set, the stacked ones.
+    pub fn features(&self, i: usize, out: &mut Vec<u64>) {
+        self.base_features(i, out);
+        self.stack_features(i, out);
+    }
+
+    /// Whether the tokens of `range` hold any sign of an attribution: a quotation mark, a
+    /// lexicon cue, a word annotators often mark as a cue, a dash or a rule label.
+    /// Paragraphs without one are left unlabelled (all `O`) without running the model.
+    pub fn may_attribute(&self, range: crate::segment::TokenRange) -> bool {
+        range.range().any(|i| self.quote[i] != 0 || self.cue_class[i] != 0 || self.cue_prob[i] >= 3 || self.rule[i] != 0 || self.shape[i] == 6)
     }
 
     /// The rule role label of token `i`.

@@ -55,7 +55,7 @@ pub fn gold_labels(doc: &Document, pieces: &[GoldPiece]) -> Vec<Label> {
 pub struct Trainer {
     layer: Layer,
     /// Sum of `step * update` per weight (for the lazy average).
-    acc: Vec<f32>,
+    acc: Vec<[f32; 8]>,
     trans_acc: [[f32; N_LABELS]; N_LABELS + 1],
     step: f32,
     feats: Vec<Vec<u64>>,
@@ -65,15 +65,17 @@ impl Trainer {
     /// A trainer with `2^bits` feature buckets.
     pub fn new(bits: u32) -> Trainer {
         let layer = Layer::zeros(bits);
-        let n = layer.weights.len();
-        Trainer { layer, acc: vec![0.0; n], trans_acc: [[0.0; N_LABELS]; N_LABELS + 1], step: 1.0, feats: Vec::new() }
+        let n = 1usize << bits;
+        Trainer { layer, acc: vec![[0.0; 8]; n], trans_acc: [[0.0; N_LABELS]; N_LABELS + 1], step: 1.0, feats: Vec::new() }
     }
 
     fn update_token(&mut self, t: usize, label: Label, delta: f32) {
         for k in 0..self.feats[t].len() {
-            let b = self.layer.bucket(self.feats[t][k]) + label as usize;
-            self.layer.weights[b] += delta;
-            self.acc[b] += self.step * delta;
+            let b = self.layer.bucket(self.feats[t][k]);
+            if let Some(rows) = self.layer.float_rows_mut() {
+                rows[b][label as usize] += delta;
+            }
+            self.acc[b][label as usize] += self.step * delta;
         }
     }
 
@@ -115,8 +117,12 @@ impl Trainer {
     pub fn finish(self) -> Layer {
         let mut m = self.layer;
         let c = self.step;
-        for (w, a) in m.weights.iter_mut().zip(&self.acc) {
-            *w -= a / c;
+        if let Some(rows) = m.float_rows_mut() {
+            for (row, arow) in rows.iter_mut().zip(&self.acc) {
+                for (w, a) in row.iter_mut().zip(arow) {
+                    *w -= a / c;
+                }
+            }
         }
         for (row, arow) in m.trans.iter_mut().zip(&self.trans_acc) {
             for (w, a) in row.iter_mut().zip(arow) {

@@ -162,3 +162,63 @@ pub fn synthetic(k: usize) -> DocumentInput {
 pub fn synthetic_quotes(k: usize) -> usize {
     3 + k % 5
 }
+
+/// Checks every derived value of the store against the rows it derives from: speaker
+/// counters and dates, group statistics, and that nothing points to a missing row.
+/// Panics with the names of the failed checks.
+pub fn assert_consistent(path: &Path) {
+    let checks = [
+        (
+            "speaker counters",
+            "SELECT count(*) FROM speakers s WHERE \
+             n_quotes <> (SELECT count(*) FROM quotes WHERE speaker_id = s.id) \
+             OR n_direct <> (SELECT count(*) FROM quotes WHERE speaker_id = s.id AND kind = 'direct') \
+             OR n_indirect <> (SELECT count(*) FROM quotes WHERE speaker_id = s.id AND kind = 'indirect') \
+             OR n_mixed <> (SELECT count(*) FROM quotes WHERE speaker_id = s.id AND kind = 'mixed')",
+        ),
+        (
+            "speaker dates",
+            "SELECT count(*) FROM speakers s WHERE \
+             first_date IS NOT (SELECT min(d.date) FROM entities e JOIN documents d ON d.id = e.doc WHERE e.speaker = s.id) \
+             OR last_date IS NOT (SELECT max(d.date) FROM entities e JOIN documents d ON d.id = e.doc WHERE e.speaker = s.id)",
+        ),
+        ("unused speakers", "SELECT count(*) FROM speakers s WHERE NOT EXISTS (SELECT 1 FROM entities WHERE speaker = s.id)"),
+        (
+            "speaker titles",
+            "SELECT count(*) FROM speaker_titles WHERE n <= 0 OR speaker NOT IN (SELECT id FROM speakers)",
+        ),
+        (
+            "speaker aliases",
+            "SELECT count(*) FROM speaker_aliases WHERE n <= 0 OR speaker NOT IN (SELECT id FROM speakers)",
+        ),
+        (
+            "group statistics",
+            "SELECT count(*) FROM groups g WHERE n_quotes IS NOT (SELECT count(*) FROM quotes WHERE grp = g.id) \
+             OR n_docs IS NOT (SELECT count(DISTINCT doc) FROM quotes WHERE grp = g.id) \
+             OR first_date IS NOT (SELECT min(date) FROM quotes WHERE grp = g.id) OR n_quotes = 0",
+        ),
+        ("ungrouped quotes", "SELECT count(*) FROM quotes WHERE grp IS NULL OR grp NOT IN (SELECT id FROM groups)"),
+        ("dangling shingles", "SELECT count(*) FROM quote_shingles WHERE quote NOT IN (SELECT id FROM quotes)"),
+        (
+            "dangling quotes",
+            "SELECT count(*) FROM quotes WHERE doc NOT IN (SELECT id FROM documents) \
+             OR (speaker_id IS NOT NULL AND speaker_id NOT IN (SELECT id FROM speakers))",
+        ),
+        (
+            "dangling entities",
+            "SELECT count(*) FROM entities WHERE doc NOT IN (SELECT id FROM documents) \
+             OR (speaker IS NOT NULL AND speaker NOT IN (SELECT id FROM speakers))",
+        ),
+    ];
+    let failed: Vec<String> = checks
+        .iter()
+        .filter_map(|(name, sql)| {
+            let n = sql_count(path, sql);
+            (n != 0).then(|| format!("{name}: {n}"))
+        })
+        .collect();
+    assert!(failed.is_empty(), "inconsistent store: {failed:?}");
+    let store = Store::open(path, OpenMode::ReadWrite).expect("open store");
+    let problems = store.check().expect("check");
+    assert!(problems.is_empty(), "{problems:?}");
+}

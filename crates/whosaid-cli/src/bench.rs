@@ -1,0 +1,95 @@
+//! `whosaid bench`: throughput and memory, as ratios against baselines of the same run.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use whosaid_core::lexicon::Lexicon;
+use whosaid_core::{Options, Tagger, extract};
+use whosaid_ingest::{InputSpec, ReadOptions, read_inputs};
+
+use crate::flags::BenchArgs;
+
+/// One measured configuration.
+struct Figure {
+    name: &'static str,
+    threads: usize,
+    mb_per_s: f64,
+}
+
+/// Runs `whosaid bench`.
+pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    let inputs: Vec<InputSpec> = args.inputs.iter().map(|p| InputSpec::from(p.as_path())).collect();
+    let texts: Vec<String> = read_inputs(&inputs, &ReadOptions::default()).filter_map(Result::ok).map(|d| d.text).collect();
+    anyhow::ensure!(!texts.is_empty(), "no documents found in the inputs");
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let lexicon = Lexicon::get();
+    let rules = Options { tagger: Tagger::RulesOnly, ..Options::default() };
+    let full = Options::default();
+    // Warm up lazily built tables (lexicon, weights) outside the measurements.
+    let _ = extract(&texts[0], &full);
+
+    let tokenize = |t: &str| whosaid_core::token::tokenize(t, lexicon).len();
+    let rules_only = |t: &str| extract(t, &rules).attributions.len();
+    let extract_full = |t: &str| extract(t, &full).attributions.len();
+
+    let mut figures = Vec::new();
+    let mut quotes = 0;
+    for (name, f) in [("tokenize (baseline)", &tokenize as &(dyn Fn(&str) -> usize + Sync)), ("rules only", &rules_only), ("extract", &extract_full)] {
+        figures.push(Figure { name, threads: 1, mb_per_s: measure(&texts, bytes, args.seconds, 1, f, &mut quotes) });
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let parallel = pool.install(|| measure(&texts, bytes, args.seconds, threads, &extract_full, &mut quotes));
+    figures.push(Figure { name: "extract", threads, mb_per_s: parallel });
+    let peak = peak_rss_mb();
+
+    let single = figures[2].mb_per_s;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let v = serde_json::json!({
+            "documents": texts.len(),
+            "megabytes": bytes as f64 / 1e6,
+            "figures": figures.iter().map(|f| serde_json::json!({"name": f.name, "threads": f.threads, "mb_per_s": f.mb_per_s})).collect::<Vec<_>>(),
+            "scaling": parallel / single,
+            "peak_rss_mb": peak,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        writeln!(out, "corpus: {} documents, {:.2} MB of text; {} threads available", texts.len(), bytes as f64 / 1e6, threads)?;
+        writeln!(out, "{:<22} {:>8} {:>10} {:>22}", "measurement", "threads", "MB/s", "ratio")?;
+        for f in &figures {
+            let ratio = if f.threads == 1 { format!("{:.2}× of tokenize", f.mb_per_s / figures[0].mb_per_s) } else { format!("{:.2}× of 1 thread", f.mb_per_s / single) };
+            writeln!(out, "{:<22} {:>8} {:>10.2} {:>22}", f.name, f.threads, f.mb_per_s, ratio)?;
+        }
+        match peak {
+            Some(mb) => writeln!(out, "peak memory (RSS): {mb:.0} MB (corpus held in memory)")?,
+            None => writeln!(out, "peak memory: not available on this platform")?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `f` over every text until `seconds` have passed (at least once); returns MB/s.
+fn measure(texts: &[String], bytes: usize, seconds: f64, threads: usize, f: &(dyn Fn(&str) -> usize + Sync), sink: &mut usize) -> f64 {
+    let started = Instant::now();
+    let mut passes = 0usize;
+    loop {
+        let n: usize = if threads == 1 { texts.iter().map(|t| f(t)).sum() } else { texts.par_iter().map(|t| f(t)).sum() };
+        *sink = sink.wrapping_add(n);
+        passes += 1;
+        if started.elapsed().as_secs_f64() >= seconds {
+            break;
+        }
+    }
+    (bytes * passes) as f64 / 1e6 / started.elapsed().as_secs_f64()
+}
+
+/// Peak resident memory of this process in MB (Linux: VmHWM), if known.
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
