@@ -21,9 +21,25 @@ struct Figure {
 /// Runs `whosaid bench`.
 pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let inputs: Vec<InputSpec> = args.inputs.iter().map(|p| InputSpec::from(p.as_path())).collect();
+    // Stage 1: reading the inputs (decompression, WARC/JSON parsing, HTML extraction).
+    let input_bytes: u64 = args.inputs.iter().map(|p| walk_size(p)).sum();
+    let read_started = Instant::now();
     let texts: Vec<String> = read_inputs(&inputs, &ReadOptions::default()).filter_map(Result::ok).map(|d| d.text).collect();
+    let read_secs = read_started.elapsed().as_secs_f64();
     anyhow::ensure!(!texts.is_empty(), "no documents found in the inputs");
     let bytes: usize = texts.iter().map(String::len).sum();
+    // Decompression alone, for compressed inputs.
+    let gz: Vec<&std::path::PathBuf> = args.inputs.iter().filter(|p| p.extension().is_some_and(|e| e == "gz")).collect();
+    let decompress_secs = if gz.is_empty() {
+        None
+    } else {
+        let started = Instant::now();
+        for p in &gz {
+            let f = std::io::BufReader::new(std::fs::File::open(p)?);
+            std::io::copy(&mut flate2::bufread::MultiGzDecoder::new(f), &mut std::io::sink())?;
+        }
+        Some(started.elapsed().as_secs_f64())
+    };
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
     let lexicon = Lexicon::get();
     let rules = Options { tagger: Tagger::RulesOnly, ..Options::default() };
@@ -46,6 +62,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let peak = peak_rss_mb();
 
     let single = figures[2].mb_per_s;
+    // Time to extract the corpus once on one thread, for the share of each stage.
+    let extract_secs = bytes as f64 / 1e6 / single;
     let mut out = std::io::stdout().lock();
     if args.json {
         let v = serde_json::json!({
@@ -54,6 +72,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             "figures": figures.iter().map(|f| serde_json::json!({"name": f.name, "threads": f.threads, "mb_per_s": f.mb_per_s})).collect::<Vec<_>>(),
             "scaling": parallel / single,
             "peak_rss_mb": peak,
+            "stages": {
+                "input_megabytes": input_bytes as f64 / 1e6,
+                "read_seconds": read_secs,
+                "decompress_seconds": decompress_secs,
+                "extract_seconds": extract_secs,
+            },
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
@@ -63,6 +87,15 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             let ratio = if f.threads == 1 { format!("{:.2}× of tokenize", f.mb_per_s / figures[0].mb_per_s) } else { format!("{:.2}× of 1 thread", f.mb_per_s / single) };
             writeln!(out, "{:<22} {:>8} {:>10.2} {:>22}", f.name, f.threads, f.mb_per_s, ratio)?;
         }
+        let total = read_secs + extract_secs;
+        writeln!(out, "stages (one pass, 1 thread): {:.2} MB of input read in {read_secs:.2} s, extraction {extract_secs:.2} s", input_bytes as f64 / 1e6)?;
+        if let Some(d) = decompress_secs {
+            writeln!(out, "  decompress {:>5.1}%", 100.0 * d / total)?;
+            writeln!(out, "  parse + HTML extraction {:>5.1}%", 100.0 * (read_secs - d).max(0.0) / total)?;
+        } else {
+            writeln!(out, "  read + parse {:>5.1}%", 100.0 * read_secs / total)?;
+        }
+        writeln!(out, "  whosaid extraction {:>5.1}%", 100.0 * extract_secs / total)?;
         match peak {
             Some(mb) => writeln!(out, "peak memory (RSS): {mb:.0} MB (corpus held in memory)")?,
             None => writeln!(out, "peak memory: not available on this platform")?,
@@ -92,4 +125,12 @@ pub fn peak_rss_mb() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// Total size in bytes of a file, or of the files under a directory.
+fn walk_size(p: &std::path::Path) -> u64 {
+    if p.is_file() {
+        return p.metadata().map(|m| m.len()).unwrap_or(0);
+    }
+    std::fs::read_dir(p).map(|rd| rd.filter_map(Result::ok).map(|e| walk_size(&e.path())).sum()).unwrap_or(0)
 }

@@ -170,6 +170,15 @@ pub struct TrainArgs {
     /// Train one layer only (no stacking).
     #[arg(long)]
     pub single_layer: bool,
+
+    /// Experiment: add features from silver dependency parses (CoNLL-U .gz of the train
+    /// split); with --silver-dev, also score on dev with the dev parses.
+    #[arg(long, hide = true)]
+    pub silver: Option<PathBuf>,
+
+    /// Experiment: silver parses of the dev split, to score the trained model on dev.
+    #[arg(long, hide = true, requires = "silver")]
+    pub silver_dev: Option<PathBuf>,
 }
 
 /// Output formats of `extract`.

@@ -8,6 +8,7 @@ mod flags;
 mod output;
 mod progress;
 mod render;
+mod silver;
 mod train;
 
 use clap::Parser;

@@ -8,7 +8,9 @@ use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 use whosaid_core::QuoteKind;
-use whosaid_store::{BatchStats, DocumentInput, OpenMode, QuoteHit, QuoteQuery, SpeakerSummary, Store, StoreStats};
+use whosaid_store::{
+    BatchStats, DocumentInput, OpenMode, QuoteHit, QuoteQuery, SpeakerSummary, Store, StoreStats,
+};
 
 /// The styles of the text output; all plain when colour is off.
 struct Styles {
@@ -63,9 +65,18 @@ impl Indexer {
     /// # Errors
     /// When the store cannot be opened or has another schema version.
     pub fn open(db: &Path, rebuild: bool, batch_size: usize) -> anyhow::Result<Indexer> {
-        let mode = if rebuild { OpenMode::Recreate } else { OpenMode::ReadWrite };
+        let mode = if rebuild {
+            OpenMode::Recreate
+        } else {
+            OpenMode::ReadWrite
+        };
         let store = Store::open(db, mode)?;
-        Ok(Indexer { store, pending: Vec::new(), batch_size: batch_size.max(1), totals: BatchStats::default() })
+        Ok(Indexer {
+            store,
+            pending: Vec::new(),
+            batch_size: batch_size.max(1),
+            totals: BatchStats::default(),
+        })
     }
 
     /// Queues one document, committing a batch when enough are queued.
@@ -106,7 +117,12 @@ impl Indexer {
 ///
 /// # Errors
 /// When writing to `out` fails.
-pub fn index_summary(out: &mut dyn Write, db: &Path, run: BatchStats, store: StoreStats) -> anyhow::Result<()> {
+pub fn index_summary(
+    out: &mut dyn Write,
+    db: &Path,
+    run: BatchStats,
+    store: StoreStats,
+) -> anyhow::Result<()> {
     writeln!(
         out,
         "{}: {} new, {} replaced, {} unchanged documents ({} quotations written); the store holds {} documents, {} quotations, {} speakers",
@@ -126,7 +142,13 @@ pub fn index_summary(out: &mut dyn Write, db: &Path, run: BatchStats, store: Sto
 ///
 /// # Errors
 /// When the store cannot be opened or read, or writing to `out` fails.
-pub fn search(db: &Path, query: &QuoteQuery, format: ListFormat, out: &mut dyn Write, color: bool) -> anyhow::Result<()> {
+pub fn search(
+    db: &Path,
+    query: &QuoteQuery,
+    format: ListFormat,
+    out: &mut dyn Write,
+    color: bool,
+) -> anyhow::Result<()> {
     let store = Store::open(db, OpenMode::ReadOnly)?;
     let page = store.search(query)?;
     match format {
@@ -136,20 +158,36 @@ pub fn search(db: &Path, query: &QuoteQuery, format: ListFormat, out: &mut dyn W
                 write_hit(out, hit, &st)?;
             }
             let shown = page.quotes.len();
-            let range = if shown == 0 { String::new() } else { format!(", showing {}–{}", query.offset + 1, query.offset + shown) };
+            let range = if shown == 0 {
+                String::new()
+            } else {
+                format!(", showing {}–{}", query.offset + 1, query.offset + shown)
+            };
             let dim = st.dim;
             writeln!(out, "{dim}{} quotations match{range}{dim:#}", page.total)?;
         }
         ListFormat::Json => {
-            let hits: Vec<serde_json::Value> = page.quotes.iter().map(hit_json).collect::<Result<_, _>>()?;
+            let hits: Vec<serde_json::Value> =
+                page.quotes.iter().map(hit_json).collect::<Result<_, _>>()?;
             serde_json::to_writer_pretty(&mut *out, &hits)?;
             writeln!(out)?;
         }
         ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record([
-                "doc_id", "date", "quote_id", "kind", "speaker_name", "speaker_id", "speaker_text", "cue", "text", "url", "group_id",
-                "group_size", "confidence",
+                "doc_id",
+                "date",
+                "quote_id",
+                "kind",
+                "speaker_name",
+                "speaker_id",
+                "speaker_text",
+                "cue",
+                "text",
+                "url",
+                "group_id",
+                "group_size",
+                "confidence",
             ])?;
             for h in &page.quotes {
                 w.write_record([
@@ -159,8 +197,16 @@ pub fn search(db: &Path, query: &QuoteQuery, format: ListFormat, out: &mut dyn W
                     kind_word(h.quote.kind).to_string(),
                     h.speaker_name.clone().unwrap_or_default(),
                     opt(h.speaker_id),
-                    h.quote.speaker.as_ref().map(|s| s.text.clone()).unwrap_or_default(),
-                    h.quote.cue.as_ref().map(|c| c.text.clone()).unwrap_or_default(),
+                    h.quote
+                        .speaker
+                        .as_ref()
+                        .map(|s| s.text.clone())
+                        .unwrap_or_default(),
+                    h.quote
+                        .cue
+                        .as_ref()
+                        .map(|c| c.text.clone())
+                        .unwrap_or_default(),
                     h.quote.text.clone(),
                     h.url.clone().unwrap_or_default(),
                     opt(h.group_id),
@@ -190,12 +236,27 @@ fn write_hit(out: &mut dyn Write, hit: &QuoteHit, st: &Styles) -> std::io::Resul
         (None, Some(s)) => s.text.clone(),
         (None, None) => "(unattributed)".to_string(),
     };
-    let date = hit.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".to_string());
-    let also = if hit.group_size > 1 { format!(" · in {} documents", hit.group_size) } else { String::new() };
+    let date = hit
+        .date
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "undated".to_string());
+    let also = if hit.group_size > 1 {
+        format!(" · in {} documents", hit.group_size)
+    } else {
+        String::new()
+    };
     let (speaker, dim, matched) = (st.speaker, st.dim, st.matched);
     let (id, kind) = (&hit.quote.id, kind_word(hit.quote.kind));
-    writeln!(out, "{speaker}{who}{speaker:#} {dim}{date} · {} {id} · {kind}{also}{dim:#}", hit.doc_id)?;
-    let snippet = whosaid_store::highlight(&one_line(&hit.snippet), &matched.to_string(), &format!("{matched:#}"));
+    writeln!(
+        out,
+        "{speaker}{who}{speaker:#} {dim}{date} · {} {id} · {kind}{also}{dim:#}",
+        hit.doc_id
+    )?;
+    let snippet = whosaid_store::highlight(
+        &one_line(&hit.snippet),
+        &matched.to_string(),
+        &format!("{matched:#}"),
+    );
     writeln!(out, "    “{snippet}”")?;
     writeln!(out)
 }
@@ -204,7 +265,13 @@ fn write_hit(out: &mut dyn Write, hit: &QuoteHit, st: &Styles) -> std::io::Resul
 ///
 /// # Errors
 /// When the store cannot be opened or read, or writing to `out` fails.
-pub fn speakers(db: &Path, top: usize, format: ListFormat, out: &mut dyn Write, color: bool) -> anyhow::Result<()> {
+pub fn speakers(
+    db: &Path,
+    top: usize,
+    format: ListFormat,
+    out: &mut dyn Write,
+    color: bool,
+) -> anyhow::Result<()> {
     let store = Store::open(db, OpenMode::ReadOnly)?;
     let list = store.speakers(top)?;
     match format {
@@ -224,7 +291,19 @@ pub fn speakers(db: &Path, top: usize, format: ListFormat, out: &mut dyn Write, 
         }
         ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(["id", "name", "kind", "quotes", "direct", "indirect", "mixed", "first_date", "last_date", "titles", "aliases"])?;
+            w.write_record([
+                "id",
+                "name",
+                "kind",
+                "quotes",
+                "direct",
+                "indirect",
+                "mixed",
+                "first_date",
+                "last_date",
+                "titles",
+                "aliases",
+            ])?;
             for s in &list {
                 w.write_record([
                     s.id.to_string(),
@@ -246,7 +325,12 @@ pub fn speakers(db: &Path, top: usize, format: ListFormat, out: &mut dyn Write, 
     Ok(())
 }
 
-fn write_speaker(out: &mut dyn Write, rank: usize, s: &SpeakerSummary, st: &Styles) -> std::io::Result<()> {
+fn write_speaker(
+    out: &mut dyn Write,
+    rank: usize,
+    s: &SpeakerSummary,
+    st: &Styles,
+) -> std::io::Result<()> {
     let dates = match (s.first_date, s.last_date) {
         (Some(a), Some(b)) if a == b => format!(" · {a}"),
         (Some(a), Some(b)) => format!(" · {a} – {b}"),
@@ -279,12 +363,27 @@ fn write_speaker(out: &mut dyn Write, rank: usize, s: &SpeakerSummary, st: &Styl
 pub fn show(db: &Path, doc_id: &str, out: &mut dyn Write, color: bool) -> anyhow::Result<()> {
     let store = Store::open(db, OpenMode::ReadOnly)?;
     let Some(doc) = store.document(doc_id)? else {
-        anyhow::bail!("{}: no document {doc_id:?} (list some with `whosaid search --db {}`)", db.display(), db.display());
+        anyhow::bail!(
+            "{}: no document {doc_id:?} (list some with `whosaid search --db {}`)",
+            db.display(),
+            db.display()
+        );
     };
     let st = Styles::new(color);
     let (bold, dim, speaker) = (st.bold, st.dim, st.speaker);
-    writeln!(out, "{bold}{}{bold:#}", doc.title.as_deref().unwrap_or(&doc.id))?;
-    let meta: Vec<String> = [Some(doc.id.clone()), doc.date.map(|d| d.to_string()), doc.url.clone()].into_iter().flatten().collect();
+    writeln!(
+        out,
+        "{bold}{}{bold:#}",
+        doc.title.as_deref().unwrap_or(&doc.id)
+    )?;
+    let meta: Vec<String> = [
+        Some(doc.id.clone()),
+        doc.date.map(|d| d.to_string()),
+        doc.url.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     writeln!(out, "{dim}{}{dim:#}", meta.join(" · "))?;
     writeln!(out)?;
     write_marked_text(out, &doc.text, &doc.record.quotes, &st, color)?;
@@ -294,14 +393,23 @@ pub fn show(db: &Path, doc_id: &str, out: &mut dyn Write, color: bool) -> anyhow
             .speaker
             .as_ref()
             .map(|s| {
-                let name = s.entity.as_ref().and_then(|e| doc.record.entities.iter().find(|x| &x.id == e)).map(|e| e.name.as_str());
+                let name = s
+                    .entity
+                    .as_ref()
+                    .and_then(|e| doc.record.entities.iter().find(|x| &x.id == e))
+                    .map(|e| e.name.as_str());
                 match name {
                     Some(n) if n != s.text => format!("{n} ({})", s.text),
                     _ => s.text.clone(),
                 }
             })
             .unwrap_or_else(|| "(unattributed)".to_string());
-        writeln!(out, "{bold}{:<4}{bold:#} {speaker}{who}{speaker:#} {dim}[{}]{dim:#}", q.id, kind_word(q.kind))?;
+        writeln!(
+            out,
+            "{bold}{:<4}{bold:#} {speaker}{who}{speaker:#} {dim}[{}]{dim:#}",
+            q.id,
+            kind_word(q.kind)
+        )?;
         writeln!(out, "     “{}”", one_line(&q.text))?;
     }
     Ok(())
@@ -373,7 +481,10 @@ fn kind_word(kind: QuoteKind) -> &'static str {
 }
 
 fn entity_word(kind: whosaid_core::EntityKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -384,12 +495,31 @@ mod tests {
         let db = dir.join("corpus.db");
         let mut indexer = Indexer::open(&db, false, 2).unwrap();
         for (id, date, text) in [
-            ("a", "2020-02-15", "“We will not back down, whatever it costs us,” said Jane Doe, the union leader."),
-            ("b", "2020-02-16", "“We will not back down, whatever it costs us,” Jane Doe said on Sunday."),
-            ("c", "2020-02-17", "“The port stays open, with or without the union,” said John Roe."),
+            (
+                "a",
+                "2020-02-15",
+                "“We will not back down, whatever it costs us,” said Jane Doe, the union leader.",
+            ),
+            (
+                "b",
+                "2020-02-16",
+                "“We will not back down, whatever it costs us,” Jane Doe said on Sunday.",
+            ),
+            (
+                "c",
+                "2020-02-17",
+                "“The port stays open, with or without the union,” said John Roe.",
+            ),
         ] {
-            let options = whosaid_core::Options { published: date.parse().ok(), ..Default::default() };
-            let record = whosaid_core::schema::to_record(&whosaid_core::extract(text, &options), Some(id), None);
+            let options = whosaid_core::Options {
+                published: date.parse().ok(),
+                ..Default::default()
+            };
+            let record = whosaid_core::schema::to_record(
+                &whosaid_core::extract(text, &options),
+                Some(id),
+                None,
+            );
             indexer.add(DocumentInput::new(id, text, record)).unwrap();
         }
         let (run, stats) = indexer.finish().unwrap();
@@ -407,18 +537,38 @@ mod tests {
     fn search_in_three_formats() {
         let dir = tempfile::tempdir().unwrap();
         let db = sample_store(dir.path());
-        let query = QuoteQuery { q: "back down".into(), ..QuoteQuery::default() };
+        let query = QuoteQuery {
+            q: "back down".into(),
+            ..QuoteQuery::default()
+        };
         let plain = text_of(|o| search(&db, &query, ListFormat::Text, o, false));
         assert!(plain.contains("Jane Doe"), "{plain}");
         assert!(plain.contains("2 quotations match"), "{plain}");
-        assert!(!plain.contains('\u{1b}') && !plain.contains(whosaid_store::MATCH_START), "{plain}");
+        assert!(
+            !plain.contains('\u{1b}') && !plain.contains(whosaid_store::MATCH_START),
+            "{plain}"
+        );
         let colored = text_of(|o| search(&db, &query, ListFormat::Text, o, true));
         let matched = Styles::new(true).matched;
-        assert!(colored.contains(&format!("{matched}back{matched:#}")), "{colored}");
+        assert!(
+            colored.contains(&format!("{matched}back{matched:#}")),
+            "{colored}"
+        );
 
-        let json: serde_json::Value = serde_json::from_str(&text_of(|o| search(&db, &query, ListFormat::Json, o, false))).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text_of(|o| {
+            search(&db, &query, ListFormat::Json, o, false)
+        }))
+        .unwrap();
         let first = &json.as_array().unwrap()[0];
-        for field in ["id", "kind", "text", "content", "doc_id", "date", "speaker_name"] {
+        for field in [
+            "id",
+            "kind",
+            "text",
+            "content",
+            "doc_id",
+            "date",
+            "speaker_name",
+        ] {
             assert!(first.get(field).is_some(), "{field} missing in {first}");
         }
         assert!(first.get("snippet").is_none());
@@ -427,7 +577,10 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert!(lines[0].starts_with("doc_id,date,quote_id"));
         assert_eq!(lines.len(), 4, "{csv}");
-        assert!(lines[1].contains("\"The port stays open, with or without the union"), "{csv}");
+        assert!(
+            lines[1].contains("\"The port stays open, with or without the union"),
+            "{csv}"
+        );
     }
 
     #[test]
@@ -436,20 +589,32 @@ mod tests {
         let db = sample_store(dir.path());
         let list = text_of(|o| speakers(&db, 10, ListFormat::Text, o, false));
         assert!(list.contains("1. Jane Doe"), "{list}");
-        let json: serde_json::Value = serde_json::from_str(&text_of(|o| speakers(&db, 10, ListFormat::Json, o, false))).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&text_of(|o| speakers(&db, 10, ListFormat::Json, o, false)))
+                .unwrap();
         assert_eq!(json[0]["name"], "Jane Doe");
         let csv = text_of(|o| speakers(&db, 1, ListFormat::Csv, o, false));
         assert_eq!(csv.lines().count(), 2);
 
         let shown = text_of(|o| show(&db, "c", o, true));
         assert!(shown.contains("John Roe"), "{shown}");
-        assert!(shown.contains(&Styles::new(true).quote.to_string()), "{shown}");
+        assert!(
+            shown.contains(&Styles::new(true).quote.to_string()),
+            "{shown}"
+        );
         let plain = text_of(|o| show(&db, "c", o, false));
         assert!(plain.contains("“The port stays open, with or without the union,” said John Roe."));
         let mut sink = Vec::new();
         let err = show(&db, "missing", &mut sink, false).unwrap_err();
         assert!(err.to_string().contains("no document \"missing\""), "{err}");
-        let err = search(&dir.path().join("none.db"), &QuoteQuery::default(), ListFormat::Text, &mut sink, false).unwrap_err();
+        let err = search(
+            &dir.path().join("none.db"),
+            &QuoteQuery::default(),
+            ListFormat::Text,
+            &mut sink,
+            false,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("no such store"), "{err}");
     }
 }

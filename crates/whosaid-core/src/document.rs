@@ -159,6 +159,12 @@ impl Document {
 /// assert_eq!(&doc.text[q.speaker.unwrap()], "Union leaders");
 /// ```
 pub fn extract(text: &str, options: &Options) -> Document {
+    extract_with_hook(text, options, &|_, _| {})
+}
+
+/// [`extract`] with a hook that can add features to the tagger's context (for experiments
+/// with extra analyses such as a dependency parse).
+pub fn extract_with_hook(text: &str, options: &Options, hook: &dyn Fn(&Document, &mut model::features::FeatureContext)) -> Document {
     let lexicon = Lexicon::get();
     let mut doc = Document { text: text.to_string(), published: options.published, ..Document::default() };
     doc.tokens = token::tokenize(&doc.text, lexicon);
@@ -186,7 +192,7 @@ pub fn extract(text: &str, options: &Options) -> Document {
         Tagger::Custom(m) => Some(m.as_ref()),
     };
     if let Some(model) = model {
-        let labels = model.tag_document(&doc, lexicon);
+        let labels = model.tag_document_with(&doc, lexicon, hook);
         let rules = std::mem::take(&mut doc.attributions);
         let mut learned = model::assemble::assemble(&doc, lexicon, &labels, &rules);
         for a in learned.iter_mut() {

@@ -68,7 +68,10 @@ pub(crate) fn from_json<T: DeserializeOwned>(column: usize, s: &str) -> rusqlite
 }
 
 /// An optional value decoded from a nullable JSON column.
-pub(crate) fn from_json_opt<T: DeserializeOwned>(column: usize, s: Option<String>) -> rusqlite::Result<Option<T>> {
+pub(crate) fn from_json_opt<T: DeserializeOwned>(
+    column: usize,
+    s: Option<String>,
+) -> rusqlite::Result<Option<T>> {
     s.map(|s| from_json(column, &s)).transpose()
 }
 
@@ -92,7 +95,12 @@ mod tests {
             assert_eq!(parse_quote_kind(quote_kind_str(k)), k);
             assert_eq!(serde_json::to_value(k).unwrap(), quote_kind_str(k));
         }
-        for k in [EntityKind::Person, EntityKind::Organization, EntityKind::Group, EntityKind::Unknown] {
+        for k in [
+            EntityKind::Person,
+            EntityKind::Organization,
+            EntityKind::Group,
+            EntityKind::Unknown,
+        ] {
             assert_eq!(parse_entity_kind(entity_kind_str(k)), k);
             assert_eq!(serde_json::to_value(k).unwrap(), entity_kind_str(k));
         }

@@ -72,6 +72,21 @@ pub(crate) fn load(conn: &Connection, id: &str) -> rusqlite::Result<Option<Docum
         )?
         .query_map([row], |r| read_quote(r, 0))?
         .collect::<rusqlite::Result<_>>()?;
-    let record = Record { schema: SCHEMA.to_string(), id: Some(id.to_string()), url: url.clone(), meta, entities, quotes };
-    Ok(Some(DocumentDetail { id: id.to_string(), url, date: parse_date(date), title, text, record, entity_speakers }))
+    let record = Record {
+        schema: SCHEMA.to_string(),
+        id: Some(id.to_string()),
+        url: url.clone(),
+        meta,
+        entities,
+        quotes,
+    };
+    Ok(Some(DocumentDetail {
+        id: id.to_string(),
+        url,
+        date: parse_date(date),
+        title,
+        text,
+        record,
+        entity_speakers,
+    }))
 }

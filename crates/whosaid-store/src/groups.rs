@@ -50,17 +50,13 @@ pub(crate) fn place(
     date: Option<&str>,
     touched: &mut Touched,
 ) -> rusqlite::Result<Placement> {
-    let n_words = words(folded).count();
     let mut prefix = Vec::new();
     let mut found = None;
-    if let Some(s) = speaker.filter(|_| n_words >= EXACT_MIN_WORDS) {
+    if let Some(s) = speaker.filter(|_| words(folded).count() >= EXACT_MIN_WORDS) {
         found = exact(conn, exclude, s, folded)?;
-        if n_words >= NEAR_MIN_WORDS {
-            let own = shingles(folded);
-            prefix = own[..prefix_len(own.len())].to_vec();
-            if found.is_none() {
-                found = near(conn, exclude, s, &own, &prefix)?;
-            }
+        prefix = indexed_prefix(folded);
+        if found.is_none() && !prefix.is_empty() {
+            found = near(conn, exclude, s, &shingles(folded), &prefix)?;
         }
     }
     let group = match found {
@@ -69,7 +65,10 @@ pub(crate) fn place(
             g
         }
         None => {
-            conn.prepare_cached("INSERT INTO groups (first_date, n_docs, n_quotes) VALUES (?1, 1, 1)")?.execute([date])?;
+            conn.prepare_cached(
+                "INSERT INTO groups (first_date, n_docs, n_quotes) VALUES (?1, 1, 1)",
+            )?
+            .execute([date])?;
             conn.last_insert_rowid()
         }
     };
@@ -77,11 +76,20 @@ pub(crate) fn place(
 }
 
 /// Indexes quotation `id`'s shingle prefix, so later near-duplicates find it.
-pub(crate) fn remember(conn: &Connection, speaker: Option<i64>, placement: &Placement, id: i64) -> rusqlite::Result<()> {
-    let Some(speaker) = speaker else { return Ok(()) };
+pub(crate) fn remember(
+    conn: &Connection,
+    speaker: Option<i64>,
+    placement: &Placement,
+    id: i64,
+) -> rusqlite::Result<()> {
+    let Some(speaker) = speaker else {
+        return Ok(());
+    };
     for h in &placement.prefix {
-        conn.prepare_cached("INSERT OR IGNORE INTO quote_shingles (speaker, shingle, quote) VALUES (?1, ?2, ?3)")?
-            .execute(params![speaker, h, id])?;
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO quote_shingles (speaker, shingle, quote) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![speaker, h, id])?;
     }
     Ok(())
 }
@@ -105,7 +113,13 @@ fn exact(conn: &Connection, id: i64, speaker: i64, folded: &str) -> rusqlite::Re
 /// prefix shingle. Ubiquitous shingles are capped (the 32 most recent quotations each) and only the [`VERIFIED`] candidates sharing the most prefix shingles are
 /// compared in full: a near duplicate shares almost all of its prefix, so it ranks first,
 /// and a speaker quoted thousands of times does not make indexing quadratic.
-fn near(conn: &Connection, id: i64, speaker: i64, own: &[i64], prefix: &[i64]) -> rusqlite::Result<Option<i64>> {
+fn near(
+    conn: &Connection,
+    id: i64,
+    speaker: i64,
+    own: &[i64],
+    prefix: &[i64],
+) -> rusqlite::Result<Option<i64>> {
     let mut shared: HashMap<i64, usize> = HashMap::new();
     for h in prefix {
         let mut stmt = conn.prepare_cached(
@@ -123,7 +137,9 @@ fn near(conn: &Connection, id: i64, speaker: i64, own: &[i64], prefix: &[i64]) -
     for (_, quote) in ranked.into_iter().take(VERIFIED) {
         let row = conn
             .prepare_cached("SELECT grp, text FROM quotes WHERE id = ?1 AND grp IS NOT NULL")?
-            .query_map([quote], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+            .query_map([quote], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?
             .next()
             .transpose()?;
         let Some((group, text)) = row else { continue };
@@ -139,23 +155,63 @@ fn near(conn: &Connection, id: i64, speaker: i64, own: &[i64], prefix: &[i64]) -
     Ok(best.map(|(_, g)| g))
 }
 
-/// Removes quotation `id`'s entries from the near-duplicate index.
-pub(crate) fn forget(conn: &Connection, id: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM quote_shingles WHERE quote = ?1")?.execute([id])?;
+/// The shingle hashes a quotation with folded text `folded` indexes (none for short
+/// quotations).
+fn indexed_prefix(folded: &str) -> Vec<i64> {
+    if words(folded).count() < NEAR_MIN_WORDS {
+        return Vec::new();
+    }
+    let mut own = shingles(folded);
+    own.truncate(prefix_len(own.len()));
+    own
+}
+
+/// Removes quotation `id` (by `speaker`, with text `text`) from the near-duplicate index.
+/// Its entries are found again from its text, so the index needs no second key.
+pub(crate) fn forget(
+    conn: &Connection,
+    speaker: Option<i64>,
+    text: &str,
+    id: i64,
+) -> rusqlite::Result<()> {
+    let Some(speaker) = speaker else {
+        return Ok(());
+    };
+    for h in indexed_prefix(&fold(text)) {
+        conn.prepare_cached(
+            "DELETE FROM quote_shingles WHERE speaker = ?1 AND shingle = ?2 AND quote = ?3",
+        )?
+        .execute(params![speaker, h, id])?;
+    }
     Ok(())
 }
 
-/// Groups the given quotations anew, now that they belong to `speaker`.
-pub(crate) fn regroup(conn: &Connection, ids: &[i64], speaker: i64, touched: &mut Touched) -> rusqlite::Result<()> {
+/// Groups the given quotations anew, now that they belong to `speaker` instead of `was`.
+pub(crate) fn regroup(
+    conn: &Connection,
+    ids: &[i64],
+    was: i64,
+    speaker: i64,
+    touched: &mut Touched,
+) -> rusqlite::Result<()> {
     for &id in ids {
         let (old, text, date): (Option<i64>, String, Option<String>) = conn
             .prepare_cached("SELECT grp, text, date FROM quotes WHERE id = ?1")?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         touched.groups.extend(old);
-        forget(conn, id)?;
-        conn.prepare_cached("UPDATE quotes SET grp = NULL WHERE id = ?1")?.execute([id])?;
-        let placement = place(conn, Some(speaker), &fold(&text), id, date.as_deref(), touched)?;
-        conn.prepare_cached("UPDATE quotes SET grp = ?2 WHERE id = ?1")?.execute(params![id, placement.group])?;
+        forget(conn, Some(was), &text, id)?;
+        conn.prepare_cached("UPDATE quotes SET grp = NULL WHERE id = ?1")?
+            .execute([id])?;
+        let placement = place(
+            conn,
+            Some(speaker),
+            &fold(&text),
+            id,
+            date.as_deref(),
+            touched,
+        )?;
+        conn.prepare_cached("UPDATE quotes SET grp = ?2 WHERE id = ?1")?
+            .execute(params![id, placement.group])?;
         remember(conn, Some(speaker), &placement, id)?;
     }
     Ok(())
@@ -169,7 +225,8 @@ pub(crate) fn refresh(conn: &Connection, touched: &BTreeSet<i64>) -> rusqlite::R
              (SELECT count(*), count(DISTINCT doc), min(date) FROM quotes WHERE grp = ?1) WHERE id = ?1",
         )?
         .execute([g])?;
-        conn.prepare_cached("DELETE FROM groups WHERE id = ?1 AND n_quotes = 0")?.execute([g])?;
+        conn.prepare_cached("DELETE FROM groups WHERE id = ?1 AND n_quotes = 0")?
+            .execute([g])?;
     }
     Ok(())
 }

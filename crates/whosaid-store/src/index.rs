@@ -15,7 +15,9 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 use whosaid_core::schema::{EntityRecord, QuoteRecord, Record};
 
-use crate::codec::{date_str, entity_kind_str, parse_entity_kind, parse_quote_kind, quote_kind_str, to_json};
+use crate::codec::{
+    date_str, entity_kind_str, parse_entity_kind, parse_quote_kind, quote_kind_str, to_json,
+};
 use crate::normalize::{fnv64, fold, sha256};
 use crate::speakers::tally::Tally;
 use crate::textindex::Pending;
@@ -56,7 +58,11 @@ impl DocumentInput {
         DocumentInput {
             id: id.into(),
             url: record.url.clone(),
-            date: record.meta.published.as_deref().and_then(|d| d.parse().ok()),
+            date: record
+                .meta
+                .published
+                .as_deref()
+                .and_then(|d| d.parse().ok()),
             title: record.meta.headline.clone(),
             text: text.into(),
             record,
@@ -64,7 +70,15 @@ impl DocumentInput {
     }
 
     fn effective_date(&self) -> Option<String> {
-        self.date.or_else(|| self.record.meta.published.as_deref().and_then(|d| d.parse().ok())).map(date_str)
+        self.date
+            .or_else(|| {
+                self.record
+                    .meta
+                    .published
+                    .as_deref()
+                    .and_then(|d| d.parse().ok())
+            })
+            .map(date_str)
     }
 }
 
@@ -108,7 +122,10 @@ pub(crate) struct Touched {
 }
 
 /// Writes a batch on an open transaction (the caller commits).
-pub(crate) fn write_batch(conn: &Connection, docs: &[DocumentInput]) -> rusqlite::Result<BatchStats> {
+pub(crate) fn write_batch(
+    conn: &Connection,
+    docs: &[DocumentInput],
+) -> rusqlite::Result<BatchStats> {
     let mut touched = Touched::default();
     let mut stats = BatchStats::default();
     for doc in docs {
@@ -121,15 +138,27 @@ pub(crate) fn write_batch(conn: &Connection, docs: &[DocumentInput]) -> rusqlite
     Ok(stats)
 }
 
-fn put(conn: &Connection, doc: &DocumentInput, touched: &mut Touched, stats: &mut BatchStats) -> rusqlite::Result<()> {
+fn put(
+    conn: &Connection,
+    doc: &DocumentInput,
+    touched: &mut Touched,
+    stats: &mut BatchStats,
+) -> rusqlite::Result<()> {
     let content_hash = sha256(&[doc.text.as_bytes()]);
     let date = doc.effective_date();
-    let title = doc.title.clone().or_else(|| doc.record.meta.headline.clone());
+    let title = doc
+        .title
+        .clone()
+        .or_else(|| doc.record.meta.headline.clone());
     let described = to_json(&(&doc.id, &doc.url, &date, &title, &doc.record))?;
     let record_hash = sha256(&[&content_hash, described.as_bytes()]);
     let existing: Vec<(i64, String, Vec<u8>)> = conn
-        .prepare_cached("SELECT id, doc_id, record_hash FROM documents WHERE doc_id = ?1 OR content_hash = ?2")?
-        .query_map(params![doc.id, content_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .prepare_cached(
+            "SELECT id, doc_id, record_hash FROM documents WHERE doc_id = ?1 OR content_hash = ?2",
+        )?
+        .query_map(params![doc.id, content_hash], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     if let [(_, id, hash)] = existing.as_slice() {
         if *id == doc.id && *hash == record_hash {
@@ -145,7 +174,16 @@ fn put(conn: &Connection, doc: &DocumentInput, touched: &mut Touched, stats: &mu
         "INSERT INTO documents (doc_id, content_hash, record_hash, url, date, title, text, meta) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![doc.id, content_hash, record_hash, doc.url, date, title, doc.text, to_json(&doc.record.meta)?])?;
+    .execute(params![
+        doc.id,
+        content_hash,
+        record_hash,
+        doc.url,
+        date,
+        title,
+        doc.text,
+        to_json(&doc.record.meta)?
+    ])?;
     let row = conn.last_insert_rowid();
     insert_entities(conn, row, &doc.record.entities, date.as_deref(), touched)?;
     stats.quotes += insert_quotes(conn, row, &doc.record, date.as_deref(), touched)?;
@@ -157,14 +195,29 @@ fn put(conn: &Connection, doc: &DocumentInput, touched: &mut Touched, stats: &mu
     Ok(())
 }
 
-fn insert_entities(conn: &Connection, doc: i64, entities: &[EntityRecord], date: Option<&str>, touched: &mut Touched) -> rusqlite::Result<()> {
+fn insert_entities(
+    conn: &Connection,
+    doc: i64,
+    entities: &[EntityRecord],
+    date: Option<&str>,
+    touched: &mut Touched,
+) -> rusqlite::Result<()> {
     for (ord, e) in entities.iter().enumerate() {
         let speaker = speakers::attach(conn, e, date, touched)?;
         conn.prepare_cached(
             "INSERT INTO entities (doc, ord, eid, name, kind, titles, mentions, speaker) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
-        .execute(params![doc, ord as i64, e.id, e.name, entity_kind_str(e.kind), to_json(&e.titles)?, to_json(&e.mentions)?, speaker])?;
+        .execute(params![
+            doc,
+            ord as i64,
+            e.id,
+            e.name,
+            entity_kind_str(e.kind),
+            to_json(&e.titles)?,
+            to_json(&e.mentions)?,
+            speaker
+        ])?;
     }
     Ok(())
 }
@@ -173,7 +226,9 @@ fn insert_entities(conn: &Connection, doc: i64, entities: &[EntityRecord], date:
 /// entity may have merged an earlier one's speaker into its own).
 fn entity_speakers(conn: &Connection, doc: i64) -> rusqlite::Result<HashMap<String, i64>> {
     let mut map = HashMap::new();
-    let mut stmt = conn.prepare_cached("SELECT eid, speaker FROM entities WHERE doc = ?1 AND speaker IS NOT NULL ORDER BY ord")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT eid, speaker FROM entities WHERE doc = ?1 AND speaker IS NOT NULL ORDER BY ord",
+    )?;
     for row in stmt.query_map([doc], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
         let (eid, speaker) = row?;
         map.entry(eid).or_insert(speaker);
@@ -192,13 +247,28 @@ fn speaker_text(q: &QuoteRecord, record: &Record) -> String {
         .and_then(|eid| record.entities.iter().find(|e| e.id == eid))
         .map(|e| e.name.as_str())
         .unwrap_or("");
-    if name.is_empty() || written.contains(name) { written.to_string() } else { format!("{written} · {name}") }
+    if name.is_empty() || written.contains(name) {
+        written.to_string()
+    } else {
+        format!("{written} · {name}")
+    }
 }
 
-fn insert_quotes(conn: &Connection, doc: i64, record: &Record, date: Option<&str>, touched: &mut Touched) -> rusqlite::Result<usize> {
+fn insert_quotes(
+    conn: &Connection,
+    doc: i64,
+    record: &Record,
+    date: Option<&str>,
+    touched: &mut Touched,
+) -> rusqlite::Result<usize> {
     let speakers_of = entity_speakers(conn, doc)?;
     for (ord, q) in record.quotes.iter().enumerate() {
-        let speaker_id = q.speaker.as_ref().and_then(|s| s.entity.as_ref()).and_then(|eid| speakers_of.get(eid)).copied();
+        let speaker_id = q
+            .speaker
+            .as_ref()
+            .and_then(|s| s.entity.as_ref())
+            .and_then(|eid| speakers_of.get(eid))
+            .copied();
         let folded = fold(&q.text);
         let speaker_text = speaker_text(q, record);
         let placement = groups::place(conn, speaker_id, &folded, 0, date, touched)?;
@@ -238,27 +308,48 @@ fn insert_quotes(conn: &Connection, doc: i64, record: &Record, date: Option<&str
 fn remove(conn: &Connection, doc: i64, touched: &mut Touched) -> rusqlite::Result<()> {
     type Row = (i64, String, Option<i64>, Option<i64>, String, String);
     let quotes: Vec<Row> = conn
-        .prepare_cached("SELECT id, kind, speaker_id, grp, text, speaker_text FROM quotes WHERE doc = ?1")?
-        .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .prepare_cached(
+            "SELECT id, kind, speaker_id, grp, text, speaker_text FROM quotes WHERE doc = ?1",
+        )?
+        .query_map([doc], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     for (id, kind, speaker, group, text, speaker_text) in quotes {
-        touched.text.quote_removed(id, text, speaker_text);
         if let Some(s) = speaker {
             touched.tally.quote(s, parse_quote_kind(&kind), -1);
         }
         touched.groups.extend(group);
-        groups::forget(conn, id)?;
+        groups::forget(conn, speaker, &text, id)?;
+        touched.text.quote_removed(id, text, speaker_text);
     }
-    conn.prepare_cached("DELETE FROM quotes WHERE doc = ?1")?.execute([doc])?;
+    conn.prepare_cached("DELETE FROM quotes WHERE doc = ?1")?
+        .execute([doc])?;
     let entities: Vec<(i64, String, String, String, String)> = conn
         .prepare_cached("SELECT speaker, name, kind, titles, mentions FROM entities WHERE doc = ?1 AND speaker IS NOT NULL")?
         .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (speaker, name, kind, titles, mentions) in entities {
         let (titles, mentions) = speakers::stored_entity_parts(&titles, &mentions)?;
-        speakers::detach(speaker, &name, parse_entity_kind(&kind), &titles, &mentions, touched);
+        speakers::detach(
+            speaker,
+            &name,
+            parse_entity_kind(&kind),
+            &titles,
+            &mentions,
+            touched,
+        );
     }
-    conn.prepare_cached("DELETE FROM entities WHERE doc = ?1")?.execute([doc])?;
-    conn.prepare_cached("DELETE FROM documents WHERE id = ?1")?.execute([doc])?;
+    conn.prepare_cached("DELETE FROM entities WHERE doc = ?1")?
+        .execute([doc])?;
+    conn.prepare_cached("DELETE FROM documents WHERE id = ?1")?
+        .execute([doc])?;
     Ok(())
 }

@@ -31,8 +31,9 @@ that a web viewer can read while an indexer writes, and that survives a killed p
 SQLite gives all of this in-process, with no server, and its FTS5 extension (compiled in by
 `rusqlite`'s `bundled` feature) gives ranked full-text search (bm25) and match snippets.
 The quotation index uses the `quotes` table as external content, so the quotation text
-is stored once; the index is brought up to date once per batch, not row by row. The file runs in WAL mode: readers never
-block the writer, and after a crash the last committed state is what remains.
+is stored once; it is brought up to date once per batch, not row by row. The file runs in
+WAL mode: readers never block the writer, and after a crash the last committed state is
+what remains.
 
 **One transaction per batch.** [`Store::index_batch`] writes a whole batch, and brings
 the derived data (speaker statistics, quote groups) up to date, inside one transaction.
@@ -50,13 +51,18 @@ Secretary General Jens Stoltenberg", "Stoltenberg", "he" → the entity "Jens St
 The store joins entities of different documents into one speaker record keyed by kind and
 folded full name (lowercase, accents removed, punctuation collapsed: `person:jens
 stoltenberg`); a surname alone joins the one person with that surname when there is
-exactly one. Titles and aliases are reference-counted, so removal is exact. See
-[`speakers`](crate::SpeakerSummary) and the `speakers` module.
+exactly one (and absorbs a surname-only record created before it arrived). Titles and
+aliases are reference-counted, so removing a document takes back exactly what it added.
 
 **Quote groups.** The same quotation of the same speaker in several documents (equal
 folded text, or word 3-shingles with Jaccard similarity ≥ 0.8) forms a group that knows
 its earliest date and how many documents carry it; groups are found incrementally through
 an index of shingle prefixes and kept consistent when documents are replaced.
+
+**Statistics written once per batch.** Speaker counters, dates, aliases and titles are
+tallied in memory and written at the end of each batch, and so are both full-text
+indexes: FTS5 flushes its buffered changes whenever a statement opens a savepoint, so
+row-by-row maintenance (triggers) made indexing several times slower.
 
 **No migrations.** The store is an index that can always be rebuilt from its inputs: a
 file of another [`SCHEMA_VERSION`] is refused with a message that names both versions and
@@ -67,13 +73,13 @@ the command that re-creates it ([`OpenMode::Recreate`]).
 mod codec;
 mod document;
 mod error;
-mod fts;
 mod groups;
 mod index;
 mod normalize;
 mod schema;
 mod search;
 mod speakers;
+mod syntax;
 mod textindex;
 
 use std::path::{Path, PathBuf};
@@ -165,9 +171,14 @@ impl Store {
     /// (the batch is then rolled back).
     pub fn index_batch(&mut self, docs: &[DocumentInput]) -> Result<BatchStats> {
         if self.mode == OpenMode::ReadOnly {
-            return Err(Error::ReadOnly { path: self.path.clone() });
+            return Err(Error::ReadOnly {
+                path: self.path.clone(),
+            });
         }
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).at(&self.path)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .at(&self.path)?;
         let stats = index::write_batch(&tx, docs).at(&self.path)?;
         tx.commit().at(&self.path)?;
         Ok(stats)
@@ -198,8 +209,14 @@ impl Store {
         let Some(speaker) = speakers::summary(&self.conn, id).at(&self.path)? else {
             return Ok(None);
         };
-        let query = QuoteQuery { speaker_id: Some(id), limit: usize::MAX, ..QuoteQuery::default() };
-        let quotes = search::run(&self.conn, &query, Order::Oldest).at(&self.path)?.quotes;
+        let query = QuoteQuery {
+            speaker_id: Some(id),
+            limit: usize::MAX,
+            ..QuoteQuery::default()
+        };
+        let quotes = search::run(&self.conn, &query, Order::Oldest)
+            .at(&self.path)?
+            .quotes;
         Ok(Some(SpeakerDetail { speaker, quotes }))
     }
 
@@ -218,9 +235,17 @@ impl Store {
     pub fn stats(&self) -> Result<StoreStats> {
         let n = |table: &str| -> Result<usize> {
             let sql = format!("SELECT count(*) FROM {table}");
-            self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0)).map(codec::count).at(&self.path)
+            self.conn
+                .query_row(&sql, [], |r| r.get::<_, i64>(0))
+                .map(codec::count)
+                .at(&self.path)
         };
-        Ok(StoreStats { documents: n("documents")?, quotes: n("quotes")?, speakers: n("speakers")?, groups: n("groups")? })
+        Ok(StoreStats {
+            documents: n("documents")?,
+            quotes: n("quotes")?,
+            speakers: n("speakers")?,
+            groups: n("groups")?,
+        })
     }
 
     /// Checks the file (SQLite's `integrity_check`) and, when open for writing, that both
@@ -233,14 +258,18 @@ impl Store {
         let mut problems: Vec<String> = self
             .conn
             .prepare("PRAGMA integrity_check")
-            .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>())
+            .and_then(|mut s| {
+                s.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
             .at(&self.path)?
             .into_iter()
             .filter(|m| m != "ok")
             .collect();
         if self.mode != OpenMode::ReadOnly {
             for table in ["quotes_fts", "alias_fts"] {
-                let sql = format!("INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)");
+                let sql =
+                    format!("INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)");
                 if let Err(e) = self.conn.execute(&sql, []) {
                     problems.push(format!("{table}: {e}"));
                 }

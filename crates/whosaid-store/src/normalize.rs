@@ -102,7 +102,10 @@ fn fnv64_parts<T: AsRef<[u8]>>(parts: &[T]) -> i64 {
 /// The sorted, deduplicated hashes of the word 3-shingles of a folded text.
 pub(crate) fn shingles(folded: &str) -> Vec<i64> {
     let all: Vec<&str> = words(folded).collect();
-    let mut out: Vec<i64> = all.windows(3).map(|w| fnv64_parts(&[w[0], " ", w[1], " ", w[2]])).collect();
+    let mut out: Vec<i64> = all
+        .windows(3)
+        .map(|w| fnv64_parts(&[w[0], " ", w[1], " ", w[2]]))
+        .collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -135,7 +138,11 @@ pub(crate) fn jaccard_at_least_080(a: &[i64], b: &[i64]) -> bool {
 /// Jaccard similarity of at least 4/5 share an indexed element (prefix filtering: such
 /// sets overlap in at least ⌈4n/5⌉ elements of each).
 pub(crate) fn prefix_len(n: usize) -> usize {
-    if n == 0 { 0 } else { n - (4 * n).div_ceil(5) + 1 }
+    if n == 0 {
+        0
+    } else {
+        n - (4 * n).div_ceil(5) + 1
+    }
 }
 
 /// SHA-256 of some bytes.
@@ -189,12 +196,23 @@ mod tests {
 
     #[test]
     fn shingle_similarity() {
-        let a = shingles(&fold("we will not accept any deal that hurts our workers and their families"));
-        let b = shingles(&fold("We will not accept any deal that hurts our workers and their families."));
-        let c = shingles(&fold("we will not accept any deal that hurts our farmers and their families"));
-        let d = shingles(&fold("the weather will be fine tomorrow across the whole region"));
+        let a = shingles(&fold(
+            "we will not accept any deal that hurts our workers and their families",
+        ));
+        let b = shingles(&fold(
+            "We will not accept any deal that hurts our workers and their families.",
+        ));
+        let c = shingles(&fold(
+            "we will not accept any deal that hurts our farmers and their families",
+        ));
+        let d = shingles(&fold(
+            "the weather will be fine tomorrow across the whole region",
+        ));
         assert!(jaccard_at_least_080(&a, &b));
-        assert!(!jaccard_at_least_080(&a, &c), "one word changed in 13 lowers J below 0.8");
+        assert!(
+            !jaccard_at_least_080(&a, &c),
+            "one word changed in 13 lowers J below 0.8"
+        );
         assert!(!jaccard_at_least_080(&a, &d));
         assert!(!jaccard_at_least_080(&[], &[]));
     }

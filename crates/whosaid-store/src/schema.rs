@@ -122,7 +122,6 @@ CREATE TABLE quote_shingles (
     quote INTEGER NOT NULL,
     PRIMARY KEY (speaker, shingle, quote)
 ) WITHOUT ROWID;
-CREATE INDEX quote_shingles_quote ON quote_shingles(quote);
 
 CREATE VIRTUAL TABLE quotes_fts USING fts5(
     text, speaker_text, content='quotes', content_rowid='id',
@@ -141,11 +140,14 @@ pub(crate) fn connect(path: &Path, writable: bool) -> Result<Connection> {
     } | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
     if !writable && !path.exists() {
-        return Err(Error::NotFound { path: path.to_path_buf() });
+        return Err(Error::NotFound {
+            path: path.to_path_buf(),
+        });
     }
     let conn = Connection::open_with_flags(path, flags).at(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(10)).at(path)?;
-    conn.set_prepared_statement_cache_capacity(64);
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .at(path)?;
+    conn.set_prepared_statement_cache_capacity(128);
     let settings = if writable {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 4000; \
          PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
@@ -166,7 +168,9 @@ fn recorded_version(conn: &Connection) -> rusqlite::Result<Option<i64>> {
     if !has_table {
         return Ok(None);
     }
-    let version = conn.query_row("SELECT max(version) FROM whosaid_schema", [], |r| r.get::<_, Option<i64>>(0))?;
+    let version = conn.query_row("SELECT max(version) FROM whosaid_schema", [], |r| {
+        r.get::<_, Option<i64>>(0)
+    })?;
     Ok(Some(version.unwrap_or(0)))
 }
 
@@ -182,9 +186,15 @@ fn is_empty(conn: &Connection) -> rusqlite::Result<bool> {
 pub(crate) fn check_or_create(conn: &mut Connection, path: &Path, writable: bool) -> Result<()> {
     match recorded_version(conn).at(path)? {
         Some(found) if found == SCHEMA_VERSION => Ok(()),
-        Some(found) => Err(Error::SchemaMismatch { path: path.to_path_buf(), found, expected: SCHEMA_VERSION }),
+        Some(found) => Err(Error::SchemaMismatch {
+            path: path.to_path_buf(),
+            found,
+            expected: SCHEMA_VERSION,
+        }),
         None if writable && is_empty(conn).at(path)? => create(conn).at(path),
-        None => Err(Error::NotAStore { path: path.to_path_buf() }),
+        None => Err(Error::NotAStore {
+            path: path.to_path_buf(),
+        }),
     }
 }
 
@@ -193,7 +203,10 @@ fn create(conn: &mut Connection) -> rusqlite::Result<()> {
     // Another process may have created the tables while this one waited for the lock.
     if recorded_version(&tx)?.is_none() {
         tx.execute_batch(DDL)?;
-        tx.execute("INSERT INTO whosaid_schema (version) VALUES (?1)", [SCHEMA_VERSION])?;
+        tx.execute(
+            "INSERT INTO whosaid_schema (version) VALUES (?1)",
+            [SCHEMA_VERSION],
+        )?;
     }
     tx.commit()
 }
@@ -206,7 +219,9 @@ fn create(conn: &mut Connection) -> rusqlite::Result<()> {
 /// is left untouched), [`Error::Sqlite`] when SQLite fails.
 pub(crate) fn recreate(conn: &mut Connection, path: &Path) -> Result<()> {
     if recorded_version(conn).at(path)?.is_none() && !is_empty(conn).at(path)? {
-        return Err(Error::NotAStore { path: path.to_path_buf() });
+        return Err(Error::NotAStore {
+            path: path.to_path_buf(),
+        });
     }
     drop_all(conn).at(path)?;
     conn.execute_batch("VACUUM").at(path)?;
@@ -225,7 +240,10 @@ fn drop_all(conn: &mut Connection) -> rusqlite::Result<()> {
             .query_map([virtual_first], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for name in names {
-            tx.execute_batch(&format!("DROP TABLE IF EXISTS \"{}\"", name.replace('"', "\"\"")))?;
+            tx.execute_batch(&format!(
+                "DROP TABLE IF EXISTS \"{}\"",
+                name.replace('"', "\"\"")
+            ))?;
         }
     }
     tx.commit()

@@ -18,8 +18,11 @@ use serde::Serialize;
 use whosaid_core::QuoteKind;
 use whosaid_core::schema::QuoteRecord;
 
-use crate::codec::{count, date_str, from_json, from_json_opt, parse_date, parse_quote_kind, quote_kind_str, sql_int};
-use crate::fts;
+use crate::codec::{
+    count, date_str, from_json, from_json_opt, parse_date, parse_quote_kind, quote_kind_str,
+    sql_int,
+};
+use crate::syntax;
 
 /// Marks the start of a match in [`QuoteHit::snippet`] (ASCII STX).
 pub const MATCH_START: &str = "\u{2}";
@@ -134,7 +137,7 @@ struct Filter {
 fn filter(query: &QuoteQuery) -> Option<Filter> {
     let mut params = Vec::new();
     let mut clauses: Vec<&str> = Vec::new();
-    let text = fts::match_query(&query.q);
+    let text = syntax::match_query(&query.q);
     let from = if let Some(m) = &text {
         params.push(Value::Text(m.clone()));
         clauses.push("quotes_fts MATCH ?");
@@ -144,17 +147,24 @@ fn filter(query: &QuoteQuery) -> Option<Filter> {
     };
     let alias_match = "SELECT a.speaker FROM speaker_aliases a WHERE a.id IN (SELECT rowid FROM alias_fts WHERE alias_fts MATCH ?)";
     let speaker_clause = format!("q.speaker_id IN ({alias_match})");
-    let mentions_clause = format!("q.doc IN (SELECT e.doc FROM entities e WHERE e.speaker IN ({alias_match}))");
-    for (value, clause) in [(&query.speaker, &speaker_clause), (&query.mentions, &mentions_clause)] {
+    let mentions_clause =
+        format!("q.doc IN (SELECT e.doc FROM entities e WHERE e.speaker IN ({alias_match}))");
+    for (value, clause) in [
+        (&query.speaker, &speaker_clause),
+        (&query.mentions, &mentions_clause),
+    ] {
         if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
-            params.push(Value::Text(fts::all_words(v)?));
+            params.push(Value::Text(syntax::all_words(v)?));
             clauses.push(clause);
         }
     }
     let optional = [
         (query.since.map(|d| Value::Text(date_str(d))), "q.date >= ?"),
         (query.until.map(|d| Value::Text(date_str(d))), "q.date <= ?"),
-        (query.kind.map(|k| Value::Text(quote_kind_str(k).into())), "q.kind = ?"),
+        (
+            query.kind.map(|k| Value::Text(quote_kind_str(k).into())),
+            "q.kind = ?",
+        ),
         (query.speaker_id.map(Value::Integer), "q.speaker_id = ?"),
         (query.group_id.map(Value::Integer), "q.grp = ?"),
     ];
@@ -164,30 +174,55 @@ fn filter(query: &QuoteQuery) -> Option<Filter> {
             clauses.push(clause);
         }
     }
-    let where_ = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
-    Some(Filter { from, where_, params, text: text.is_some() })
+    let where_ = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    Some(Filter {
+        from,
+        where_,
+        params,
+        text: text.is_some(),
+    })
 }
 
 const HIT_COLUMNS: &str = "q.qid, q.kind, q.text, q.content, q.cue, q.speaker, q.when_said, q.confidence, \
      d.doc_id, q.date, d.url, q.speaker_id, s.name, q.grp, g.n_docs, g.first_date";
 
 /// Runs a search.
-pub(crate) fn run(conn: &Connection, query: &QuoteQuery, order: Order) -> rusqlite::Result<QuotePage> {
+pub(crate) fn run(
+    conn: &Connection,
+    query: &QuoteQuery,
+    order: Order,
+) -> rusqlite::Result<QuotePage> {
     let Some(filter) = filter(query) else {
-        return Ok(QuotePage { total: 0, quotes: Vec::new() });
+        return Ok(QuotePage {
+            total: 0,
+            quotes: Vec::new(),
+        });
     };
     let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) {} {}", filter.from, filter.where_))?
+        .prepare_cached(&format!(
+            "SELECT count(*) {} {}",
+            filter.from, filter.where_
+        ))?
         .query_row(params_from_iter(filter.params.iter()), |r| r.get(0))?;
     if query.limit == 0 {
-        return Ok(QuotePage { total: count(total), quotes: Vec::new() });
+        return Ok(QuotePage {
+            total: count(total),
+            quotes: Vec::new(),
+        });
     }
     let (snippet, order_by) = match (filter.text, order) {
         (true, Order::Best) => (
             format!("snippet(quotes_fts, 0, char(2), char(3), '…', {SNIPPET_WORDS})"),
             "bm25(quotes_fts, 1.0, 0.5), q.date DESC, q.id",
         ),
-        (true, Order::Oldest) => (format!("snippet(quotes_fts, 0, char(2), char(3), '…', {SNIPPET_WORDS})"), "q.date IS NULL, q.date, q.id"),
+        (true, Order::Oldest) => (
+            format!("snippet(quotes_fts, 0, char(2), char(3), '…', {SNIPPET_WORDS})"),
+            "q.date IS NULL, q.date, q.id",
+        ),
         (false, Order::Best) => ("NULL".to_string(), "q.date DESC, q.id"),
         (false, Order::Oldest) => ("NULL".to_string(), "q.date IS NULL, q.date, q.id"),
     };
@@ -201,8 +236,13 @@ pub(crate) fn run(conn: &Connection, query: &QuoteQuery, order: Order) -> rusqli
     params.push(Value::Integer(sql_int(query.limit)));
     params.push(Value::Integer(sql_int(query.offset)));
     let mut stmt = conn.prepare_cached(&sql)?;
-    let quotes = stmt.query_map(params_from_iter(params.iter()), read_hit)?.collect::<rusqlite::Result<_>>()?;
-    Ok(QuotePage { total: count(total), quotes })
+    let quotes = stmt
+        .query_map(params_from_iter(params.iter()), read_hit)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(QuotePage {
+        total: count(total),
+        quotes,
+    })
 }
 
 /// Reads a quotation's schema fields from columns `first..first + 8` (qid, kind, text,
@@ -244,7 +284,11 @@ fn read_hit(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuoteHit> {
 /// The first `n` words of a text, with `…` when there are more.
 fn excerpt(text: &str, n: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() <= n { words.join(" ") } else { format!("{}…", words[..n].join(" ")) }
+    if words.len() <= n {
+        words.join(" ")
+    } else {
+        format!("{}…", words[..n].join(" "))
+    }
 }
 
 /// Replaces the match marks of a snippet with `start` and `end` (for example ANSI

@@ -24,7 +24,8 @@ pub(crate) struct Pending {
 impl Pending {
     /// Quotation `id` was inserted with these values to index.
     pub(crate) fn quote_added(&mut self, id: i64, text: &str, speaker_text: &str) {
-        self.new_quotes.insert(id, (text.to_string(), speaker_text.to_string()));
+        self.new_quotes
+            .insert(id, (text.to_string(), speaker_text.to_string()));
     }
 
     /// Quotation `id`, with these indexed values, was deleted.
@@ -55,17 +56,22 @@ impl Pending {
             .execute(params![id, text, speaker_text])?;
         }
         for (id, alias) in &self.gone_aliases {
-            conn.prepare_cached("INSERT INTO alias_fts (alias_fts, rowid, alias) VALUES ('delete', ?1, ?2)")?
-                .execute(params![id, alias])?;
+            conn.prepare_cached(
+                "INSERT INTO alias_fts (alias_fts, rowid, alias) VALUES ('delete', ?1, ?2)",
+            )?
+            .execute(params![id, alias])?;
         }
         // One single-row statement each: an `INSERT … SELECT` would open a savepoint,
         // and so a flush, per row again.
         for (id, (text, speaker_text)) in &self.new_quotes {
-            conn.prepare_cached("INSERT INTO quotes_fts (rowid, text, speaker_text) VALUES (?1, ?2, ?3)")?
-                .execute(params![id, text, speaker_text])?;
+            conn.prepare_cached(
+                "INSERT INTO quotes_fts (rowid, text, speaker_text) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![id, text, speaker_text])?;
         }
         for (id, alias) in &self.new_aliases {
-            conn.prepare_cached("INSERT INTO alias_fts (rowid, alias) VALUES (?1, ?2)")?.execute(params![id, alias])?;
+            conn.prepare_cached("INSERT INTO alias_fts (rowid, alias) VALUES (?1, ?2)")?
+                .execute(params![id, alias])?;
         }
         Ok(())
     }

@@ -2,8 +2,10 @@
 //! job without duplicates.
 //!
 //! The test runs this test binary again as a child process (filtered to the ignored
-//! `child_indexer` test, which does nothing unless the environment names a store), reads
-//! its progress lines, and kills it with SIGKILL after a few committed batches.
+//! `child_indexer` test, which does nothing unless the environment names a store). The
+//! child indexes the corpus batch by batch, then an edited version of it, and so on until
+//! it is killed, printing a line after each commit; the parent kills it (SIGKILL) after a
+//! number of commits that lands in the second pass, so the kill hits replacements too.
 
 mod common;
 
@@ -11,36 +13,48 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{assert_consistent, sql_count, synthetic, synthetic_quotes};
+use common::{assert_consistent, sql_count, synthetic_version};
 use whosaid_store::{DocumentInput, OpenMode, Store};
 
 const CHILD_ENV: &str = "WHOSAID_STORE_TEST_CHILD_DB";
-const DOCS: usize = 1500;
+const DOCS: usize = 1000;
 const BATCH: usize = 25;
-const KILL_AFTER: usize = 6;
+const BATCHES: usize = DOCS / BATCH;
+/// Ten batches into the second pass.
+const KILL_AFTER: usize = BATCHES + 10;
 
-fn corpus() -> Vec<DocumentInput> {
-    (0..DOCS).map(synthetic).collect()
+fn corpus(version: usize) -> Vec<DocumentInput> {
+    (0..DOCS).map(|k| synthetic_version(k, version)).collect()
 }
 
-/// The child process: indexes the corpus batch by batch, printing a line after each
-/// commit. Does nothing when run on its own.
+/// The child process: indexes the two versions of the corpus in turn, batch by batch,
+/// printing a line after each commit, until killed. Does nothing when run on its own.
 #[test]
 #[ignore = "the child process of killed_indexer_resumes_without_damage_or_duplicates"]
 fn child_indexer() {
-    let Ok(path) = std::env::var(CHILD_ENV) else { return };
+    let Ok(path) = std::env::var(CHILD_ENV) else {
+        return;
+    };
     let mut store = Store::open(path, OpenMode::ReadWrite).expect("child opens the store");
-    for (k, batch) in corpus().chunks(BATCH).enumerate() {
-        store.index_batch(batch).expect("child indexes");
-        println!("committed {k}");
+    let versions = [corpus(0), corpus(1)];
+    for pass in 0.. {
+        for batch in versions[pass % 2].chunks(BATCH) {
+            store.index_batch(batch).expect("child indexes");
+            println!("committed");
+        }
     }
-    println!("finished");
 }
 
-fn run_child_until_killed(path: &Path) -> usize {
+fn run_child_until_killed(path: &Path) {
     let exe = std::env::current_exe().expect("test binary");
     let mut child = Command::new(exe)
-        .args(["child_indexer", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([
+            "child_indexer",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_ENV, path)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -49,70 +63,94 @@ fn run_child_until_killed(path: &Path) -> usize {
     let stdout = child.stdout.take().expect("child stdout");
     let mut committed = 0;
     for line in BufReader::new(stdout).lines() {
-        let line = line.expect("child output");
-        assert_ne!(line, "finished", "the child finished before it could be killed");
-        if line.starts_with("committed ") {
+        if line.expect("child output") == "committed" {
             committed += 1;
             if committed == KILL_AFTER {
-                child.kill().expect("kill child");
                 break;
             }
         }
     }
+    child.kill().expect("kill child");
     let status = child.wait().expect("wait child");
     assert!(!status.success(), "the child was killed");
-    committed
+    assert_eq!(committed, KILL_AFTER, "the child stopped early");
+}
+
+/// Which version of each document of a batch is stored (`None`: absent), asserting the
+/// batch is all in one state and each stored document complete.
+fn batch_state(store: &Store, docs: &[&[DocumentInput]; 2], b: usize) -> Option<usize> {
+    let states: Vec<Option<usize>> =
+        (0..BATCH)
+            .map(|i| {
+                let k = b * BATCH + i;
+                let got = store.document(&docs[0][k].id).unwrap()?;
+                let version = (0..2)
+                    .find(|&v| got.record == docs[v][k].record && got.text == docs[v][k].text);
+                Some(version.unwrap_or_else(|| {
+                    panic!("{} is neither version: half written?", docs[0][k].id)
+                }))
+            })
+            .collect();
+    assert!(
+        states.iter().all(|s| *s == states[0]),
+        "batch {b} is partly committed: {states:?}"
+    );
+    states[0]
 }
 
 #[test]
 fn killed_indexer_resumes_without_damage_or_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corpus.db");
-    let committed = run_child_until_killed(&path);
-    assert_eq!(committed, KILL_AFTER);
+    run_child_until_killed(&path);
 
-    // The file is sound, and holds whole batches only: at least the ones reported, and
-    // each stored document complete.
+    // The file is sound; every batch is whole, in the first or the second version.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(integrity, "ok");
     drop(conn);
-    let mut store = Store::open(&path, OpenMode::ReadWrite).unwrap();
-    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
-    let stored = store.stats().unwrap().documents;
-    assert!(stored >= KILL_AFTER * BATCH, "{stored} documents stored");
-    assert_eq!(stored % BATCH, 0, "a partial batch was committed: {stored} documents");
-    assert!(stored < DOCS);
-    let corpus = corpus();
-    for (k, doc) in corpus.iter().enumerate() {
-        let got = store.document(&doc.id).unwrap();
-        if k < stored {
-            let got = got.unwrap_or_else(|| panic!("{} missing", doc.id));
-            assert_eq!(got.record.quotes.len(), synthetic_quotes(k));
-            assert_eq!(got.record, doc.record);
-            assert_eq!(got.text, doc.text);
-        } else {
-            assert!(got.is_none(), "{} is from an uncommitted batch", doc.id);
-        }
-    }
-    let stored_quotes: usize = (0..stored).map(synthetic_quotes).sum();
-    assert_eq!(store.stats().unwrap().quotes, stored_quotes);
     assert_consistent(&path);
+    let (v0, v1) = (corpus(0), corpus(1));
+    let mut store = Store::open(&path, OpenMode::ReadWrite).unwrap();
+    let states: Vec<Option<usize>> = (0..BATCHES)
+        .map(|b| batch_state(&store, &[&v0, &v1], b))
+        .collect();
+    let edited = states.iter().filter(|s| **s == Some(1)).count();
+    assert!(
+        states.iter().all(Option::is_some),
+        "the first pass was complete: {states:?}"
+    );
+    assert!(
+        edited >= 10,
+        "at least the reported second-pass batches are stored: {states:?}"
+    );
+    assert_eq!(store.stats().unwrap().documents, DOCS);
 
-    // Rerunning the whole job finishes it: nothing duplicated, nothing rewritten.
-    let mut unchanged = 0;
-    for batch in corpus.chunks(BATCH) {
-        let s = store.index_batch(batch).unwrap();
-        unchanged += s.unchanged;
-        assert_eq!(s.removed, 0);
+    // Rerunning the first version finishes the job: edited documents are replaced, the
+    // others skipped, nothing duplicated.
+    let mut totals = whosaid_store::BatchStats::default();
+    for batch in v0.chunks(BATCH) {
+        totals += store.index_batch(batch).unwrap();
     }
-    assert_eq!(unchanged, stored);
+    assert_eq!(
+        (totals.added, totals.replaced, totals.removed),
+        (0, edited * BATCH, edited * BATCH)
+    );
+    assert_eq!(totals.unchanged, DOCS - edited * BATCH);
     let stats = store.stats().unwrap();
     assert_eq!(stats.documents, DOCS);
-    assert_eq!(stats.quotes, (0..DOCS).map(synthetic_quotes).sum::<usize>());
-    assert!(store.check().unwrap().is_empty());
+    assert_eq!(
+        stats.quotes,
+        (0..DOCS).map(common::synthetic_quotes).sum::<usize>()
+    );
+    for b in 0..BATCHES {
+        assert_eq!(batch_state(&store, &[&v0, &v1], b), Some(0));
+    }
     drop(store);
-    let dup_quotes = "SELECT count(*) FROM (SELECT doc, ord FROM quotes GROUP BY doc, ord HAVING count(*) > 1)";
+    let dup_quotes =
+        "SELECT count(*) FROM (SELECT doc, ord FROM quotes GROUP BY doc, ord HAVING count(*) > 1)";
     assert_eq!(sql_count(&path, dup_quotes), 0);
     assert_consistent(&path);
 }

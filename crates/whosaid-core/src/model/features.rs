@@ -38,6 +38,19 @@ pub struct FeatureContext {
     learned_right: Vec<u8>,
     rule_gap: Vec<u8>,
     stack: Option<Stack>,
+    parse: Option<ParseFeatures>,
+}
+
+/// A dependency parse of the document (head token and relation per token), as features.
+pub struct ParseFeatures {
+    rel: Vec<u8>,
+    head_rel: Vec<u8>,
+    head_pos: Vec<u8>,
+    head_dir: Vec<u8>,
+    head_cue: Vec<u8>,
+    /// For tokens under a cue: the relation of the child of the cue on the path (plus
+    /// depth bucket), else 0.
+    under_cue: Vec<u16>,
 }
 
 /// What the first layer predicted, as features for the second.
@@ -264,7 +277,46 @@ impl FeatureContext {
             learned_right,
             rule_gap,
             stack: None,
+            parse: None,
         }
+    }
+
+    /// Adds a dependency parse: `heads[i]` is the head token of token `i` (None for roots)
+    /// and `rels[i]` its relation (a small id).
+    pub fn set_parse(&mut self, heads: &[Option<u32>], rels: &[u8]) {
+        let n = self.len();
+        if heads.len() != n || rels.len() != n {
+            return;
+        }
+        let mut p = ParseFeatures { rel: rels.to_vec(), head_rel: vec![0; n], head_pos: vec![0; n], head_dir: vec![0; n], head_cue: vec![0; n], under_cue: vec![0; n] };
+        for i in 0..n {
+            if let Some(h) = heads[i] {
+                let h = h as usize;
+                p.head_rel[i] = rels[h];
+                p.head_pos[i] = self.pos[h];
+                let d = h as isize - i as isize;
+                p.head_dir[i] = if d < 0 { 1 + bucket_distance((-d) as usize) } else { 9 + bucket_distance(d as usize) };
+                p.head_cue[i] = self.cue_class[h].max(if self.cue_prob[h] >= 5 { 7 } else { 0 });
+            }
+            // Walk up at most six steps looking for a cue.
+            let mut child = i;
+            let mut cur = heads[i];
+            let mut depth = 0u16;
+            while let Some(h) = cur {
+                let h = h as usize;
+                depth += 1;
+                if self.cue_class[h] != 0 || self.cue_prob[h] >= 5 {
+                    p.under_cue[i] = (rels[child] as u16) * 8 + depth.min(7);
+                    break;
+                }
+                if depth >= 6 || h == child {
+                    break;
+                }
+                child = h;
+                cur = heads[h];
+            }
+        }
+        self.parse = Some(p);
     }
 
     /// Adds the first layer's labels, for the stacked second layer's features.
@@ -384,6 +436,16 @@ impl FeatureContext {
         out.push(mix(52, r(0), self.rule_kind[i] as u64, p(0)));
         out.push(mix(54, self.rule_gap[i] as u64, 0, 0));
         out.push(mix(55, self.rule_gap[i] as u64, p(0), at(&self.rule_gap, -1)));
+        if let Some(ps) = &self.parse {
+            out.push(mix(80, ps.rel[i] as u64, 0, 0));
+            out.push(mix(81, ps.rel[i] as u64, p(0), 0));
+            out.push(mix(82, ps.head_rel[i] as u64, ps.head_pos[i] as u64, 0));
+            out.push(mix(83, ps.head_dir[i] as u64, ps.rel[i] as u64, 0));
+            out.push(mix(84, ps.head_cue[i] as u64, ps.rel[i] as u64, 0));
+            out.push(mix(85, ps.under_cue[i] as u64, 0, 0));
+            out.push(mix(86, ps.under_cue[i] as u64, r(0), 0));
+            out.push(mix(87, ps.under_cue[i] as u64, p(0), 0));
+        }
         out.push(mix(53, r(-1), r(0), self.rule_kind[i] as u64));
         out.push(mix(25, r(-1), r(0), r(1)));
         out.push(mix(26, r(0), w(0), 0));

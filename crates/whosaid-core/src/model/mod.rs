@@ -91,7 +91,13 @@ impl Model {
     /// Labels every token of `doc`, paragraph by paragraph. Each token's base features are
     /// hashed once and shared by both layers.
     pub fn tag_document(&self, doc: &Document, lexicon: &Lexicon) -> Vec<Label> {
+        self.tag_document_with(doc, lexicon, &|_, _| {})
+    }
+
+    /// [`Model::tag_document`] with a hook that may add features (a parse) to the context.
+    pub fn tag_document_with(&self, doc: &Document, lexicon: &Lexicon, hook: &dyn Fn(&Document, &mut FeatureContext)) -> Vec<Label> {
         let mut ctx = FeatureContext::new(doc, lexicon, &self.stats);
+        hook(doc, &mut ctx);
         let mut labels = vec![0 as Label; doc.tokens.len()];
         let mut scratch = Scratch::default();
         let mut base: Vec<u64> = Vec::new();

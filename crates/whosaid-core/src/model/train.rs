@@ -139,6 +139,8 @@ pub struct Example {
     pub doc: Document,
     /// Gold label of every token.
     pub gold: Vec<Label>,
+    /// Extra per-token analysis for the features (a dependency parse: heads, relations).
+    pub parse: Option<(Vec<Option<u32>>, Vec<u8>)>,
 }
 
 /// Training settings.
@@ -207,7 +209,14 @@ pub fn train_model(examples: &[Example], lexicon: &Lexicon, cfg: &TrainConfig, l
     let fold_of = |k: usize| k % folds;
     // Out-of-fold cue statistics for the training features; all data for the saved model.
     let fold_stats: Vec<CueStats> = (0..folds).map(|f| cue_stats(examples, |k| fold_of(k) != f)).collect();
-    let mut contexts: Vec<FeatureContext> = examples.iter().enumerate().map(|(k, e)| FeatureContext::new(&e.doc, lexicon, &fold_stats[fold_of(k)])).collect();
+    let context = |k: usize, e: &Example| {
+        let mut c = FeatureContext::new(&e.doc, lexicon, &fold_stats[fold_of(k)]);
+        if let Some((h, r)) = &e.parse {
+            c.set_parse(h, r);
+        }
+        c
+    };
+    let mut contexts: Vec<FeatureContext> = examples.iter().enumerate().map(|(k, e)| context(k, e)).collect();
     let stats = cue_stats(examples, |_| true);
     let second = if cfg.stacked {
         let mut oof: Vec<Vec<Label>> = vec![Vec::new(); examples.len()];
@@ -228,7 +237,7 @@ pub fn train_model(examples: &[Example], lexicon: &Lexicon, cfg: &TrainConfig, l
     };
     log("first layer, all data".to_string());
     for (k, e) in examples.iter().enumerate() {
-        contexts[k] = FeatureContext::new(&e.doc, lexicon, &fold_stats[fold_of(k)]);
+        contexts[k] = context(k, e);
     }
     let first = train_layer(&contexts, examples, &|_| true, cfg, log);
     Model { stats, first, second }

@@ -38,7 +38,11 @@ use tally::delete_aliases;
 /// The distinct aliases an entity contributes: its name and each mention that shares a
 /// word with the name (so "Stoltenberg" and "NATO chief Jens Stoltenberg" but not "he"
 /// or "the alliance"), plus all-capital acronyms of organisations ("WMO").
-pub(crate) fn entity_aliases<'a>(name: &str, kind: EntityKind, mentions: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+pub(crate) fn entity_aliases<'a>(
+    name: &str,
+    kind: EntityKind,
+    mentions: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
     let name_folded = fold(name);
     let name_words: BTreeSet<&str> = words(&name_folded).collect();
     let mut out: Vec<String> = Vec::new();
@@ -75,7 +79,12 @@ fn distinct_titles(titles: &[String]) -> Vec<&str> {
 /// Links a document's entity to its speaker record (creating or merging records as
 /// needed) and tallies the entity's titles, aliases and date. `None` for an entity whose
 /// name has no letters or digits.
-pub(crate) fn attach(conn: &Connection, e: &EntityRecord, date: Option<&str>, touched: &mut Touched) -> rusqlite::Result<Option<i64>> {
+pub(crate) fn attach(
+    conn: &Connection,
+    e: &EntityRecord,
+    date: Option<&str>,
+    touched: &mut Touched,
+) -> rusqlite::Result<Option<i64>> {
     let folded = fold(&e.name);
     if folded.is_empty() {
         return Ok(None);
@@ -96,7 +105,14 @@ pub(crate) fn attach(conn: &Connection, e: &EntityRecord, date: Option<&str>, to
 /// Takes back what a stored entity contributed to speaker `id` (its aliases and titles);
 /// the speaker's dates are recomputed, and the speaker deleted if unused, by
 /// [`finalize`].
-pub(crate) fn detach(id: i64, name: &str, kind: EntityKind, titles: &[String], mentions: &[SpanText], touched: &mut Touched) {
+pub(crate) fn detach(
+    id: i64,
+    name: &str,
+    kind: EntityKind,
+    titles: &[String],
+    mentions: &[SpanText],
+    touched: &mut Touched,
+) {
     for alias in entity_aliases(name, kind, mentions.iter().map(|m| m.text.as_str())) {
         touched.tally.alias(id, alias, -1);
     }
@@ -108,16 +124,28 @@ pub(crate) fn detach(id: i64, name: &str, kind: EntityKind, titles: &[String], m
 
 /// Recomputes the dates of speakers a batch removed entities from, and deletes those no
 /// document mentions any more. Runs after the batch's tally was applied.
-pub(crate) fn finalize(conn: &Connection, touched: &BTreeSet<i64>, text: &mut Pending) -> rusqlite::Result<()> {
+pub(crate) fn finalize(
+    conn: &Connection,
+    touched: &BTreeSet<i64>,
+    text: &mut Pending,
+) -> rusqlite::Result<()> {
     for &id in touched {
-        let used: bool =
-            conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM entities WHERE speaker = ?1)")?.query_row([id], |r| r.get(0))?;
+        let used: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM entities WHERE speaker = ?1)")?
+            .query_row([id], |r| r.get(0))?;
         if used {
             refresh_dates(conn, id)?;
         } else {
-            delete_aliases(conn, "DELETE FROM speaker_aliases WHERE speaker = ?1 RETURNING id, alias", [id], text)?;
-            conn.prepare_cached("DELETE FROM speaker_titles WHERE speaker = ?1")?.execute([id])?;
-            conn.prepare_cached("DELETE FROM speakers WHERE id = ?1")?.execute([id])?;
+            delete_aliases(
+                conn,
+                "DELETE FROM speaker_aliases WHERE speaker = ?1 RETURNING id, alias",
+                [id],
+                text,
+            )?;
+            conn.prepare_cached("DELETE FROM speaker_titles WHERE speaker = ?1")?
+                .execute([id])?;
+            conn.prepare_cached("DELETE FROM speakers WHERE id = ?1")?
+                .execute([id])?;
         }
     }
     Ok(())
@@ -133,7 +161,9 @@ fn refresh_dates(conn: &Connection, id: i64) -> rusqlite::Result<()> {
 }
 
 fn find_key(conn: &Connection, key: &str) -> rusqlite::Result<Option<i64>> {
-    conn.prepare_cached("SELECT id FROM speakers WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()
+    conn.prepare_cached("SELECT id FROM speakers WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()
 }
 
 /// The one multi-word person with this surname, if there is exactly one.
@@ -145,7 +175,13 @@ fn unique_with_surname(conn: &Connection, surname: &str) -> rusqlite::Result<Opt
     Ok(if ids.len() == 1 { Some(ids[0]) } else { None })
 }
 
-fn resolve(conn: &Connection, kind: EntityKind, folded: &str, name: &str, touched: &mut Touched) -> rusqlite::Result<i64> {
+fn resolve(
+    conn: &Connection,
+    kind: EntityKind,
+    folded: &str,
+    name: &str,
+    touched: &mut Touched,
+) -> rusqlite::Result<i64> {
     let key = format!("{}:{folded}", entity_kind_str(kind));
     if let Some(id) = find_key(conn, &key)? {
         return Ok(id);
@@ -158,12 +194,8 @@ fn resolve(conn: &Connection, kind: EntityKind, folded: &str, name: &str, touche
     }
     let surname = if person { surname(folded) } else { None };
     let display = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    conn.prepare_cached("INSERT INTO speakers (key, kind, name, surname) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
-        key,
-        entity_kind_str(kind),
-        display,
-        surname
-    ])?;
+    conn.prepare_cached("INSERT INTO speakers (key, kind, name, surname) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![key, entity_kind_str(kind), display, surname])?;
     let id = conn.last_insert_rowid();
     if let Some(s) = surname {
         if let Some(orphan) = find_key(conn, &format!("person:{s}"))? {
@@ -181,11 +213,15 @@ fn merge(conn: &Connection, from: i64, into: i64, touched: &mut Touched) -> rusq
     // Write what the batch tallied so far, then move the stored values through the tally.
     touched.tally.apply(conn, &mut touched.text)?;
     let counts: [i64; 4] = conn
-        .prepare_cached("SELECT n_quotes, n_direct, n_indirect, n_mixed FROM speakers WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT n_quotes, n_direct, n_indirect, n_mixed FROM speakers WHERE id = ?1",
+        )?
         .query_row([from], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))?;
     touched.tally.counts(into, counts);
     let rows = |sql: &str| -> rusqlite::Result<Vec<(String, i64)>> {
-        conn.prepare_cached(sql)?.query_map([from], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+        conn.prepare_cached(sql)?
+            .query_map([from], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect()
     };
     for (alias, n) in rows("SELECT alias, n FROM speaker_aliases WHERE speaker = ?1")? {
         touched.tally.alias(into, alias.clone(), n);
@@ -200,16 +236,23 @@ fn merge(conn: &Connection, from: i64, into: i64, touched: &mut Touched) -> rusq
         .prepare_cached("SELECT id FROM quotes WHERE speaker_id = ?1 ORDER BY id")?
         .query_map([from], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    for sql in ["UPDATE entities SET speaker = ?2 WHERE speaker = ?1", "UPDATE quotes SET speaker_id = ?2 WHERE speaker_id = ?1"] {
+    for sql in [
+        "UPDATE entities SET speaker = ?2 WHERE speaker = ?1",
+        "UPDATE quotes SET speaker_id = ?2 WHERE speaker_id = ?1",
+    ] {
         conn.prepare_cached(sql)?.execute(params![from, into])?;
     }
-    conn.prepare_cached("DELETE FROM speakers WHERE id = ?1")?.execute([from])?;
+    conn.prepare_cached("DELETE FROM speakers WHERE id = ?1")?
+        .execute([from])?;
     refresh_dates(conn, into)?;
-    groups::regroup(conn, &moved, into, touched)
+    groups::regroup(conn, &moved, from, into, touched)
 }
 
 /// Decodes the titles and mentions columns of a stored entity.
-pub(crate) fn stored_entity_parts(titles: &str, mentions: &str) -> rusqlite::Result<(Vec<String>, Vec<SpanText>)> {
+pub(crate) fn stored_entity_parts(
+    titles: &str,
+    mentions: &str,
+) -> rusqlite::Result<(Vec<String>, Vec<SpanText>)> {
     Ok((from_json(0, titles)?, from_json(1, mentions)?))
 }
 
@@ -222,10 +265,28 @@ mod tests {
         let got = entity_aliases(
             "Jens Stoltenberg",
             EntityKind::Person,
-            ["NATO Secretary General Jens Stoltenberg", "who", "he", "Stoltenberg", "Stoltenberg", "the NATO chief"],
+            [
+                "NATO Secretary General Jens Stoltenberg",
+                "who",
+                "he",
+                "Stoltenberg",
+                "Stoltenberg",
+                "the NATO chief",
+            ],
         );
-        assert_eq!(got, ["Jens Stoltenberg", "NATO Secretary General Jens Stoltenberg", "Stoltenberg"]);
-        let org = entity_aliases("World Meteorological Organization", EntityKind::Organization, ["WMO", "its", "the agency"]);
+        assert_eq!(
+            got,
+            [
+                "Jens Stoltenberg",
+                "NATO Secretary General Jens Stoltenberg",
+                "Stoltenberg"
+            ]
+        );
+        let org = entity_aliases(
+            "World Meteorological Organization",
+            EntityKind::Organization,
+            ["WMO", "its", "the agency"],
+        );
         assert_eq!(org, ["World Meteorological Organization", "WMO"]);
         let person = entity_aliases("Ann Lee", EntityKind::Person, ["HE", "I"]);
         assert_eq!(person, ["Ann Lee"]);

@@ -49,7 +49,8 @@ pub struct SpeakerDetail {
     pub quotes: Vec<crate::search::QuoteHit>,
 }
 
-const SUMMARY_COLUMNS: &str = "id, name, kind, n_quotes, n_direct, n_indirect, n_mixed, first_date, last_date";
+const SUMMARY_COLUMNS: &str =
+    "id, name, kind, n_quotes, n_direct, n_indirect, n_mixed, first_date, last_date";
 
 fn read_summary(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<SpeakerSummary> {
     let id: i64 = r.get(0)?;
@@ -58,22 +59,38 @@ fn read_summary(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<Sp
         id,
         name: r.get(1)?,
         kind: parse_entity_kind(&kind),
-        titles: strings(conn, "SELECT title FROM speaker_titles WHERE speaker = ?1 ORDER BY n DESC, title", id)?,
-        aliases: strings(conn, "SELECT alias FROM speaker_aliases WHERE speaker = ?1 ORDER BY n DESC, alias", id)?,
+        titles: strings(
+            conn,
+            "SELECT title FROM speaker_titles WHERE speaker = ?1 ORDER BY n DESC, title",
+            id,
+        )?,
+        aliases: strings(
+            conn,
+            "SELECT alias FROM speaker_aliases WHERE speaker = ?1 ORDER BY n DESC, alias",
+            id,
+        )?,
         quote_count: count(r.get(3)?),
-        kinds: KindCounts { direct: count(r.get(4)?), indirect: count(r.get(5)?), mixed: count(r.get(6)?) },
+        kinds: KindCounts {
+            direct: count(r.get(4)?),
+            indirect: count(r.get(5)?),
+            mixed: count(r.get(6)?),
+        },
         first_date: parse_date(r.get(7)?),
         last_date: parse_date(r.get(8)?),
     })
 }
 
 fn strings(conn: &Connection, sql: &str, id: i64) -> rusqlite::Result<Vec<String>> {
-    conn.prepare_cached(sql)?.query_map([id], |r| r.get(0))?.collect()
+    conn.prepare_cached(sql)?
+        .query_map([id], |r| r.get(0))?
+        .collect()
 }
 
 /// The `top` most quoted speakers, most quoted first (ties by name).
 pub(crate) fn most_quoted(conn: &Connection, top: usize) -> rusqlite::Result<Vec<SpeakerSummary>> {
-    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM speakers WHERE n_quotes > 0 ORDER BY n_quotes DESC, name, id LIMIT ?1");
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM speakers WHERE n_quotes > 0 ORDER BY n_quotes DESC, name, id LIMIT ?1"
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([sql_int(top)])?;
     let mut out = Vec::new();

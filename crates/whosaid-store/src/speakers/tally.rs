@@ -42,7 +42,10 @@ impl Tally {
 
     /// `speaker` is mentioned in a document of this date.
     pub(crate) fn date(&mut self, speaker: i64, date: &str) {
-        let (first, last) = self.dates.entry(speaker).or_insert_with(|| (date.to_string(), date.to_string()));
+        let (first, last) = self
+            .dates
+            .entry(speaker)
+            .or_insert_with(|| (date.to_string(), date.to_string()));
         if date < first.as_str() {
             *first = date.to_string();
         }
@@ -90,8 +93,10 @@ impl Tally {
                     text.alias_added(row, &alias);
                 }
             } else if delta < 0 {
-                conn.prepare_cached("UPDATE speaker_aliases SET n = n + ?3 WHERE speaker = ?1 AND alias = ?2")?
-                    .execute(params![id, alias, delta])?;
+                conn.prepare_cached(
+                    "UPDATE speaker_aliases SET n = n + ?3 WHERE speaker = ?1 AND alias = ?2",
+                )?
+                .execute(params![id, alias, delta])?;
                 let sql = "DELETE FROM speaker_aliases WHERE speaker = ?1 AND alias = ?2 AND n <= 0 RETURNING id, alias";
                 delete_aliases(conn, sql, params![id, alias], text)?;
             }
@@ -103,8 +108,10 @@ impl Tally {
                      ON CONFLICT (speaker, title) DO UPDATE SET n = n + excluded.n",
                 )?
                 .execute(params![id, title, delta])?;
-                conn.prepare_cached("DELETE FROM speaker_titles WHERE speaker = ?1 AND title = ?2 AND n <= 0")?
-                    .execute(params![id, title])?;
+                conn.prepare_cached(
+                    "DELETE FROM speaker_titles WHERE speaker = ?1 AND title = ?2 AND n <= 0",
+                )?
+                .execute(params![id, title])?;
             }
         }
         Ok(())
@@ -112,9 +119,16 @@ impl Tally {
 }
 
 /// Runs a `DELETE … RETURNING id, alias` on the aliases and reports the removals.
-pub(crate) fn delete_aliases(conn: &Connection, sql: &str, params: impl rusqlite::Params, text: &mut Pending) -> rusqlite::Result<()> {
-    let gone: Vec<(i64, String)> =
-        conn.prepare_cached(sql)?.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+pub(crate) fn delete_aliases(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    text: &mut Pending,
+) -> rusqlite::Result<()> {
+    let gone: Vec<(i64, String)> = conn
+        .prepare_cached(sql)?
+        .query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     for (row, alias) in gone {
         text.alias_removed(row, alias);
     }
@@ -135,7 +149,10 @@ mod tests {
         for d in ["2020-05-01", "2019-01-01", "2021-12-31"] {
             t.date(7, d);
         }
-        assert_eq!(t.dates[&7], ("2019-01-01".to_string(), "2021-12-31".to_string()));
+        assert_eq!(
+            t.dates[&7],
+            ("2019-01-01".to_string(), "2021-12-31".to_string())
+        );
         t.alias(1, "A".into(), 1);
         t.alias(1, "A".into(), -1);
         assert_eq!(t.aliases[&(1, "A".to_string())], 0);

@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use whosaid_core::schema::{CueRecord, EntityRecord, MetaRecord, QuoteRecord, Record, SCHEMA, SpanText, SpeakerRecord};
+use whosaid_core::schema::{
+    CueRecord, EntityRecord, MetaRecord, QuoteRecord, Record, SCHEMA, SpanText, SpeakerRecord,
+};
 use whosaid_core::{EntityKind, QuoteKind};
 use whosaid_store::{DocumentInput, OpenMode, Store};
 
@@ -56,29 +58,50 @@ impl Doc {
 
     /// Appends `“QUOTE,” said WRITTEN.` with WRITTEN resolved to the person `name`.
     pub fn said(self, written: &str, name: &str, quote: &str) -> Doc {
-        self.said_by(written, Some((name, EntityKind::Person, &[])), QuoteKind::Direct, quote)
+        self.said_by(
+            written,
+            Some((name, EntityKind::Person, &[])),
+            QuoteKind::Direct,
+            quote,
+        )
     }
 
     /// Appends `“QUOTE,” said WRITTEN.` with full control.
-    pub fn said_by(mut self, written: &str, entity: Option<(&str, EntityKind, &[&str])>, kind: QuoteKind, quote: &str) -> Doc {
+    pub fn said_by(
+        mut self,
+        written: &str,
+        entity: Option<(&str, EntityKind, &[&str])>,
+        kind: QuoteKind,
+        quote: &str,
+    ) -> Doc {
         let start = chars(&self.text);
         let content_text = format!("“{quote},”");
         let speaker_start = start + chars(&content_text) + " said ".chars().count();
         let cue_start = start + chars(&content_text) + 1;
-        self.text.push_str(&format!("{content_text} said {written}.\n"));
+        self.text
+            .push_str(&format!("{content_text} said {written}.\n"));
         let entity_id = entity.map(|(name, kind, titles)| {
             let k = self.entity(name, kind, titles);
-            self.entities[k]
-                .mentions
-                .push(SpanText { span: [speaker_start, speaker_start + chars(written)], text: written.to_string() });
+            self.entities[k].mentions.push(SpanText {
+                span: [speaker_start, speaker_start + chars(written)],
+                text: written.to_string(),
+            });
             self.entities[k].id.clone()
         });
         self.quotes.push(QuoteRecord {
             id: format!("Q{}", self.quotes.len() + 1),
             kind,
             text: quote.to_string(),
-            content: vec![SpanText { span: [start, start + chars(&content_text)], text: content_text.clone() }],
-            cue: Some(CueRecord { span: [cue_start, cue_start + 4], text: "said".into(), lemma: Some("say".into()), class: None }),
+            content: vec![SpanText {
+                span: [start, start + chars(&content_text)],
+                text: content_text.clone(),
+            }],
+            cue: Some(CueRecord {
+                span: [cue_start, cue_start + 4],
+                text: "said".into(),
+                lemma: Some("say".into()),
+                class: None,
+            }),
             speaker: Some(SpeakerRecord {
                 span: [speaker_start, speaker_start + chars(written)],
                 text: written.to_string(),
@@ -95,7 +118,10 @@ impl Doc {
         let start = chars(&self.text);
         self.text.push_str(&format!("{written} was there.\n"));
         let k = self.entity(name, kind, &[]);
-        self.entities[k].mentions.push(SpanText { span: [start, start + chars(written)], text: written.to_string() });
+        self.entities[k].mentions.push(SpanText {
+            span: [start, start + chars(written)],
+            text: written.to_string(),
+        });
         self
     }
 
@@ -113,7 +139,13 @@ impl Doc {
             schema: SCHEMA.to_string(),
             id: Some(self.id.clone()),
             url: Some(format!("https://news.example/{}", self.id)),
-            meta: MetaRecord { headline: None, source: None, dateline: None, agency: None, published: self.date.clone() },
+            meta: MetaRecord {
+                headline: None,
+                source: None,
+                dateline: None,
+                agency: None,
+                published: self.date.clone(),
+            },
             entities: self.entities.clone(),
             quotes: self.quotes.clone(),
         }
@@ -139,10 +171,23 @@ pub fn sql_count(path: &Path, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).expect(sql)
 }
 
-/// A deterministic synthetic corpus: document `k` of `n` quotes by a few recurring
-/// speakers (used by the kill-and-resume test and the throughput measurement).
+/// A deterministic synthetic corpus: document `k`, with [`synthetic_quotes`] quotations
+/// by a few recurring speakers.
 pub fn synthetic(k: usize) -> DocumentInput {
-    let people = ["Jens Stoltenberg", "Ingrid Lindqvist", "Mark Esper", "Angela Merkel", "Ana Díaz", "Kofi Annan"];
+    synthetic_version(k, 0)
+}
+
+/// Version `v` (0 or 1) of synthetic document `k`: version 1 is an edited text with one
+/// more quotation.
+pub fn synthetic_version(k: usize, v: usize) -> DocumentInput {
+    let people = [
+        "Jens Stoltenberg",
+        "Ingrid Lindqvist",
+        "Mark Esper",
+        "Angela Merkel",
+        "Ana Díaz",
+        "Kofi Annan",
+    ];
     let date = format!("2020-{:02}-{:02}", 1 + k % 12, 1 + k % 28);
     let mut doc = Doc::new(&format!("doc-{k:05}"), &date);
     for j in 0..(3 + k % 5) {
@@ -155,7 +200,15 @@ pub fn synthetic(k: usize) -> DocumentInput {
         );
         doc = doc.said(who, who, &quote);
     }
-    doc.mention("NATO", "NATO", EntityKind::Organization).build()
+    if v == 1 {
+        doc = doc.said(
+            "Ann Lee",
+            "Ann Lee",
+            "This correction was added in the second version of the story",
+        );
+    }
+    doc.mention("NATO", "NATO", EntityKind::Organization)
+        .build()
 }
 
 /// How many quotes [`synthetic`] document `k` has.
@@ -182,7 +235,10 @@ pub fn assert_consistent(path: &Path) {
              first_date IS NOT (SELECT min(d.date) FROM entities e JOIN documents d ON d.id = e.doc WHERE e.speaker = s.id) \
              OR last_date IS NOT (SELECT max(d.date) FROM entities e JOIN documents d ON d.id = e.doc WHERE e.speaker = s.id)",
         ),
-        ("unused speakers", "SELECT count(*) FROM speakers s WHERE NOT EXISTS (SELECT 1 FROM entities WHERE speaker = s.id)"),
+        (
+            "unused speakers",
+            "SELECT count(*) FROM speakers s WHERE NOT EXISTS (SELECT 1 FROM entities WHERE speaker = s.id)",
+        ),
         (
             "speaker titles",
             "SELECT count(*) FROM speaker_titles WHERE n <= 0 OR speaker NOT IN (SELECT id FROM speakers)",
@@ -197,8 +253,15 @@ pub fn assert_consistent(path: &Path) {
              OR n_docs IS NOT (SELECT count(DISTINCT doc) FROM quotes WHERE grp = g.id) \
              OR first_date IS NOT (SELECT min(date) FROM quotes WHERE grp = g.id) OR n_quotes = 0",
         ),
-        ("ungrouped quotes", "SELECT count(*) FROM quotes WHERE grp IS NULL OR grp NOT IN (SELECT id FROM groups)"),
-        ("dangling shingles", "SELECT count(*) FROM quote_shingles WHERE quote NOT IN (SELECT id FROM quotes)"),
+        (
+            "ungrouped quotes",
+            "SELECT count(*) FROM quotes WHERE grp IS NULL OR grp NOT IN (SELECT id FROM groups)",
+        ),
+        (
+            "dangling shingles",
+            "SELECT count(*) FROM quote_shingles s LEFT JOIN quotes q ON q.id = s.quote \
+             WHERE q.speaker_id IS NOT s.speaker",
+        ),
         (
             "dangling quotes",
             "SELECT count(*) FROM quotes WHERE doc NOT IN (SELECT id FROM documents) \

@@ -32,7 +32,11 @@ pub(crate) fn match_query(input: &str) -> Option<String> {
         match term {
             Term::Or => join_next = !groups.is_empty(),
             Term::Text(text, prefix) => {
-                let quoted = format!("\"{}\"{}", text.replace('"', "\"\""), if prefix { "*" } else { "" });
+                let quoted = format!(
+                    "\"{}\"{}",
+                    text.replace('"', "\"\""),
+                    if prefix { "*" } else { "" }
+                );
                 match groups.last_mut() {
                     Some(last) if join_next => last.push(quoted),
                     _ => groups.push(vec![quoted]),
@@ -46,7 +50,13 @@ pub(crate) fn match_query(input: &str) -> Option<String> {
     }
     let parts: Vec<String> = groups
         .into_iter()
-        .map(|g| if g.len() == 1 { g.into_iter().collect() } else { format!("({})", g.join(" OR ")) })
+        .map(|g| {
+            if g.len() == 1 {
+                g.into_iter().collect()
+            } else {
+                format!("({})", g.join(" OR "))
+            }
+        })
         .collect();
     Some(parts.join(" "))
 }
@@ -54,11 +64,18 @@ pub(crate) fn match_query(input: &str) -> Option<String> {
 /// Splits the input into phrases (balanced double quotes), words and `OR`s, dropping
 /// terms without a letter or digit.
 fn split(input: &str) -> Vec<Term> {
+    // FTS5 reads a query only up to a NUL: control characters become spaces.
+    let cleaned: String = input
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let mut out = Vec::new();
-    let mut rest = input;
+    let mut rest = cleaned.as_str();
     while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
         rest = &rest[start..];
-        let phrase_end = rest.strip_prefix('"').and_then(|r| r.find('"').map(|e| e + 1));
+        let phrase_end = rest
+            .strip_prefix('"')
+            .and_then(|r| r.find('"').map(|e| e + 1));
         let (raw, quoted, next) = match phrase_end {
             Some(end) => (&rest[1..end], true, &rest[end + 1..]),
             None => {
@@ -72,7 +89,11 @@ fn split(input: &str) -> Vec<Term> {
             continue;
         }
         let prefix = !quoted && raw.ends_with('*');
-        let text = if quoted { raw.to_string() } else { raw.trim_matches(|c: char| !c.is_alphanumeric()).to_string() };
+        let text = if quoted {
+            raw.to_string()
+        } else {
+            raw.trim_matches(|c: char| !c.is_alphanumeric()).to_string()
+        };
         if text.chars().any(char::is_alphanumeric) {
             out.push(Term::Text(text, prefix));
         }
@@ -84,8 +105,14 @@ fn split(input: &str) -> Vec<Term> {
 /// in any order), or `None` when it has no words.
 pub(crate) fn all_words(input: &str) -> Option<String> {
     let folded = crate::normalize::fold(input);
-    let words: Vec<String> = crate::normalize::words(&folded).map(|w| format!("\"{w}\"")).collect();
-    if words.is_empty() { None } else { Some(words.join(" ")) }
+    let words: Vec<String> = crate::normalize::words(&folded)
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    if words.is_empty() {
+        None
+    } else {
+        Some(words.join(" "))
+    }
 }
 
 #[cfg(test)]
@@ -96,7 +123,10 @@ mod tests {
     fn queries() {
         let cases: &[(&str, Option<&str>)] = &[
             ("climate deal", Some(r#""climate" "deal""#)),
-            (r#""climate deal" OR co2"#, Some(r#"("climate deal" OR "co2")"#)),
+            (
+                r#""climate deal" OR co2"#,
+                Some(r#"("climate deal" OR "co2")"#),
+            ),
             ("negotiat* (", Some(r#""negotiat"*"#)),
             ("AND OR NOT", Some(r#"("AND" OR "NOT")"#)),
             ("OR", None),
@@ -109,9 +139,16 @@ mod tests {
             ("", None),
             ("   ", None),
             ("U.S. policy:", Some(r#""U.S" "policy""#)),
-            (r#"he said "it's" fine"#, Some(r#""he" "said" "it's" "fine""#)),
-            ("col:umn ^start NEAR(a b)", Some(r#""col:umn" "start" "NEAR(a" "b""#)),
+            (
+                r#"he said "it's" fine"#,
+                Some(r#""he" "said" "it's" "fine""#),
+            ),
+            (
+                "col:umn ^start NEAR(a b)",
+                Some(r#""col:umn" "start" "NEAR(a" "b""#),
+            ),
             (r#"a"b"#, Some(r#""a""b""#)),
+            ("text:é\0NEAR) *", Some(r#""text:é" "NEAR""#)),
         ];
         for (input, want) in cases {
             assert_eq!(match_query(input).as_deref(), *want, "{input:?}");
@@ -121,7 +158,10 @@ mod tests {
     #[test]
     fn speaker_words() {
         assert_eq!(all_words("Trump").as_deref(), Some(r#""trump""#));
-        assert_eq!(all_words("  Jens  STOLTENBERG! ").as_deref(), Some(r#""jens" "stoltenberg""#));
+        assert_eq!(
+            all_words("  Jens  STOLTENBERG! ").as_deref(),
+            Some(r#""jens" "stoltenberg""#)
+        );
         assert_eq!(all_words("?!"), None);
     }
 }
