@@ -20,29 +20,53 @@ struct Figure {
 
 /// Runs `whosaid bench`.
 pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
-    let inputs: Vec<InputSpec> = args.inputs.iter().map(|p| InputSpec::from(p.as_path())).collect();
+    let inputs: Vec<InputSpec> = args
+        .inputs
+        .iter()
+        .map(|p| InputSpec::from(p.as_path()))
+        .collect();
     // Stage 1: reading the inputs (decompression, WARC/JSON parsing, HTML extraction).
     let input_bytes: u64 = args.inputs.iter().map(|p| walk_size(p)).sum();
     let read_started = Instant::now();
-    let texts: Vec<String> = read_inputs(&inputs, &ReadOptions::default()).filter_map(Result::ok).map(|d| d.text).collect();
+    let texts: Vec<String> = read_inputs(&inputs, &ReadOptions::default())
+        .filter_map(Result::ok)
+        .map(|d| d.text)
+        .collect();
     let read_secs = read_started.elapsed().as_secs_f64();
     anyhow::ensure!(!texts.is_empty(), "no documents found in the inputs");
     let bytes: usize = texts.iter().map(String::len).sum();
     // Decompression alone, for compressed inputs.
-    let gz: Vec<&std::path::PathBuf> = args.inputs.iter().filter(|p| p.extension().is_some_and(|e| e == "gz")).collect();
+    let gz: Vec<&std::path::PathBuf> = args
+        .inputs
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "gz"))
+        .collect();
     let decompress_secs = if gz.is_empty() {
         None
     } else {
         let started = Instant::now();
         for p in &gz {
             let f = std::io::BufReader::new(std::fs::File::open(p)?);
-            std::io::copy(&mut flate2::bufread::MultiGzDecoder::new(f), &mut std::io::sink())?;
+            std::io::copy(
+                &mut flate2::bufread::MultiGzDecoder::new(f),
+                &mut std::io::sink(),
+            )?;
         }
         Some(started.elapsed().as_secs_f64())
     };
-    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let threads = args
+        .threads
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .max(1);
     let lexicon = Lexicon::get();
-    let rules = Options { tagger: Tagger::RulesOnly, ..Options::default() };
+    let rules = Options {
+        tagger: Tagger::RulesOnly,
+        ..Options::default()
+    };
     let full = Options::default();
     // Warm up lazily built tables (lexicon, weights) outside the measurements.
     let _ = extract(&texts[0], &full);
@@ -53,12 +77,38 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
 
     let mut figures = Vec::new();
     let mut quotes = 0;
-    for (name, f) in [("tokenize (baseline)", &tokenize as &(dyn Fn(&str) -> usize + Sync)), ("rules only", &rules_only), ("extract", &extract_full)] {
-        figures.push(Figure { name, threads: 1, mb_per_s: measure(&texts, bytes, args.seconds, 1, f, &mut quotes) });
+    for (name, f) in [
+        (
+            "tokenize (baseline)",
+            &tokenize as &(dyn Fn(&str) -> usize + Sync),
+        ),
+        ("rules only", &rules_only),
+        ("extract", &extract_full),
+    ] {
+        figures.push(Figure {
+            name,
+            threads: 1,
+            mb_per_s: measure(&texts, bytes, args.seconds, 1, f, &mut quotes),
+        });
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-    let parallel = pool.install(|| measure(&texts, bytes, args.seconds, threads, &extract_full, &mut quotes));
-    figures.push(Figure { name: "extract", threads, mb_per_s: parallel });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let parallel = pool.install(|| {
+        measure(
+            &texts,
+            bytes,
+            args.seconds,
+            threads,
+            &extract_full,
+            &mut quotes,
+        )
+    });
+    figures.push(Figure {
+        name: "extract",
+        threads,
+        mb_per_s: parallel,
+    });
     let peak = peak_rss_mb();
 
     let single = figures[2].mb_per_s;
@@ -81,21 +131,51 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
-        writeln!(out, "corpus: {} documents, {:.2} MB of text; {} threads available", texts.len(), bytes as f64 / 1e6, threads)?;
-        writeln!(out, "{:<22} {:>8} {:>10} {:>22}", "measurement", "threads", "MB/s", "ratio")?;
+        writeln!(
+            out,
+            "corpus: {} documents, {:.2} MB of text; {} threads available",
+            texts.len(),
+            bytes as f64 / 1e6,
+            threads
+        )?;
+        writeln!(
+            out,
+            "{:<22} {:>8} {:>10} {:>22}",
+            "measurement", "threads", "MB/s", "ratio"
+        )?;
         for f in &figures {
-            let ratio = if f.threads == 1 { format!("{:.2}× of tokenize", f.mb_per_s / figures[0].mb_per_s) } else { format!("{:.2}× of 1 thread", f.mb_per_s / single) };
-            writeln!(out, "{:<22} {:>8} {:>10.2} {:>22}", f.name, f.threads, f.mb_per_s, ratio)?;
+            let ratio = if f.threads == 1 {
+                format!("{:.2}× of tokenize", f.mb_per_s / figures[0].mb_per_s)
+            } else {
+                format!("{:.2}× of 1 thread", f.mb_per_s / single)
+            };
+            writeln!(
+                out,
+                "{:<22} {:>8} {:>10.2} {:>22}",
+                f.name, f.threads, f.mb_per_s, ratio
+            )?;
         }
         let total = read_secs + extract_secs;
-        writeln!(out, "stages (one pass, 1 thread): {:.2} MB of input read in {read_secs:.2} s, extraction {extract_secs:.2} s", input_bytes as f64 / 1e6)?;
+        writeln!(
+            out,
+            "stages (one pass, 1 thread): {:.2} MB of input read in {read_secs:.2} s, extraction {extract_secs:.2} s",
+            input_bytes as f64 / 1e6
+        )?;
         if let Some(d) = decompress_secs {
             writeln!(out, "  decompress {:>5.1}%", 100.0 * d / total)?;
-            writeln!(out, "  parse + HTML extraction {:>5.1}%", 100.0 * (read_secs - d).max(0.0) / total)?;
+            writeln!(
+                out,
+                "  parse + HTML extraction {:>5.1}%",
+                100.0 * (read_secs - d).max(0.0) / total
+            )?;
         } else {
             writeln!(out, "  read + parse {:>5.1}%", 100.0 * read_secs / total)?;
         }
-        writeln!(out, "  whosaid extraction {:>5.1}%", 100.0 * extract_secs / total)?;
+        writeln!(
+            out,
+            "  whosaid extraction {:>5.1}%",
+            100.0 * extract_secs / total
+        )?;
         match peak {
             Some(mb) => writeln!(out, "peak memory (RSS): {mb:.0} MB (corpus held in memory)")?,
             None => writeln!(out, "peak memory: not available on this platform")?,
@@ -105,11 +185,22 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs `f` over every text until `seconds` have passed (at least once); returns MB/s.
-fn measure(texts: &[String], bytes: usize, seconds: f64, threads: usize, f: &(dyn Fn(&str) -> usize + Sync), sink: &mut usize) -> f64 {
+fn measure(
+    texts: &[String],
+    bytes: usize,
+    seconds: f64,
+    threads: usize,
+    f: &(dyn Fn(&str) -> usize + Sync),
+    sink: &mut usize,
+) -> f64 {
     let started = Instant::now();
     let mut passes = 0usize;
     loop {
-        let n: usize = if threads == 1 { texts.iter().map(|t| f(t)).sum() } else { texts.par_iter().map(|t| f(t)).sum() };
+        let n: usize = if threads == 1 {
+            texts.iter().map(|t| f(t)).sum()
+        } else {
+            texts.par_iter().map(|t| f(t)).sum()
+        };
         *sink = sink.wrapping_add(n);
         passes += 1;
         if started.elapsed().as_secs_f64() >= seconds {
@@ -132,5 +223,11 @@ fn walk_size(p: &std::path::Path) -> u64 {
     if p.is_file() {
         return p.metadata().map(|m| m.len()).unwrap_or(0);
     }
-    std::fs::read_dir(p).map(|rd| rd.filter_map(Result::ok).map(|e| walk_size(&e.path())).sum()).unwrap_or(0)
+    std::fs::read_dir(p)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| walk_size(&e.path()))
+                .sum()
+        })
+        .unwrap_or(0)
 }

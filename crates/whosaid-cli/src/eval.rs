@@ -12,19 +12,30 @@ use crate::flags::EvalArgs;
 
 /// Runs `whosaid eval`.
 pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
-    let docs = whosaid_eval::load_polnear(&args.dir).with_context(|| format!("reading {}", args.dir.display()))?;
+    let docs = whosaid_eval::load_polnear(&args.dir)
+        .with_context(|| format!("reading {}", args.dir.display()))?;
     let min_conf = args.min_confidence;
     let tagger = crate::extract::tagger_choice(args.rules_only, args.model.as_deref())?;
     let extract = |text: &str, date: Option<&str>| -> Vec<Attribution> {
         let published = date.and_then(|d| d.get(..10)).and_then(|d| d.parse().ok());
-        let doc = whosaid_core::extract(text, &Options { published, tagger: tagger.clone() });
+        let doc = whosaid_core::extract(
+            text,
+            &Options {
+                published,
+                tagger: tagger.clone(),
+            },
+        );
         to_eval(&doc, min_conf)
     };
     let lemma = |cue: &str| cue_lemma(cue);
-    let opts = EvalOptions { lemma: &lemma, ..EvalOptions::default() };
+    let opts = EvalOptions {
+        lemma: &lemma,
+        ..EvalOptions::default()
+    };
     let report = match &args.cofenet {
         Some(file) => {
-            let corpus = cofenet::CofenetCorpus::load(file, &args.dir).with_context(|| format!("reading {}", file.display()))?;
+            let corpus = cofenet::CofenetCorpus::load(file, &args.dir)
+                .with_context(|| format!("reading {}", file.display()))?;
             if args.diff {
                 print_cofenet_diff(&corpus, &extract, &mut std::io::stdout().lock())?;
             }
@@ -51,25 +62,35 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         if let Some(o) = v.as_object_mut() {
             o.remove("alignment");
         }
-        std::fs::write(path, serde_json::to_string_pretty(&v)? + "\n").with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(path, serde_json::to_string_pretty(&v)? + "\n")
+            .with_context(|| format!("writing {}", path.display()))?;
         eprintln!("whosaid: wrote the baseline {}", path.display());
     }
     if let Some(path) = &args.baseline {
-        let baseline = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        if let Err(drops) = whosaid_eval::check_against_baseline(&report, &baseline, args.tolerance) {
+        let baseline =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        if let Err(drops) = whosaid_eval::check_against_baseline(&report, &baseline, args.tolerance)
+        {
             for d in drops {
                 eprintln!("whosaid: accuracy regression: {d}");
             }
             return Ok(ExitCode::from(1));
         }
-        eprintln!("whosaid: no F1 dropped more than {} points below {}", args.tolerance, path.display());
+        eprintln!(
+            "whosaid: no F1 dropped more than {} points below {}",
+            args.tolerance,
+            path.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The document's attributions as code-point spans for the scorers.
 pub fn to_eval(doc: &Document, min_confidence: f32) -> Vec<Attribution> {
-    let spans = doc.attributions.iter().flat_map(|a| a.content.iter().copied().chain(a.cue).chain(a.speaker));
+    let spans = doc
+        .attributions
+        .iter()
+        .flat_map(|a| a.content.iter().copied().chain(a.cue).chain(a.speaker));
     let cp = CodePoints::new(&doc.text, spans.flat_map(|s| [s.start, s.end]));
     let conv = |s: Span| {
         let [a, b] = cp.span(s);
@@ -98,9 +119,17 @@ fn cue_lemma(cue: &str) -> String {
 }
 
 /// Prints each CofeNet sentence whose predicted spans differ from gold.
-fn print_cofenet_diff(corpus: &cofenet::CofenetCorpus, extract: &(dyn Fn(&str, Option<&str>) -> Vec<Attribution> + Sync), out: &mut impl Write) -> std::io::Result<()> {
+fn print_cofenet_diff(
+    corpus: &cofenet::CofenetCorpus,
+    extract: &(dyn Fn(&str, Option<&str>) -> Vec<Attribution> + Sync),
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     use whosaid_eval::cofenet::bio::{Tag, decode};
-    let predictions: Vec<Vec<Attribution>> = corpus.articles.iter().map(|a| extract(&a.text, a.date.as_deref())).collect();
+    let predictions: Vec<Vec<Attribution>> = corpus
+        .articles
+        .iter()
+        .map(|a| extract(&a.text, a.date.as_deref()))
+        .collect();
     let show = |tokens: &[String], tags: &[Tag]| -> String {
         let spans = decode(tags);
         let mut marks: Vec<(usize, &str)> = Vec::new();
@@ -133,7 +162,13 @@ fn print_cofenet_diff(corpus: &cofenet::CofenetCorpus, extract: &(dyn Fn(&str, O
         let pred = cofenet::project_document(d, &predictions[d.article]);
         for (s, p) in d.sentences.iter().zip(&pred) {
             if decode(&s.gold) != decode(p) {
-                writeln!(out, "{}\n  gold:{}\n  pred:{}", d.id, show(&s.tokens, &s.gold), show(&s.tokens, p))?;
+                writeln!(
+                    out,
+                    "{}\n  gold:{}\n  pred:{}",
+                    d.id,
+                    show(&s.tokens, &s.gold),
+                    show(&s.tokens, p)
+                )?;
             }
         }
     }

@@ -37,7 +37,12 @@ pub struct Settings {
 /// What a worker hands to the writer for one input item.
 pub enum Outcome {
     /// A document, extracted and serialised.
-    Done { chunk: Chunk, quotes: usize, bytes: usize, warnings: Vec<String> },
+    Done {
+        chunk: Chunk,
+        quotes: usize,
+        bytes: usize,
+        warnings: Vec<String>,
+    },
     /// An input that could not be read.
     Failed(String),
 }
@@ -48,18 +53,43 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
     let inputs: Vec<InputSpec> = if args.inputs.is_empty() {
         vec![InputSpec::Stdin]
     } else {
-        args.inputs.iter().map(|p| if p.as_os_str() == "-" { InputSpec::Stdin } else { InputSpec::from(p.as_path()) }).collect()
+        args.inputs
+            .iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    InputSpec::Stdin
+                } else {
+                    InputSpec::from(p.as_path())
+                }
+            })
+            .collect()
     };
     let read = read_options(args);
-    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let threads = args
+        .threads
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .max(1);
     let color = args.output.is_none() && std::io::stdout().is_terminal();
     let mut sink = Sink::open(args.format, args.output.as_deref(), color)?;
     let interactive = !args.quiet && std::io::stderr().is_terminal();
-    let known_total = args.inputs.iter().all(|p| p.is_file() && !is_multi_document(p));
+    let known_total = args
+        .inputs
+        .iter()
+        .all(|p| p.is_file() && !is_multi_document(p));
     let progress = Progress::new(interactive, known_total.then_some(args.inputs.len() as u64));
     let started = Instant::now();
-    let settings = Settings { default_date: args.date, tagger, format: args.format, color };
-    let (docs, quotes, errors, bytes) = pipeline(inputs, &read, threads, &settings, &mut sink, &progress)?;
+    let settings = Settings {
+        default_date: args.date,
+        tagger,
+        format: args.format,
+        color,
+    };
+    let (docs, quotes, errors, bytes) =
+        pipeline(inputs, &read, threads, &settings, &mut sink, &progress)?;
     sink.finish()?;
     progress.finish();
     if interactive {
@@ -71,13 +101,19 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
             docs as f64 / secs
         );
     }
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Whether a file holds many documents (its count is unknown before reading it).
 fn is_multi_document(p: &std::path::Path) -> bool {
     let name = p.to_string_lossy().to_ascii_lowercase();
-    [".jsonl", ".ndjson", ".json", ".warc", ".gz"].iter().any(|e| name.ends_with(e))
+    [".jsonl", ".ndjson", ".json", ".warc", ".gz"]
+        .iter()
+        .any(|e| name.ends_with(e))
 }
 
 fn read_options(args: &ExtractArgs) -> ReadOptions {
@@ -101,9 +137,21 @@ fn read_options(args: &ExtractArgs) -> ReadOptions {
 }
 
 /// Extracts one raw document and serialises it for `format`.
-pub fn process(raw: RawDocument, default_date: Option<jiff::civil::Date>, tagger: &Tagger, format: Format, color: bool) -> Outcome {
+pub fn process(
+    raw: RawDocument,
+    default_date: Option<jiff::civil::Date>,
+    tagger: &Tagger,
+    format: Format,
+    color: bool,
+) -> Outcome {
     let published = raw.date.or(default_date);
-    let doc = extract(&raw.text, &Options { published, tagger: tagger.clone() });
+    let doc = extract(
+        &raw.text,
+        &Options {
+            published,
+            tagger: tagger.clone(),
+        },
+    );
     let id = document_id(&raw);
     let mut record = schema::to_record(&doc, Some(&id), raw.url.as_deref());
     if record.meta.headline.is_none() {
@@ -111,16 +159,26 @@ pub fn process(raw: RawDocument, default_date: Option<jiff::civil::Date>, tagger
     }
     let quotes = record.quotes.len();
     let chunk = serialise(format, &doc, &record, &display_name(&raw), color);
-    Outcome::Done { chunk, quotes, bytes: raw.text.len(), warnings: raw.warnings.iter().map(|w| format!("{}: {w}", raw.origin)).collect() }
+    Outcome::Done {
+        chunk,
+        quotes,
+        bytes: raw.text.len(),
+        warnings: raw
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {w}", raw.origin))
+            .collect(),
+    }
 }
 
 /// The id written for a document: plain-text files are named by their file stem
 /// ("kabul-nato-report"), everything else by the id the reader gave it.
 fn document_id(raw: &RawDocument) -> String {
     match (&raw.origin.path, raw.origin.line, raw.origin.offset) {
-        (Some(p), None, None) if raw.url.is_none() && raw.id == p.to_string_lossy() => {
-            p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| raw.id.clone())
-        }
+        (Some(p), None, None) if raw.url.is_none() && raw.id == p.to_string_lossy() => p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| raw.id.clone()),
         (None, None, None) if raw.url.is_none() => "stdin".to_string(),
         _ => raw.id.clone(),
     }
@@ -128,15 +186,29 @@ fn document_id(raw: &RawDocument) -> String {
 
 fn display_name(raw: &RawDocument) -> String {
     match &raw.origin.path {
-        Some(p) if raw.origin.line.is_none() && raw.origin.offset.is_none() => p.display().to_string(),
+        Some(p) if raw.origin.line.is_none() && raw.origin.offset.is_none() => {
+            p.display().to_string()
+        }
         _ => raw.id.clone(),
     }
 }
 
 /// Reads, extracts in parallel and writes in order. Returns (documents, quotations,
 /// errors, bytes of text).
-fn pipeline(inputs: Vec<InputSpec>, read: &ReadOptions, threads: usize, settings: &Settings, sink: &mut Sink, progress: &Progress) -> anyhow::Result<(u64, u64, u64, u64)> {
-    let Settings { default_date, tagger, format, color } = settings;
+fn pipeline(
+    inputs: Vec<InputSpec>,
+    read: &ReadOptions,
+    threads: usize,
+    settings: &Settings,
+    sink: &mut Sink,
+    progress: &Progress,
+) -> anyhow::Result<(u64, u64, u64, u64)> {
+    let Settings {
+        default_date,
+        tagger,
+        format,
+        color,
+    } = settings;
     let (default_date, format, color) = (*default_date, *format, *color);
     let (doc_tx, doc_rx) = bounded::<(u64, Result<RawDocument, String>)>(threads * 4);
     let (out_tx, out_rx) = bounded::<(u64, Outcome)>(threads * 4);
@@ -152,7 +224,9 @@ fn pipeline(inputs: Vec<InputSpec>, read: &ReadOptions, threads: usize, settings
             let read = read.clone();
             move || {
                 for (seq, item) in (0u64..).zip(read_inputs(&inputs, &read)) {
-                    if ticket_rx.recv().is_err() || doc_tx.send((seq, item.map_err(|e| e.to_string()))).is_err() {
+                    if ticket_rx.recv().is_err()
+                        || doc_tx.send((seq, item.map_err(|e| e.to_string()))).is_err()
+                    {
                         break;
                     }
                 }
@@ -203,9 +277,19 @@ fn pipeline(inputs: Vec<InputSpec>, read: &ReadOptions, threads: usize, settings
 }
 
 /// Writes one finished item and counts it: (documents, quotations, errors, bytes).
-fn emit(o: Outcome, sink: &mut Sink, progress: &Progress, counts: &mut (u64, u64, u64, u64)) -> anyhow::Result<()> {
+fn emit(
+    o: Outcome,
+    sink: &mut Sink,
+    progress: &Progress,
+    counts: &mut (u64, u64, u64, u64),
+) -> anyhow::Result<()> {
     match o {
-        Outcome::Done { chunk, quotes, bytes, warnings } => {
+        Outcome::Done {
+            chunk,
+            quotes,
+            bytes,
+            warnings,
+        } => {
             for w in warnings {
                 progress.println(&format!("whosaid: warning: {w}"));
             }
@@ -229,8 +313,10 @@ pub fn tagger_choice(rules_only: bool, model: Option<&std::path::Path>) -> anyho
     Ok(match (rules_only, model) {
         (true, _) => Tagger::RulesOnly,
         (false, Some(path)) => {
-            let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            let m = whosaid_core::model::Model::from_bytes(&bytes).with_context(|| path.display().to_string())?;
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let m = whosaid_core::model::Model::from_bytes(&bytes)
+                .with_context(|| path.display().to_string())?;
             Tagger::Custom(std::sync::Arc::new(m))
         }
         (false, None) => Tagger::Builtin,

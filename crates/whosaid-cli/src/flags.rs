@@ -152,7 +152,11 @@ pub struct TrainArgs {
     pub train: PathBuf,
 
     /// Where to write the weights.
-    #[arg(long, short = 'o', default_value = "crates/whosaid-core/model/tagger.bin")]
+    #[arg(
+        long,
+        short = 'o',
+        default_value = "crates/whosaid-core/model/tagger.bin"
+    )]
     pub out: PathBuf,
 
     /// Passes over the training data.
@@ -299,5 +303,6 @@ pub struct ExtractArgs {
 
 /// Parses a `YYYY-MM-DD` date.
 pub fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse::<jiff::civil::Date>().map_err(|e| format!("expected a date like 2020-02-15: {e}"))
+    s.parse::<jiff::civil::Date>()
+        .map_err(|e| format!("expected a date like 2020-02-15: {e}"))
 }

@@ -22,7 +22,13 @@ pub enum Chunk {
 }
 
 /// Serialises one document for `format` (called on worker threads).
-pub fn serialise(format: Format, doc: &Document, record: &Record, name: &str, color: bool) -> Chunk {
+pub fn serialise(
+    format: Format,
+    doc: &Document,
+    record: &Record,
+    name: &str,
+    color: bool,
+) -> Chunk {
     match format {
         Format::Text => {
             let mut buf = Vec::new();
@@ -36,7 +42,9 @@ pub fn serialise(format: Format, doc: &Document, record: &Record, name: &str, co
         }
         Format::Json => Chunk::Json(serde_json::to_vec_pretty(record).unwrap_or_default()),
         Format::Csv => {
-            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new());
             for row in quote_rows(record) {
                 let _ = w.serialize(row);
             }
@@ -63,20 +71,31 @@ impl Sink {
     /// When the file cannot be created, or Parquet would go to a terminal.
     pub fn open(format: Format, path: Option<&Path>, _color: bool) -> anyhow::Result<Sink> {
         let out: Box<dyn Write + Send> = match path {
-            Some(p) => Box::new(BufWriter::with_capacity(1 << 16, File::create(p).with_context(|| format!("creating {}", p.display()))?)),
+            Some(p) => Box::new(BufWriter::with_capacity(
+                1 << 16,
+                File::create(p).with_context(|| format!("creating {}", p.display()))?,
+            )),
             None => {
-                if format == Format::Parquet && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                if format == Format::Parquet && std::io::IsTerminal::is_terminal(&std::io::stdout())
+                {
                     anyhow::bail!("Parquet is binary: write it to a file with -o FILE, or pipe it");
                 }
                 Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout()))
             }
         };
-        let mut sink = Sink { out, format, first_json: None, json_count: 0, columns: None };
+        let mut sink = Sink {
+            out,
+            format,
+            first_json: None,
+            json_count: 0,
+            columns: None,
+        };
         match format {
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(Vec::new());
                 w.write_record(QUOTE_ROW_COLUMNS)?;
-                sink.out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+                sink.out
+                    .write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
             }
             Format::Parquet => sink.columns = Some(crate::columnar::ParquetSink::new()?),
             _ => {}

@@ -32,7 +32,11 @@ impl Progress {
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
-        Progress { bar, bytes: AtomicU64::new(0), quotes: AtomicU64::new(0) }
+        Progress {
+            bar,
+            bytes: AtomicU64::new(0),
+            quotes: AtomicU64::new(0),
+        }
     }
 
     /// Counts one finished document of `bytes` bytes with `quotes` quotations.
@@ -42,7 +46,11 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.inc(1);
             let secs = bar.elapsed().as_secs_f64().max(1e-3);
-            bar.set_message(format!("{:.1} MB · {:.1} MB/s · {q} quotations", b as f64 / 1e6, b as f64 / 1e6 / secs));
+            bar.set_message(format!(
+                "{:.1} MB · {:.1} MB/s · {q} quotations",
+                b as f64 / 1e6,
+                b as f64 / 1e6 / secs
+            ));
         }
     }
 

@@ -7,7 +7,12 @@ use whosaid_core::{Document, QuoteKind};
 
 /// Writes the summary of one document: metadata, then each quotation with its speaker's
 /// resolved name, cue and kind; coloured when `color`.
-pub fn render_text(out: &mut impl Write, doc: &Document, name: &str, color: bool) -> std::io::Result<()> {
+pub fn render_text(
+    out: &mut impl Write,
+    doc: &Document,
+    name: &str,
+    color: bool,
+) -> std::io::Result<()> {
     let pick = |s: Style| if color { s } else { Style::new() };
     let bold = pick(Style::new().bold());
     let dim = pick(Style::new().dimmed());
@@ -44,12 +49,19 @@ pub fn render_text(out: &mut impl Write, doc: &Document, name: &str, color: bool
             (Some(e), Some(s)) => {
                 let name = &doc.entities[e as usize].name;
                 let written = doc.slice(s);
-                if written == name { name.clone() } else { format!("{name} ({written})") }
+                if written == name {
+                    name.clone()
+                } else {
+                    format!("{name} ({written})")
+                }
             }
             (None, Some(s)) => doc.slice(s).to_string(),
             _ => "(unattributed)".to_string(),
         };
-        let cue = a.cue.map(|c| doc.slice(c).to_string()).unwrap_or_else(|| "—".to_string());
+        let cue = a
+            .cue
+            .map(|c| doc.slice(c).to_string())
+            .unwrap_or_else(|| "—".to_string());
         let when = match a.when {
             Some(w) => match w.date {
                 Some(d) => format!(" · {} → {d}", doc.slice(w.span)),
@@ -57,7 +69,11 @@ pub fn render_text(out: &mut impl Write, doc: &Document, name: &str, color: bool
             },
             None => String::new(),
         };
-        writeln!(out, "  Q{:<3} {speaker}{who}{speaker:#} {cue_style}{cue}{cue_style:#} {kind_style}[{kind}]{kind_style:#}{dim}{when}{dim:#}", k + 1)?;
+        writeln!(
+            out,
+            "  Q{:<3} {speaker}{who}{speaker:#} {cue_style}{cue}{cue_style:#} {kind_style}[{kind}]{kind_style:#}{dim}{when}{dim:#}",
+            k + 1
+        )?;
         let text = a.clean_text(doc);
         writeln!(out, "       “{}”", one_line(&text))?;
     }

@@ -10,9 +10,46 @@ use whosaid_core::Document;
 
 /// Dependency relations, by id (0 = none).
 const RELS: &[&str] = &[
-    "", "punct", "case", "nmod", "nsubj", "det", "compound", "amod", "dobj", "root", "advmod", "mark", "aux", "cc", "conj", "nmod:poss", "ccomp", "xcomp",
-    "advcl", "cop", "dep", "acl:relcl", "nummod", "acl", "neg", "appos", "auxpass", "nsubjpass", "nmod:tmod", "compound:prt", "parataxis", "mwe", "expl",
-    "nmod:npmod", "csubj", "iobj", "det:predet", "cc:preconj", "discourse", "csubjpass",
+    "",
+    "punct",
+    "case",
+    "nmod",
+    "nsubj",
+    "det",
+    "compound",
+    "amod",
+    "dobj",
+    "root",
+    "advmod",
+    "mark",
+    "aux",
+    "cc",
+    "conj",
+    "nmod:poss",
+    "ccomp",
+    "xcomp",
+    "advcl",
+    "cop",
+    "dep",
+    "acl:relcl",
+    "nummod",
+    "acl",
+    "neg",
+    "appos",
+    "auxpass",
+    "nsubjpass",
+    "nmod:tmod",
+    "compound:prt",
+    "parataxis",
+    "mwe",
+    "expl",
+    "nmod:npmod",
+    "csubj",
+    "iobj",
+    "det:predet",
+    "cc:preconj",
+    "discourse",
+    "csubjpass",
 ];
 
 /// One silver token: code-point span, head (index in the document's token list), relation.
@@ -31,11 +68,18 @@ pub fn load(path: &Path) -> anyhow::Result<HashMap<String, Vec<SilverToken>>> {
     let mut out: HashMap<String, Vec<SilverToken>> = HashMap::new();
     let mut doc = String::new();
     let mut sent: Vec<(usize, usize, usize, u8)> = Vec::new();
-    let flush = |doc: &str, sent: &mut Vec<(usize, usize, usize, u8)>, out: &mut HashMap<String, Vec<SilverToken>>| {
+    let flush = |doc: &str,
+                 sent: &mut Vec<(usize, usize, usize, u8)>,
+                 out: &mut HashMap<String, Vec<SilverToken>>| {
         let toks = out.entry(doc.to_string()).or_default();
         let base = toks.len();
         for &(s, e, h, rel) in sent.iter() {
-            toks.push(SilverToken { start: s, end: e, head: (h > 0).then(|| base + h - 1), rel });
+            toks.push(SilverToken {
+                start: s,
+                end: e,
+                head: (h > 0).then(|| base + h - 1),
+                rel,
+            });
         }
         sent.clear();
     };
@@ -61,7 +105,11 @@ pub fn load(path: &Path) -> anyhow::Result<HashMap<String, Vec<SilverToken>>> {
         if c.len() < 9 {
             continue;
         }
-        let (s, e, h) = (c[5].parse().unwrap_or(0), c[6].parse().unwrap_or(0), c[7].parse().unwrap_or(0));
+        let (s, e, h) = (
+            c[5].parse().unwrap_or(0),
+            c[6].parse().unwrap_or(0),
+            c[7].parse().unwrap_or(0),
+        );
         let rel = RELS.iter().position(|r| *r == c[8]).unwrap_or(0) as u8;
         sent.push((s, e, h, rel));
     }
@@ -91,9 +139,16 @@ pub fn map(doc: &Document, silver: &[SilverToken]) -> (Vec<Option<u32>>, Vec<u8>
         while j < silver.len() && byte(silver[j].end) <= last {
             j += 1;
         }
-        let Some(s) = silver.get(j).filter(|s| byte(s.start) <= last) else { continue };
+        let Some(s) = silver.get(j).filter(|s| byte(s.start) <= last) else {
+            continue;
+        };
         rels[i] = s.rel;
-        heads[i] = s.head.and_then(|h| silver.get(h)).and_then(ours_of).filter(|&h| h != i).map(|h| h as u32);
+        heads[i] = s
+            .head
+            .and_then(|h| silver.get(h))
+            .and_then(ours_of)
+            .filter(|&h| h != i)
+            .map(|h| h as u32);
     }
     (heads, rels)
 }

@@ -9,11 +9,17 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_whosaid")).args(args).output().expect("runs")
+    Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .args(args)
+        .output()
+        .expect("runs")
 }
 
 fn lines(o: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
 }
 
 fn article(n: usize) -> String {
@@ -51,17 +57,39 @@ fn jsonl_bad_line_is_reported_and_the_rest_processed() {
     let docs = lines(&o);
     assert_eq!(docs.len(), 5);
     let ids: Vec<&str> = docs.iter().map(|d| d["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["https://news.example/0", "https://news.example/1", "https://news.example/2", "https://news.example/4", "https://news.example/5"]);
+    assert_eq!(
+        ids,
+        [
+            "https://news.example/0",
+            "https://news.example/1",
+            "https://news.example/2",
+            "https://news.example/4",
+            "https://news.example/5"
+        ]
+    );
     for d in &docs {
         assert_eq!(d["meta"]["published"], "2021-06-04");
-        assert!(d["url"].as_str().unwrap().starts_with("https://news.example/"));
-        assert!(d["meta"]["headline"].as_str().unwrap().starts_with("Bridge"));
+        assert!(
+            d["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://news.example/")
+        );
+        assert!(
+            d["meta"]["headline"]
+                .as_str()
+                .unwrap()
+                .starts_with("Bridge")
+        );
         assert!(d["quotes"].as_array().unwrap().len() >= 2);
     }
 }
 
 fn warc_record(uri: &str, date: &str, html: &str) -> Vec<u8> {
-    let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n{html}", html.len());
+    let http = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n{html}",
+        html.len()
+    );
     let mut rec = format!(
         "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nWARC-Date: {date}\r\nWARC-Record-ID: <urn:uuid:{uri}>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
         http.len()
@@ -86,25 +114,45 @@ fn warc_gz_with_a_corrupt_record_loses_only_that_record() {
         )
     };
     let mut file = Vec::new();
-    file.extend(gz(&warc_record("https://a.example/1", "2022-03-01T10:00:00Z", &page(1))));
-    let mut bad = gz(&warc_record("https://a.example/2", "2022-03-01T10:00:00Z", &page(2)));
+    file.extend(gz(&warc_record(
+        "https://a.example/1",
+        "2022-03-01T10:00:00Z",
+        &page(1),
+    )));
+    let mut bad = gz(&warc_record(
+        "https://a.example/2",
+        "2022-03-01T10:00:00Z",
+        &page(2),
+    ));
     let mid = bad.len() / 2;
     for b in &mut bad[mid..mid + 20] {
         *b ^= 0x5a;
     }
     file.extend(bad);
-    file.extend(gz(&warc_record("https://a.example/3", "2022-03-02T10:00:00Z", &page(3))));
+    file.extend(gz(&warc_record(
+        "https://a.example/3",
+        "2022-03-02T10:00:00Z",
+        &page(3),
+    )));
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("crawl.warc.gz");
     std::fs::write(&p, file).unwrap();
     let o = run(&["extract", "--format", "jsonl", p.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let docs = lines(&o);
     let ids: Vec<&str> = docs.iter().map(|d| d["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["https://a.example/1", "https://a.example/3"]);
     assert_eq!(docs[1]["meta"]["published"], "2022-03-02");
     let q = &docs[0]["quotes"][0];
-    assert!(q["text"].as_str().unwrap().contains("harbour will reopen"), "{q}");
+    assert!(
+        q["text"].as_str().unwrap().contains("harbour will reopen"),
+        "{q}"
+    );
 }
 
 #[test]
@@ -116,8 +164,19 @@ fn html_in_a_legacy_charset() {
     let o = run(&["extract", "--format", "jsonl", p.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let d = &lines(&o)[0];
-    let q = d["quotes"].as_array().unwrap().iter().find(|q| q["text"].as_str().unwrap().contains("raise prices")).expect("quote");
-    assert_eq!(q["speaker"]["text"].as_str().map(|s| s.contains("René Dubois")), Some(true), "{q}");
+    let q = d["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["text"].as_str().unwrap().contains("raise prices"))
+        .expect("quote");
+    assert_eq!(
+        q["speaker"]["text"]
+            .as_str()
+            .map(|s| s.contains("René Dubois")),
+        Some(true),
+        "{q}"
+    );
 }
 
 #[test]
@@ -133,10 +192,17 @@ fn csv_has_one_row_per_quotation() {
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     let expected: usize = {
         let o = run(&["extract", "--format", "jsonl", p.to_str().unwrap()]);
-        lines(&o).iter().map(|d| d["quotes"].as_array().unwrap().len()).sum()
+        lines(&o)
+            .iter()
+            .map(|d| d["quotes"].as_array().unwrap().len())
+            .sum()
     };
     assert_eq!(rows.len(), expected);
-    assert!(rows.iter().any(|r| &r[5] == "Ana Silva1" && &r[4] == "direct"), "{rows:?}");
+    assert!(
+        rows.iter()
+            .any(|r| &r[5] == "Ana Silva1" && &r[4] == "direct"),
+        "{rows:?}"
+    );
 }
 
 #[test]
@@ -145,9 +211,26 @@ fn parallel_output_equals_single_threaded_output() {
     let p = dir.path().join("many.jsonl");
     jsonl_fixture(&p, 300, Some(17));
     for format in ["jsonl", "csv", "text", "json"] {
-        let one = run(&["extract", "--threads", "1", "--format", format, p.to_str().unwrap()]);
-        let many = run(&["extract", "--threads", "4", "--format", format, p.to_str().unwrap()]);
-        assert_eq!(one.stdout, many.stdout, "{format} output differs between 1 and 4 threads");
+        let one = run(&[
+            "extract",
+            "--threads",
+            "1",
+            "--format",
+            format,
+            p.to_str().unwrap(),
+        ]);
+        let many = run(&[
+            "extract",
+            "--threads",
+            "4",
+            "--format",
+            format,
+            p.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            one.stdout, many.stdout,
+            "{format} output differs between 1 and 4 threads"
+        );
         assert_eq!(one.status.code(), many.status.code());
     }
 }
@@ -158,7 +241,14 @@ fn writes_to_a_file() {
     let p = dir.path().join("dump.jsonl");
     jsonl_fixture(&p, 2, None);
     let out = dir.path().join("out.jsonl");
-    let o = run(&["extract", "--format", "jsonl", "-o", out.to_str().unwrap(), p.to_str().unwrap()]);
+    let o = run(&[
+        "extract",
+        "--format",
+        "jsonl",
+        "-o",
+        out.to_str().unwrap(),
+        p.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     assert!(o.stdout.is_empty());
     assert_eq!(std::fs::read_to_string(out).unwrap().lines().count(), 2);

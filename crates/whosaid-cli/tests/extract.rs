@@ -9,7 +9,9 @@ fn whosaid() -> Command {
 }
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
 }
 
 fn run(args: &[&str]) -> Output {
@@ -17,8 +19,19 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = whosaid().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawns");
-    child.stdin.take().expect("stdin").write_all(input).expect("writes");
+    let mut child = whosaid()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("writes");
     child.wait_with_output().expect("waits")
 }
 
@@ -36,13 +49,23 @@ fn text_summary_of_the_bundled_example() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("Daniel Okafor"), "{out}");
-    assert!(out.contains("[direct]") && out.contains("[indirect]"), "{out}");
+    assert!(
+        out.contains("[direct]") && out.contains("[indirect]"),
+        "{out}"
+    );
     assert!(!out.contains("\u{1b}["), "no colours when not a terminal");
 }
 
 #[test]
 fn json_is_schema_whosaid_1() {
-    let o = run(&["extract", "--format", "json", "--date", "2025-03-14", example("harbor-strike.txt").to_str().unwrap()]);
+    let o = run(&[
+        "extract",
+        "--format",
+        "json",
+        "--date",
+        "2025-03-14",
+        example("harbor-strike.txt").to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
     assert_eq!(v["schema"], "whosaid/1");
@@ -51,11 +74,20 @@ fn json_is_schema_whosaid_1() {
     assert_eq!(v["meta"]["published"], "2025-03-14");
     let quotes = v["quotes"].as_array().expect("quotes");
     assert!(quotes.len() >= 8);
-    let text: Vec<char> = std::fs::read_to_string(example("harbor-strike.txt")).unwrap().chars().collect();
+    let text: Vec<char> = std::fs::read_to_string(example("harbor-strike.txt"))
+        .unwrap()
+        .chars()
+        .collect();
     for q in quotes {
         for c in q["content"].as_array().unwrap() {
-            let (a, b) = (c["span"][0].as_u64().unwrap() as usize, c["span"][1].as_u64().unwrap() as usize);
-            assert_eq!(text[a..b].iter().collect::<String>(), c["text"].as_str().unwrap());
+            let (a, b) = (
+                c["span"][0].as_u64().unwrap() as usize,
+                c["span"][1].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                text[a..b].iter().collect::<String>(),
+                c["text"].as_str().unwrap()
+            );
         }
     }
 }
@@ -64,10 +96,22 @@ fn json_is_schema_whosaid_1() {
 fn several_inputs_give_an_array_or_lines() {
     let a = example("harbor-strike.txt");
     let b = example("court-ruling.txt");
-    let o = run(&["extract", "--format", "json", a.to_str().unwrap(), b.to_str().unwrap()]);
+    let o = run(&[
+        "extract",
+        "--format",
+        "json",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v.as_array().map(Vec::len), Some(2));
-    let o = run(&["extract", "--format", "jsonl", a.to_str().unwrap(), b.to_str().unwrap()]);
+    let o = run(&[
+        "extract",
+        "--format",
+        "jsonl",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
     let lines: Vec<&str> = std::str::from_utf8(&o.stdout).unwrap().lines().collect();
     assert_eq!(lines.len(), 2);
     for l in lines {
@@ -79,7 +123,10 @@ fn several_inputs_give_an_array_or_lines() {
 #[test]
 fn reads_standard_input() {
     let text = b"\xe2\x80\x9cWe will appeal,\xe2\x80\x9d the lawyer said.";
-    for args in [vec!["extract", "--format", "jsonl"], vec!["extract", "--format", "jsonl", "-"]] {
+    for args in [
+        vec!["extract", "--format", "jsonl"],
+        vec!["extract", "--format", "jsonl", "-"],
+    ] {
         let o = run_stdin(&args, text);
         assert!(o.status.success());
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -95,7 +142,11 @@ fn bad_inputs_fail_alone() {
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, b"").unwrap();
     let latin1 = dir.path().join("latin1.txt");
-    std::fs::write(&latin1, b"\"Caf\xe9 owners are worried,\" said Ren\xe9 Dubois.").unwrap();
+    std::fs::write(
+        &latin1,
+        b"\"Caf\xe9 owners are worried,\" said Ren\xe9 Dubois.",
+    )
+    .unwrap();
     let missing = dir.path().join("missing.txt");
     let good = example("court-ruling.txt");
     let o = run(&[
@@ -108,16 +159,35 @@ fn bad_inputs_fail_alone() {
         latin1.to_str().unwrap(),
         good.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(1), "non-zero because some inputs failed");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "non-zero because some inputs failed"
+    );
     let err = stderr(&o);
-    assert!(err.contains("missing.txt") && err.contains("No such file"), "{err}");
+    assert!(
+        err.contains("missing.txt") && err.contains("No such file"),
+        "{err}"
+    );
     assert!(err.contains("binary"), "{err}");
     assert!(err.contains("invalid UTF-8"), "{err}");
-    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines.len(), 3, "empty, latin1 and good documents are all answered");
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "empty, latin1 and good documents are all answered"
+    );
     assert_eq!(lines[0]["id"], "empty");
     assert_eq!(lines[0]["quotes"].as_array().map(Vec::len), Some(0));
-    assert!(lines[1]["quotes"][0]["text"].as_str().unwrap().contains("owners are worried"));
+    assert!(
+        lines[1]["quotes"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("owners are worried")
+    );
     assert_eq!(lines[2]["id"], "court-ruling");
 }
 
@@ -128,15 +198,35 @@ fn directories_are_walked_with_a_glob() {
     std::fs::write(dir.path().join("a.txt"), "“One,” said Ann Lee.").unwrap();
     std::fs::write(dir.path().join("nested/b.txt"), "“Two,” said Bo Park.").unwrap();
     std::fs::write(dir.path().join("notes.md"), "“Skip me,” said Cy Moss.").unwrap();
-    let o = run(&["extract", "--format", "jsonl", "--glob", "*.txt", dir.path().to_str().unwrap()]);
+    let o = run(&[
+        "extract",
+        "--format",
+        "jsonl",
+        "--glob",
+        "*.txt",
+        dir.path().to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let ids: Vec<String> = stdout(&o).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
     assert_eq!(ids, ["a", "b"]);
 }
 
 #[test]
 fn rejects_a_bad_date_with_a_clear_message() {
-    let o = run(&["extract", "--date", "15/02/2020", example("harbor-strike.txt").to_str().unwrap()]);
+    let o = run(&[
+        "extract",
+        "--date",
+        "15/02/2020",
+        example("harbor-strike.txt").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("2020-02-15"), "{}", stderr(&o));
 }

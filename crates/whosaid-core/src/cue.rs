@@ -55,15 +55,90 @@ impl Cue {
 pub fn is_aux_or_adverb(doc: &Document, i: usize) -> bool {
     let w = doc.lower(i);
     matches!(
-        w.as_ref(),
-        "'s" | "’s" | "is" | "are" | "was" | "were" | "'re" | "’re" | "been" | "being" | "be" | "has" | "have" | "had" | "will" | "would" | "could" | "can" | "may" | "might" | "should" | "must" | "did" | "does"
-            | "do" | "not" | "n't" | "also" | "then" | "later" | "again" | "previously" | "repeatedly" | "recently"
-            | "publicly" | "privately" | "simply" | "flatly" | "reportedly" | "once" | "still" | "even" | "further"
-            | "similarly" | "likewise" | "separately" | "earlier" | "subsequently" | "allegedly" | "just" | "already"
-            | "never" | "always" | "often" | "frequently" | "now" | "initially" | "first" | "finally" | "ultimately"
-            | "clearly" | "explicitly" | "quickly" | "immediately" | "openly" | "angrily" | "bluntly" | "firmly"
-            | "strongly" | "sharply" | "loudly" | "quietly" | "calmly" | "emphatically" | "confidently" | "softly"
-            | "succinctly" | "correctly" | "falsely" | "wrongly" | "mistakenly" | "frankly" | "candidly" | "tearfully"
+        w,
+        "'s" | "’s"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "'re"
+            | "’re"
+            | "been"
+            | "being"
+            | "be"
+            | "has"
+            | "have"
+            | "had"
+            | "will"
+            | "would"
+            | "could"
+            | "can"
+            | "may"
+            | "might"
+            | "should"
+            | "must"
+            | "did"
+            | "does"
+            | "do"
+            | "not"
+            | "n't"
+            | "also"
+            | "then"
+            | "later"
+            | "again"
+            | "previously"
+            | "repeatedly"
+            | "recently"
+            | "publicly"
+            | "privately"
+            | "simply"
+            | "flatly"
+            | "reportedly"
+            | "once"
+            | "still"
+            | "even"
+            | "further"
+            | "similarly"
+            | "likewise"
+            | "separately"
+            | "earlier"
+            | "subsequently"
+            | "allegedly"
+            | "just"
+            | "already"
+            | "never"
+            | "always"
+            | "often"
+            | "frequently"
+            | "now"
+            | "initially"
+            | "first"
+            | "finally"
+            | "ultimately"
+            | "clearly"
+            | "explicitly"
+            | "quickly"
+            | "immediately"
+            | "openly"
+            | "angrily"
+            | "bluntly"
+            | "firmly"
+            | "strongly"
+            | "sharply"
+            | "loudly"
+            | "quietly"
+            | "calmly"
+            | "emphatically"
+            | "confidently"
+            | "softly"
+            | "succinctly"
+            | "correctly"
+            | "falsely"
+            | "wrongly"
+            | "mistakenly"
+            | "frankly"
+            | "candidly"
+            | "tearfully"
     ) || (doc.tags[i].is_adverb() && w.ends_with("ly"))
 }
 
@@ -91,7 +166,11 @@ pub fn find_cues(doc: &Document, lexicon: &Lexicon) -> Vec<Cue> {
             if i + len > s_end {
                 continue;
             }
-            let ok = f.rest.iter().enumerate().all(|(k, w)| doc.lower(i + 1 + k) == w.as_str());
+            let ok = f
+                .rest
+                .iter()
+                .enumerate()
+                .all(|(k, w)| doc.lower(i + 1 + k) == w.as_str());
             if ok && best.is_none_or(|(l, _)| len > l) {
                 best = Some((len, f));
             }
@@ -122,7 +201,12 @@ pub fn find_cues(doc: &Document, lexicon: &Lexicon) -> Vec<Cue> {
 }
 
 /// Whether the cue form at token `i` reads as a verb (or "according to") in context.
-fn reads_as_verb(doc: &Document, lexicon: &Lexicon, i: usize, form: &crate::lexicon::CueForm) -> bool {
+fn reads_as_verb(
+    doc: &Document,
+    lexicon: &Lexicon,
+    i: usize,
+    form: &crate::lexicon::CueForm,
+) -> bool {
     let lemma = &lexicon.cue_entries[form.entry as usize].lemma;
     if lemma == "according to" {
         return true;
@@ -131,7 +215,10 @@ fn reads_as_verb(doc: &Document, lexicon: &Lexicon, i: usize, form: &crate::lexi
     if tag.is_verb() {
         // A participle or gerund directly after a determiner is a noun or adjective
         // ("the reported deal", "a saying").
-        if i > 0 && matches!(doc.tags[i - 1], Tag::DT | Tag::PRPS) && matches!(tag, Tag::VBN | Tag::VBG | Tag::VBD) {
+        if i > 0
+            && matches!(doc.tags[i - 1], Tag::DT | Tag::PRPS)
+            && matches!(tag, Tag::VBN | Tag::VBG | Tag::VBD)
+        {
             return false;
         }
         return true;
@@ -146,29 +233,45 @@ fn reads_as_verb(doc: &Document, lexicon: &Lexicon, i: usize, form: &crate::lexi
     // ("Sanders claims", "…,” says Smith).
     let prev = doc.tags[i - 1];
     let prev_kind = doc.tokens[i - 1].kind;
-    if matches!(prev, Tag::DT | Tag::PRPS | Tag::JJ | Tag::POS | Tag::IN | Tag::TO) {
+    if matches!(
+        prev,
+        Tag::DT | Tag::PRPS | Tag::JJ | Tag::POS | Tag::IN | Tag::TO
+    ) {
         return prev == Tag::TO;
     }
-    let next_opens_clause = doc.tags.get(i + 1).is_some_and(|t| matches!(t, Tag::DT | Tag::PRP | Tag::PRPS | Tag::IN | Tag::NNP | Tag::NN | Tag::CD));
-    matches!(prev, Tag::PRP | Tag::NNP | Tag::NNPS | Tag::NNS | Tag::WP | Tag::MD | Tag::RB | Tag::Comma)
-        || prev_kind == TokenKind::Quote
+    let next_opens_clause = doc.tags.get(i + 1).is_some_and(|t| {
+        matches!(
+            t,
+            Tag::DT | Tag::PRP | Tag::PRPS | Tag::IN | Tag::NNP | Tag::NN | Tag::CD
+        )
+    });
+    matches!(
+        prev,
+        Tag::PRP | Tag::NNP | Tag::NNPS | Tag::NNS | Tag::WP | Tag::MD | Tag::RB | Tag::Comma
+    ) || prev_kind == TokenKind::Quote
         || (prev == Tag::NN && next_opens_clause)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+
     use crate::document::{Options, extract};
 
     fn cues(text: &str) -> Vec<String> {
         let doc = extract(text, &Options::default());
-        doc.cues.iter().map(|c| doc.slice(c.span(&doc)).to_string()).collect()
+        doc.cues
+            .iter()
+            .map(|c| doc.slice(c.span(&doc)).to_string())
+            .collect()
     }
 
     #[test]
     fn finds_verbs_not_nouns() {
         assert_eq!(cues("The report was late, officials said."), ["said"]);
-        assert_eq!(cues("She pointed out that the report claims nothing."), ["pointed out", "claims"]);
+        assert_eq!(
+            cues("She pointed out that the report claims nothing."),
+            ["pointed out", "claims"]
+        );
         assert_eq!(cues("According to the mayor, it works."), ["According to"]);
     }
 

@@ -9,6 +9,7 @@ use crate::entity::{self, Entity};
 use crate::lexicon::Lexicon;
 use crate::mention::{self, Mention};
 use crate::meta::{self, Meta};
+use crate::model::{self, Model};
 use crate::paragraph;
 use crate::pos::{self, Tag};
 use crate::quotes::{self, Quotation};
@@ -17,8 +18,6 @@ use crate::sentence;
 use crate::span::Span;
 use crate::token::{self, Token};
 use crate::when;
-use crate::model::{self, Model};
-
 
 /// Options of one extraction.
 #[derive(Clone, Debug, Default)]
@@ -95,7 +94,11 @@ impl Document {
     /// Token `i` lowercased (computed once per document, so lexicon lookups never allocate).
     #[inline]
     pub fn lower(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.lower_ends[i - 1] as usize };
+        let start = if i == 0 {
+            0
+        } else {
+            self.lower_ends[i - 1] as usize
+        };
         &self.lowered[start..self.lower_ends[i] as usize]
     }
 
@@ -105,7 +108,8 @@ impl Document {
         for t in &self.tokens {
             let w = &self.text[t.span];
             if w.is_ascii() {
-                self.lowered.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+                self.lowered
+                    .extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
             } else {
                 for c in w.chars() {
                     if c == '’' {
@@ -123,10 +127,17 @@ impl Document {
     /// `a`'s start when `a >= b`.
     pub fn token_span(&self, a: usize, b: usize) -> Span {
         if a >= b || b > self.tokens.len() {
-            let at = self.tokens.get(a).map(|t| t.span.start as usize).unwrap_or(self.text.len());
+            let at = self
+                .tokens
+                .get(a)
+                .map(|t| t.span.start as usize)
+                .unwrap_or(self.text.len());
             return Span::empty(at);
         }
-        Span::new(self.tokens[a].span.start as usize, self.tokens[b - 1].span.end as usize)
+        Span::new(
+            self.tokens[a].span.start as usize,
+            self.tokens[b - 1].span.end as usize,
+        )
     }
 
     /// The sentence that holds token `i`.
@@ -140,7 +151,12 @@ impl Document {
         let pos = self.quotations.partition_point(|q| (q.open as usize) <= i);
         (0..pos).rev().find(|&k| {
             let q = &self.quotations[k];
-            q.depth == 0 && (q.open as usize) <= i && i <= q.close.map(|c| c as usize).unwrap_or(q.inner_end as usize - 1)
+            q.depth == 0
+                && (q.open as usize) <= i
+                && i <= q
+                    .close
+                    .map(|c| c as usize)
+                    .unwrap_or(q.inner_end as usize - 1)
         })
     }
 }
@@ -164,9 +180,17 @@ pub fn extract(text: &str, options: &Options) -> Document {
 
 /// [`extract`] with a hook that can add features to the tagger's context (for experiments
 /// with extra analyses such as a dependency parse).
-pub fn extract_with_hook(text: &str, options: &Options, hook: &dyn Fn(&Document, &mut model::features::FeatureContext)) -> Document {
+pub fn extract_with_hook(
+    text: &str,
+    options: &Options,
+    hook: &dyn Fn(&Document, &mut model::features::FeatureContext),
+) -> Document {
     let lexicon = Lexicon::get();
-    let mut doc = Document { text: text.to_string(), published: options.published, ..Document::default() };
+    let mut doc = Document {
+        text: text.to_string(),
+        published: options.published,
+        ..Document::default()
+    };
     doc.tokens = token::tokenize(&doc.text, lexicon);
     if doc.tokens.is_empty() {
         return doc;
@@ -174,7 +198,8 @@ pub fn extract_with_hook(text: &str, options: &Options, hook: &dyn Fn(&Document,
     doc.compute_lowercase();
     doc.tags = pos::tag(&doc.text, &doc.tokens, lexicon);
     doc.paragraphs = paragraph::paragraphs(&doc.text, &doc.tokens);
-    doc.sentences = sentence::sentences(&doc.text, &doc.tokens, &doc.tags, &doc.paragraphs, lexicon);
+    doc.sentences =
+        sentence::sentences(&doc.text, &doc.tokens, &doc.tags, &doc.paragraphs, lexicon);
     doc.token_sentence = vec![0; doc.tokens.len()];
     for (k, s) in doc.sentences.iter().enumerate() {
         for i in s.tokens.range() {
@@ -199,7 +224,11 @@ pub fn extract_with_hook(text: &str, options: &Options, hook: &dyn Fn(&Document,
             // A quotation the rules attributed with a clear frame the tagger left without
             // speaker ("“…” — Councillor Ruth Abara").
             if a.speaker_tokens.is_none()
-                && let Some(r) = rules.iter().find(|r| r.confidence >= 0.8 && r.speaker_tokens.is_some() && r.content_tokens.first() == a.content_tokens.first())
+                && let Some(r) = rules.iter().find(|r| {
+                    r.confidence >= 0.8
+                        && r.speaker_tokens.is_some()
+                        && r.content_tokens.first() == a.content_tokens.first()
+                })
             {
                 a.speaker_tokens = r.speaker_tokens;
                 if a.cue_tokens.is_none() {
@@ -211,8 +240,11 @@ pub fn extract_with_hook(text: &str, options: &Options, hook: &dyn Fn(&Document,
             }
             if let Some(r) = a.speaker_tokens {
                 let cue_start = a.cue_tokens.map(|c| c.start as usize);
-                a.speaker_tokens = attribution::speaker::repair_speaker(&doc, lexicon, r, cue_start);
-                a.speaker = a.speaker_tokens.map(|s| doc.token_span(s.start as usize, s.end as usize));
+                a.speaker_tokens =
+                    attribution::speaker::repair_speaker(&doc, lexicon, r, cue_start);
+                a.speaker = a
+                    .speaker_tokens
+                    .map(|s| doc.token_span(s.start as usize, s.end as usize));
             }
         }
         attribution::link_speakers(&mut doc, &mut learned);

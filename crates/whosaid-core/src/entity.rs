@@ -57,7 +57,12 @@ struct Cluster {
 /// Clusters mentions into entities, sets `Mention::entity` and `Attribution::entity`, and
 /// returns the entities worth reporting.
 pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
-    let speaker_mentions: FxHashMap<u32, ()> = doc.attributions.iter().filter_map(|a| a.speaker_mention).map(|m| (m, ())).collect();
+    let speaker_mentions: FxHashMap<u32, ()> = doc
+        .attributions
+        .iter()
+        .filter_map(|a| a.speaker_mention)
+        .map(|m| (m, ()))
+        .collect();
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut assign: Vec<Option<usize>> = vec![None; doc.mentions.len()];
     let partner = appositions(doc);
@@ -71,7 +76,13 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
                 continue;
             }
             if let Some(c) = assign[n] {
-                absorb(doc, lexicon, &mut clusters[c], mi, speaker_mentions.contains_key(&(mi as u32)));
+                absorb(
+                    doc,
+                    lexicon,
+                    &mut clusters[c],
+                    mi,
+                    speaker_mentions.contains_key(&(mi as u32)),
+                );
                 add_role_title(doc, &mut clusters[c], mi);
                 assign[mi] = Some(c);
                 continue;
@@ -104,9 +115,17 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
         absorb(doc, lexicon, &mut clusters[c], mi, is_speaker);
         assign[mi] = Some(c);
         // Descriptions in apposition before this name join it now.
-        let waiting: Vec<usize> = (0..mi).filter(|&d| partner[d] == Some(mi) && assign[d].is_none()).collect();
+        let waiting: Vec<usize> = (0..mi)
+            .filter(|&d| partner[d] == Some(mi) && assign[d].is_none())
+            .collect();
         for d in waiting {
-            absorb(doc, lexicon, &mut clusters[c], d, speaker_mentions.contains_key(&(d as u32)));
+            absorb(
+                doc,
+                lexicon,
+                &mut clusters[c],
+                d,
+                speaker_mentions.contains_key(&(d as u32)),
+            );
             add_role_title(doc, &mut clusters[c], d);
             assign[d] = Some(c);
         }
@@ -124,7 +143,9 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
         doc.mentions[mi].entity = a.and_then(|c| keep[c]);
     }
     for a in &mut doc.attributions {
-        a.entity = a.speaker_mention.and_then(|m| doc.mentions[m as usize].entity);
+        a.entity = a
+            .speaker_mention
+            .and_then(|m| doc.mentions[m as usize].entity);
     }
     out
 }
@@ -137,11 +158,13 @@ fn appositions(doc: &Document) -> Vec<Option<usize>> {
         if dm.kind != MentionKind::Description || dm.plural {
             continue;
         }
-        let comma_between = |a: u32, b: u32| b == a + 1 && doc.tags[a as usize] == crate::pos::Tag::Comma;
+        let comma_between =
+            |a: u32, b: u32| b == a + 1 && doc.tags[a as usize] == crate::pos::Tag::Comma;
         let name = doc.mentions.iter().enumerate().find(|(_, n)| {
             n.kind == MentionKind::Name
                 && n.entity_kind != EntityKind::Organization
-                && (comma_between(dm.tokens.end, n.tokens.start) || comma_between(n.tokens.end, dm.tokens.start))
+                && (comma_between(dm.tokens.end, n.tokens.start)
+                    || comma_between(n.tokens.end, dm.tokens.start))
         });
         if let Some((n, _)) = name {
             out[d] = Some(n);
@@ -155,8 +178,18 @@ fn add_role_title(doc: &Document, c: &mut Cluster, d: usize) {
     let m = &doc.mentions[d];
     let text = doc.slice(m.span);
     let lowered = text.to_lowercase();
-    let text = ["the ", "a ", "an "].iter().find(|p| lowered.starts_with(*p)).map(|p| &text[p.len()..]).unwrap_or(text).to_string();
-    if !c.entity.titles.iter().any(|t| t.eq_ignore_ascii_case(&text)) {
+    let text = ["the ", "a ", "an "]
+        .iter()
+        .find(|p| lowered.starts_with(*p))
+        .map(|p| &text[p.len()..])
+        .unwrap_or(text)
+        .to_string();
+    if !c
+        .entity
+        .titles
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(&text))
+    {
         c.entity.titles.push(text);
     }
 }
@@ -164,14 +197,21 @@ fn add_role_title(doc: &Document, c: &mut Cluster, d: usize) {
 fn name_words(doc: &Document, mi: usize) -> Vec<String> {
     let m = &doc.mentions[mi];
     match m.name {
-        Some(r) => r.range().filter(|&i| doc.tokens[i].kind == crate::token::TokenKind::Word).map(|i| doc.lower(i).to_string()).collect(),
+        Some(r) => r
+            .range()
+            .filter(|&i| doc.tokens[i].kind == crate::token::TokenKind::Word)
+            .map(|i| doc.lower(i).to_string())
+            .collect(),
         None => Vec::new(),
     }
 }
 
 fn name_text(doc: &Document, mi: usize) -> Option<String> {
     let m = &doc.mentions[mi];
-    m.name.map(|r| doc.slice(doc.token_span(r.start as usize, r.end as usize)).to_string())
+    m.name.map(|r| {
+        doc.slice(doc.token_span(r.start as usize, r.end as usize))
+            .to_string()
+    })
 }
 
 fn match_name(doc: &Document, lexicon: &Lexicon, clusters: &[Cluster], mi: usize) -> Option<usize> {
@@ -181,7 +221,7 @@ fn match_name(doc: &Document, lexicon: &Lexicon, clusters: &[Cluster], mi: usize
     }
     let m = &doc.mentions[mi];
     // Exact full-name match first, then surname match (most recent cluster wins).
-    if let Some(c) = clusters.iter().rposition(|c| c.names.iter().any(|n| *n == words)) {
+    if let Some(c) = clusters.iter().rposition(|c| c.names.contains(&words)) {
         return Some(c);
     }
     if m.entity_kind == EntityKind::Organization || m.entity_kind == EntityKind::Group {
@@ -191,7 +231,11 @@ fn match_name(doc: &Document, lexicon: &Lexicon, clusters: &[Cluster], mi: usize
     clusters.iter().rposition(|c| {
         c.entity.kind != EntityKind::Organization
             && c.names.iter().any(|n| {
-                n.last() == Some(last) && (words.len() == 1 || n.len() == 1 || n.first() == words.first() || initial_matches(n, &words))
+                n.last() == Some(last)
+                    && (words.len() == 1
+                        || n.len() == 1
+                        || n.first() == words.first()
+                        || initial_matches(n, &words))
             })
             && gender_ok(c.entity.gender, m.gender)
     })
@@ -207,7 +251,13 @@ fn gender_ok(entity: Gender, mention: Gender) -> bool {
     entity == Gender::Unknown || mention == Gender::Unknown || entity == mention
 }
 
-fn match_pronoun(doc: &Document, _lexicon: &Lexicon, clusters: &[Cluster], assign: &[Option<usize>], mi: usize) -> Option<usize> {
+fn match_pronoun(
+    doc: &Document,
+    _lexicon: &Lexicon,
+    clusters: &[Cluster],
+    assign: &[Option<usize>],
+    mi: usize,
+) -> Option<usize> {
     let m = &doc.mentions[mi];
     let word = doc.lower(m.head as usize);
     if word == "who" {
@@ -217,9 +267,18 @@ fn match_pronoun(doc: &Document, _lexicon: &Lexicon, clusters: &[Cluster], assig
         while j > 0 && doc.tags[j - 1] == crate::pos::Tag::Comma {
             j -= 1;
         }
-        return (0..mi).rev().take(3).find(|&k| doc.mentions[k].tokens.end as usize == j).and_then(|k| assign[k]);
+        return (0..mi)
+            .rev()
+            .take(3)
+            .find(|&k| doc.mentions[k].tokens.end as usize == j)
+            .and_then(|k| assign[k]);
     }
-    if m.pronoun_role.is_some_and(|r| r == PronounRole::Relative) || matches!(word.as_ref(), "i" | "me" | "my" | "we" | "us" | "our" | "you" | "your") {
+    if m.pronoun_role.is_some_and(|r| r == PronounRole::Relative)
+        || matches!(
+            word,
+            "i" | "me" | "my" | "we" | "us" | "our" | "you" | "your"
+        )
+    {
         return None;
     }
     let s = m.sentence;
@@ -230,9 +289,16 @@ fn match_pronoun(doc: &Document, _lexicon: &Lexicon, clusters: &[Cluster], assig
         }
         let compatible = match m.gender {
             Gender::Male | Gender::Female => {
-                (c.entity.kind == EntityKind::Person || c.entity.kind == EntityKind::Unknown && c.entity.speaks && !c.names.is_empty()) && gender_ok(c.entity.gender, m.gender)
+                (c.entity.kind == EntityKind::Person
+                    || c.entity.kind == EntityKind::Unknown
+                        && c.entity.speaks
+                        && !c.names.is_empty())
+                    && gender_ok(c.entity.gender, m.gender)
             }
-            Gender::Plural => matches!(c.entity.kind, EntityKind::Group | EntityKind::Organization) || c.entity.gender == Gender::Plural,
+            Gender::Plural => {
+                matches!(c.entity.kind, EntityKind::Group | EntityKind::Organization)
+                    || c.entity.gender == Gender::Plural
+            }
             Gender::Neuter => c.entity.kind == EntityKind::Organization,
             Gender::Unknown => false,
         };
@@ -250,7 +316,8 @@ fn match_pronoun(doc: &Document, _lexicon: &Lexicon, clusters: &[Cluster], assig
         if c.entity.gender == m.gender {
             score += 3;
         }
-        if c.entity.kind == EntityKind::Person && matches!(m.gender, Gender::Male | Gender::Female) {
+        if c.entity.kind == EntityKind::Person && matches!(m.gender, Gender::Male | Gender::Female)
+        {
             score += 2;
         }
         if best.is_none_or(|(b, _)| score > b) {
@@ -260,7 +327,12 @@ fn match_pronoun(doc: &Document, _lexicon: &Lexicon, clusters: &[Cluster], assig
     best.map(|(_, k)| k)
 }
 
-fn match_description(doc: &Document, lexicon: &Lexicon, clusters: &[Cluster], mi: usize) -> Option<usize> {
+fn match_description(
+    doc: &Document,
+    lexicon: &Lexicon,
+    clusters: &[Cluster],
+    mi: usize,
+) -> Option<usize> {
     let m = &doc.mentions[mi];
     if m.plural {
         return None;
@@ -270,14 +342,21 @@ fn match_description(doc: &Document, lexicon: &Lexicon, clusters: &[Cluster], mi
     if det != "the" || lexicon.title(&head).is_none() {
         return None;
     }
-    clusters.iter().rposition(|c| c.title_words.iter().any(|t| *t == head))
+    clusters.iter().rposition(|c| c.title_words.contains(&head))
 }
 
 fn new_cluster(doc: &Document, _lexicon: &Lexicon, mi: usize) -> Cluster {
     let m = &doc.mentions[mi];
     let name = name_text(doc, mi).unwrap_or_else(|| doc.slice(m.span).to_string());
     Cluster {
-        entity: Entity { name, kind: m.entity_kind, gender: m.gender, titles: Vec::new(), mentions: Vec::new(), speaks: false },
+        entity: Entity {
+            name,
+            kind: m.entity_kind,
+            gender: m.gender,
+            titles: Vec::new(),
+            mentions: Vec::new(),
+            speaks: false,
+        },
         names: Vec::new(),
         title_words: Vec::new(),
         last_sentence: m.sentence,
@@ -302,7 +381,9 @@ fn absorb(doc: &Document, lexicon: &Lexicon, c: &mut Cluster, mi: usize, is_spea
     let words = name_words(doc, mi);
     if !words.is_empty() {
         if let Some(n) = name_text(doc, mi)
-            && (c.names.is_empty() || n.len() > c.entity.name.len() && c.entity.kind != EntityKind::Unknown || c.names.is_empty())
+            && (c.names.is_empty()
+                || n.len() > c.entity.name.len() && c.entity.kind != EntityKind::Unknown
+                || c.names.is_empty())
         {
             c.entity.name = n;
         }
@@ -313,7 +394,10 @@ fn absorb(doc: &Document, lexicon: &Lexicon, c: &mut Cluster, mi: usize, is_spea
     if let Some(t) = m.titles {
         let text = doc.slice(doc.token_span(t.start as usize, t.end as usize));
         let text = text.strip_prefix("the ").unwrap_or(text).to_string();
-        if m.kind == MentionKind::Name && !c.entity.titles.contains(&text) && !lexicon.is_title_abbreviation(&text) {
+        if m.kind == MentionKind::Name
+            && !c.entity.titles.contains(&text)
+            && !lexicon.is_title_abbreviation(&text)
+        {
             c.entity.titles.push(text);
         }
         for i in t.range() {
@@ -324,17 +408,26 @@ fn absorb(doc: &Document, lexicon: &Lexicon, c: &mut Cluster, mi: usize, is_spea
         }
     }
     // Kind and gender sharpen as evidence accumulates.
-    if c.entity.kind == EntityKind::Unknown && m.entity_kind != EntityKind::Unknown && m.kind != MentionKind::Pronoun {
+    if c.entity.kind == EntityKind::Unknown
+        && m.entity_kind != EntityKind::Unknown
+        && m.kind != MentionKind::Pronoun
+    {
         c.entity.kind = m.entity_kind;
     }
-    if m.kind == MentionKind::Pronoun && c.entity.kind == EntityKind::Unknown && matches!(m.gender, Gender::Male | Gender::Female) {
+    if m.kind == MentionKind::Pronoun
+        && c.entity.kind == EntityKind::Unknown
+        && matches!(m.gender, Gender::Male | Gender::Female)
+    {
         c.entity.kind = EntityKind::Person;
     }
     // A multi-word name that speaks is a person unless something says otherwise.
     if is_speaker && c.entity.kind == EntityKind::Unknown && m.name.is_some_and(|r| r.len() >= 2) {
         c.entity.kind = EntityKind::Person;
     }
-    if c.entity.gender == Gender::Unknown && m.gender != Gender::Unknown && m.gender != Gender::Neuter {
+    if c.entity.gender == Gender::Unknown
+        && m.gender != Gender::Unknown
+        && m.gender != Gender::Neuter
+    {
         c.entity.gender = m.gender;
     }
 }

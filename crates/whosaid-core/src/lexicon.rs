@@ -277,7 +277,14 @@ impl Lexicon {
                 _ => PronounRole::Relative,
             };
             let person = row[3].parse().unwrap_or(3);
-            pronouns.insert(row[0].to_string(), Pronoun { gender: Gender::parse(row[1]), person, role });
+            pronouns.insert(
+                row[0].to_string(),
+                Pronoun {
+                    gender: Gender::parse(row[1]),
+                    person,
+                    role,
+                },
+            );
         }
 
         let mut titles = FxHashMap::default();
@@ -288,7 +295,9 @@ impl Lexicon {
             titles.entry(row[0].to_string()).or_insert(Title { gender });
         }
 
-        let org_words = rows(include_str!("../lexicon/org_words.txt")).map(|r| r[0].to_string()).collect();
+        let org_words = rows(include_str!("../lexicon/org_words.txt"))
+            .map(|r| r[0].to_string())
+            .collect();
         let mut org_names = FxHashSet::default();
         let mut org_name_max_words = 1;
         for row in rows(include_str!("../lexicon/org_names.txt")) {
@@ -324,7 +333,9 @@ impl Lexicon {
 
         let mut pos = FxHashMap::default();
         for row in rows(include_str!("../lexicon/pos.tsv")) {
-            let Some(t1) = row.get(1).and_then(|t| Tag::parse(t)) else { continue };
+            let Some(t1) = row.get(1).and_then(|t| Tag::parse(t)) else {
+                continue;
+            };
             let t2 = row.get(2).and_then(|t| Tag::parse(t));
             pos.insert(row[0].to_string(), (t1, t2));
         }
@@ -335,7 +346,11 @@ impl Lexicon {
                 continue;
             }
             let n: u8 = row[2].parse().unwrap_or(0);
-            let w = if row[1] == "weekday" { TimeWord::Weekday(n) } else { TimeWord::Month(n) };
+            let w = if row[1] == "weekday" {
+                TimeWord::Weekday(n)
+            } else {
+                TimeWord::Month(n)
+            };
             time_words.insert(row[0].to_string(), w);
         }
 
@@ -366,12 +381,18 @@ impl Lexicon {
 
     /// Whether `word` is an abbreviation that never ends a sentence (a title before a name).
     pub fn is_title_abbreviation(&self, word: &str) -> bool {
-        self.abbreviations.get(lower(word).as_ref()).copied().unwrap_or(false)
+        self.abbreviations
+            .get(lower(word).as_ref())
+            .copied()
+            .unwrap_or(false)
     }
 
     /// The cue forms whose first word is `word` (any case).
     pub fn cue_forms(&self, word: &str) -> &[CueForm] {
-        self.cue_forms.get(lower(word).as_ref()).map(Vec::as_slice).unwrap_or(&[])
+        self.cue_forms
+            .get(lower(word).as_ref())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// A case-insensitive automaton over the first words of all cue forms: a fast
@@ -478,7 +499,11 @@ fn build_cues(data: &str) -> (Vec<CueEntry>, FxHashMap<String, Vec<CueForm>>) {
             }
             None => {
                 let i = entries.len() as u32;
-                entries.push(CueEntry { lemma: lemma.clone(), class, frames });
+                entries.push(CueEntry {
+                    lemma: lemma.clone(),
+                    class,
+                    frames,
+                });
                 by_lemma.insert(lemma.clone(), i);
                 i
             }
@@ -492,8 +517,15 @@ fn build_cues(data: &str) -> (Vec<CueEntry>, FxHashMap<String, Vec<CueForm>>) {
             let first = words.next().unwrap_or_default().to_string();
             let rest: Vec<String> = words.map(str::to_string).collect();
             let list = forms.entry(first).or_default();
-            if !list.iter().any(|f| f.entry == idx && f.form == form && f.rest == rest) {
-                list.push(CueForm { entry: idx, form, rest });
+            if !list
+                .iter()
+                .any(|f| f.entry == idx && f.form == form && f.rest == rest)
+            {
+                list.push(CueForm {
+                    entry: idx,
+                    form,
+                    rest,
+                });
             }
         }
     }
@@ -503,7 +535,12 @@ fn build_cues(data: &str) -> (Vec<CueEntry>, FxHashMap<String, Vec<CueForm>>) {
 fn explicit_forms(lemma: &str, list: &str) -> Vec<(String, VerbForm)> {
     let parts: Vec<&str> = list.split(',').map(str::trim).collect();
     let mut out = vec![(lemma.to_string(), VerbForm::Base)];
-    let kinds = [VerbForm::ThirdSingular, VerbForm::Past, VerbForm::Participle, VerbForm::Ing];
+    let kinds = [
+        VerbForm::ThirdSingular,
+        VerbForm::Past,
+        VerbForm::Participle,
+        VerbForm::Ing,
+    ];
     for (p, k) in parts.iter().zip(kinds) {
         if *p == "-" {
             continue;
@@ -526,7 +563,10 @@ fn regular_forms(lemma: &str) -> Vec<(String, VerbForm)> {
         && !head.ends_with("uy");
     let third = if consonant_y {
         format!("{}ies", &head[..head.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh", "o"].iter().any(|s| head.ends_with(s)) {
+    } else if ["s", "x", "z", "ch", "sh", "o"]
+        .iter()
+        .any(|s| head.ends_with(s))
+    {
         format!("{head}es")
     } else {
         format!("{head}s")
@@ -538,8 +578,8 @@ fn regular_forms(lemma: &str) -> Vec<(String, VerbForm)> {
     } else {
         format!("{head}ed")
     };
-    let ing = if head.ends_with("ie") {
-        format!("{}ying", &head[..head.len() - 2])
+    let ing = if let Some(stem) = head.strip_suffix("ie") {
+        format!("{stem}ying")
     } else if head.ends_with('e') && !head.ends_with("ee") && head.len() > 2 {
         format!("{}ing", &head[..head.len() - 1])
     } else {
@@ -562,8 +602,20 @@ mod tests {
     fn regular_inflection() {
         let f: Vec<String> = regular_forms("argue").into_iter().map(|x| x.0).collect();
         assert_eq!(f, ["argue", "argues", "argued", "argued", "arguing"]);
-        let f: Vec<String> = regular_forms("point out").into_iter().map(|x| x.0).collect();
-        assert_eq!(f, ["point out", "points out", "pointed out", "pointed out", "pointing out"]);
+        let f: Vec<String> = regular_forms("point out")
+            .into_iter()
+            .map(|x| x.0)
+            .collect();
+        assert_eq!(
+            f,
+            [
+                "point out",
+                "points out",
+                "pointed out",
+                "pointed out",
+                "pointing out"
+            ]
+        );
         let f: Vec<String> = regular_forms("testify").into_iter().map(|x| x.0).collect();
         assert_eq!(f[1], "testifies");
         assert_eq!(f[2], "testified");
@@ -574,7 +626,11 @@ mod tests {
     #[test]
     fn lexicon_loads() {
         let lex = Lexicon::get();
-        assert!(lex.cue_forms("Said").iter().any(|f| lex.cue_entries[f.entry as usize].lemma == "say"));
+        assert!(
+            lex.cue_forms("Said")
+                .iter()
+                .any(|f| lex.cue_entries[f.entry as usize].lemma == "say")
+        );
         assert!(lex.cue_forms("pointed").iter().any(|f| f.rest == ["out"]));
         assert!(lex.is_abbreviation("Gen.") && lex.is_title_abbreviation("Mr."));
         assert!(!lex.is_title_abbreviation("Inc."));

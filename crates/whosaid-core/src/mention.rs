@@ -60,13 +60,35 @@ pub struct Mention {
 
 /// Modifiers that may precede a title ("former President", "acting mayor").
 const TITLE_MODIFIERS: &[&str] = &[
-    "former", "acting", "deputy", "interim", "then", "senior", "top", "chief", "longtime", "veteran", "assistant",
-    "incoming", "outgoing", "new", "late", "associate", "executive", "vice", "general", "presidential", "democratic",
+    "former",
+    "acting",
+    "deputy",
+    "interim",
+    "then",
+    "senior",
+    "top",
+    "chief",
+    "longtime",
+    "veteran",
+    "assistant",
+    "incoming",
+    "outgoing",
+    "new",
+    "late",
+    "associate",
+    "executive",
+    "vice",
+    "general",
+    "presidential",
+    "democratic",
     "republican",
 ];
 
 /// Lowercase words that join capitalised words inside names ("Bank of England").
-const NAME_JOINERS: &[&str] = &["of", "for", "de", "del", "della", "la", "le", "van", "von", "der", "den", "bin", "ibn", "al", "el", "da", "du", "&"];
+const NAME_JOINERS: &[&str] = &[
+    "of", "for", "de", "del", "della", "la", "le", "van", "von", "der", "den", "bin", "ibn", "al",
+    "el", "da", "du", "&",
+];
 
 /// Finds all mentions in the document, in text order.
 pub fn find_mentions(doc: &Document, lexicon: &Lexicon) -> Vec<Mention> {
@@ -95,7 +117,9 @@ pub fn find_mentions(doc: &Document, lexicon: &Lexicon) -> Vec<Mention> {
             }
             if let Some(m) = description_mention(doc, lexicon, i, a, b, s_idx) {
                 // Descriptions are found at their head; drop earlier mentions they swallow.
-                while out.last().is_some_and(|p: &Mention| p.tokens.start >= m.tokens.start && p.sentence == m.sentence) {
+                while out.last().is_some_and(|p: &Mention| {
+                    p.tokens.start >= m.tokens.start && p.sentence == m.sentence
+                }) {
                     out.pop();
                 }
                 out.push(m);
@@ -125,12 +149,25 @@ fn is_name_token(doc: &Document, lexicon: &Lexicon, i: usize, sentence_start: us
     }
     let function_word = matches!(
         tag,
-        Tag::DT | Tag::IN | Tag::CC | Tag::PRP | Tag::PRPS | Tag::WRB | Tag::WP | Tag::WDT | Tag::MD | Tag::TO | Tag::EX | Tag::RB | Tag::UH
+        Tag::DT
+            | Tag::IN
+            | Tag::CC
+            | Tag::PRP
+            | Tag::PRPS
+            | Tag::WRB
+            | Tag::WP
+            | Tag::WDT
+            | Tag::MD
+            | Tag::TO
+            | Tag::EX
+            | Tag::RB
+            | Tag::UH
     ) || tag.is_verb();
     if i == sentence_start || starts_after_quote(doc, i) {
         // Sentence-initial capitals are only names when the lexicon does not know the word
         // as something else, or when it is a title.
-        return !function_word && (lexicon.pos(w).is_none() || lexicon.title(&lower(w)).is_some() || tag.is_noun());
+        return !function_word
+            && (lexicon.pos(w).is_none() || lexicon.title(&lower(w)).is_some() || tag.is_noun());
     }
     !function_word || lexicon.title(&lower(w)).is_some()
 }
@@ -148,7 +185,7 @@ fn name_run_end(doc: &Document, lexicon: &Lexicon, i: usize, b: usize, a: usize)
             continue;
         }
         let w = doc.lower(end);
-        if NAME_JOINERS.contains(&w.as_ref()) && end + 1 < b && is_name_token(doc, lexicon, end + 1, a) {
+        if NAME_JOINERS.contains(&w) && end + 1 < b && is_name_token(doc, lexicon, end + 1, a) {
             end += 2;
             continue;
         }
@@ -166,7 +203,7 @@ fn title_at(doc: &Document, lexicon: &Lexicon, i: usize, end: usize) -> usize {
         if k > 0 {
             phrase.push(' ');
         }
-        phrase.push_str(&doc.lower(i + k));
+        phrase.push_str(doc.lower(i + k));
         if lexicon.title(&phrase).is_some() {
             best = k + 1;
         }
@@ -174,7 +211,14 @@ fn title_at(doc: &Document, lexicon: &Lexicon, i: usize, end: usize) -> usize {
     best
 }
 
-fn name_mention(doc: &Document, lexicon: &Lexicon, a: usize, b: usize, sentence_start: usize, s_idx: usize) -> Mention {
+fn name_mention(
+    doc: &Document,
+    lexicon: &Lexicon,
+    a: usize,
+    b: usize,
+    sentence_start: usize,
+    s_idx: usize,
+) -> Mention {
     // Titles inside the run: everything up to the end of the last title phrase.
     let mut title_end = a;
     let mut k = a;
@@ -200,7 +244,7 @@ fn name_mention(doc: &Document, lexicon: &Lexicon, a: usize, b: usize, sentence_
             start = p + 1 - n;
             continue;
         }
-        if TITLE_MODIFIERS.contains(&w.as_ref()) {
+        if TITLE_MODIFIERS.contains(&w) {
             start = p;
             continue;
         }
@@ -218,10 +262,18 @@ fn name_mention(doc: &Document, lexicon: &Lexicon, a: usize, b: usize, sentence_
         None
     };
     let name_start = title_end.max(a);
-    let name = if name_start < b { Some(TokenRange::new(name_start, b)) } else { None };
+    let name = if name_start < b {
+        Some(TokenRange::new(name_start, b))
+    } else {
+        None
+    };
     let head = b - 1;
     let (entity_kind, gender, plural) = classify_name(doc, lexicon, start, a, name, b);
-    let kind = if name.is_some() { MentionKind::Name } else { MentionKind::Description };
+    let kind = if name.is_some() {
+        MentionKind::Name
+    } else {
+        MentionKind::Description
+    };
     Mention {
         span: doc.token_span(start, b),
         tokens: TokenRange::new(start, b),
@@ -253,12 +305,19 @@ fn title_ending_at(doc: &Document, lexicon: &Lexicon, last: usize, floor: usize)
     0
 }
 
-fn classify_name(doc: &Document, lexicon: &Lexicon, start: usize, run_start: usize, name: Option<TokenRange>, end: usize) -> (EntityKind, Gender, bool) {
+fn classify_name(
+    doc: &Document,
+    lexicon: &Lexicon,
+    start: usize,
+    run_start: usize,
+    name: Option<TokenRange>,
+    end: usize,
+) -> (EntityKind, Gender, bool) {
     let mut gender = Gender::Unknown;
     let mut person_evidence = false;
     for i in start..end {
         let w = doc.lower(i);
-        if let Some(t) = lexicon.title(&w) {
+        if let Some(t) = lexicon.title(w) {
             person_evidence = true;
             if t.gender != Gender::Unknown {
                 gender = t.gender;
@@ -275,9 +334,16 @@ fn classify_name(doc: &Document, lexicon: &Lexicon, start: usize, run_start: usi
     let last = name.end as usize - 1;
     let first = name.start as usize;
     let last_word = doc.word(last);
-    if lexicon.is_org_word(last_word) || lexicon.is_org_name(name_text) || lexicon.is_org_word(doc.lower(first)) && name.len() > 1 {
+    if lexicon.is_org_word(last_word)
+        || lexicon.is_org_name(name_text)
+        || lexicon.is_org_word(doc.lower(first)) && name.len() > 1
+    {
         let plural = doc.tags[last] == Tag::NNPS && !lexicon.is_org_word(last_word);
-        let kind = if plural && lexicon.is_org_name(name_text) { EntityKind::Group } else { EntityKind::Organization };
+        let kind = if plural && lexicon.is_org_name(name_text) {
+            EntityKind::Group
+        } else {
+            EntityKind::Organization
+        };
         return (kind, Gender::Unknown, plural);
     }
     if let Some(g) = lexicon.given_name_gender(doc.lower(first)) {
@@ -330,14 +396,21 @@ fn pronoun_mention(doc: &Document, lexicon: &Lexicon, i: usize, s_idx: usize) ->
     })
 }
 
-fn description_mention(doc: &Document, lexicon: &Lexicon, i: usize, a: usize, b: usize, s_idx: usize) -> Option<Mention> {
+fn description_mention(
+    doc: &Document,
+    lexicon: &Lexicon,
+    i: usize,
+    a: usize,
+    b: usize,
+    s_idx: usize,
+) -> Option<Mention> {
     let t = &doc.tokens[i];
     if t.kind != TokenKind::Word || !doc.tags[i].is_noun() {
         return None;
     }
     let w = doc.lower(i);
-    let noun = lexicon.people_noun(&w);
-    let title = lexicon.title(&w);
+    let noun = lexicon.people_noun(w);
+    let title = lexicon.title(w);
     if noun.is_none() && title.is_none() {
         return None;
     }
@@ -355,7 +428,11 @@ fn description_mention(doc: &Document, lexicon: &Lexicon, i: usize, a: usize, b:
         Some(n) => n.kind,
         None => EntityKind::Person,
     };
-    let gender = if plural { Gender::Plural } else { title.map(|t| t.gender).unwrap_or(Gender::Unknown) };
+    let gender = if plural {
+        Gender::Plural
+    } else {
+        title.map(|t| t.gender).unwrap_or(Gender::Unknown)
+    };
     Some(Mention {
         span: doc.token_span(np.start, np.end),
         tokens: TokenRange::new(np.start, np.end),
@@ -377,20 +454,36 @@ mod tests {
     use crate::document::{Options, extract};
     use crate::lexicon::{EntityKind, Gender};
 
-    fn mentions(text: &str) -> Vec<(String, Option<String>, Option<String>, EntityKind, Gender)> {
+    /// Text, name part, titles part, kind and gender of a mention.
+    type Row = (String, Option<String>, Option<String>, EntityKind, Gender);
+
+    fn mentions(text: &str) -> Vec<Row> {
         let doc = extract(text, &Options::default());
         doc.mentions
             .iter()
             .map(|m| {
-                let r = |x: Option<crate::segment::TokenRange>| x.map(|r| doc.slice(doc.token_span(r.start as usize, r.end as usize)).to_string());
-                (doc.slice(m.span).to_string(), r(m.name), r(m.titles), m.entity_kind, m.gender)
+                let r = |x: Option<crate::segment::TokenRange>| {
+                    x.map(|r| {
+                        doc.slice(doc.token_span(r.start as usize, r.end as usize))
+                            .to_string()
+                    })
+                };
+                (
+                    doc.slice(m.span).to_string(),
+                    r(m.name),
+                    r(m.titles),
+                    m.entity_kind,
+                    m.gender,
+                )
             })
             .collect()
     }
 
     #[test]
     fn names_with_titles() {
-        let m = mentions("US Defense Secretary Mark Esper met NATO Secretary General Jens Stoltenberg.");
+        let m = mentions(
+            "US Defense Secretary Mark Esper met NATO Secretary General Jens Stoltenberg.",
+        );
         assert_eq!(m[0].0, "US Defense Secretary Mark Esper");
         assert_eq!(m[0].1.as_deref(), Some("Mark Esper"));
         assert_eq!(m[0].2.as_deref(), Some("US Defense Secretary"));
@@ -421,7 +514,15 @@ mod tests {
     #[test]
     fn lowercase_titles_before_names() {
         let m = mentions("He thanked campaign manager Jeff Weaver and Mr. Okafor.");
-        assert!(m.iter().any(|x| x.0 == "campaign manager Jeff Weaver" && x.1.as_deref() == Some("Jeff Weaver")), "{m:?}");
-        assert!(m.iter().any(|x| x.0 == "Mr. Okafor" && x.4 == Gender::Male), "{m:?}");
+        assert!(
+            m.iter()
+                .any(|x| x.0 == "campaign manager Jeff Weaver"
+                    && x.1.as_deref() == Some("Jeff Weaver")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter().any(|x| x.0 == "Mr. Okafor" && x.4 == Gender::Male),
+            "{m:?}"
+        );
     }
 }

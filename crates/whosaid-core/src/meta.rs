@@ -31,7 +31,22 @@ pub struct Meta {
 
 /// Words that mark a short line as a source or byline.
 const SOURCE_WORDS: &[&str] = &[
-    "report", "reports", "news", "staff", "reporter", "reporters", "correspondent", "agency", "wire", "wires", "desk", "service", "bureau", "editor", "writer", "press",
+    "report",
+    "reports",
+    "news",
+    "staff",
+    "reporter",
+    "reporters",
+    "correspondent",
+    "agency",
+    "wire",
+    "wires",
+    "desk",
+    "service",
+    "bureau",
+    "editor",
+    "writer",
+    "press",
 ];
 
 /// Reads headline, source line and dateline.
@@ -61,7 +76,10 @@ pub fn read_meta(doc: &Document, lexicon: &Lexicon) -> Meta {
 }
 
 fn words(doc: &Document, p: &Segment) -> usize {
-    p.tokens.range().filter(|&i| doc.tokens[i].kind == TokenKind::Word).count()
+    p.tokens
+        .range()
+        .filter(|&i| doc.tokens[i].kind == TokenKind::Word)
+        .count()
 }
 
 fn is_source_line(doc: &Document, p: &Segment) -> bool {
@@ -77,7 +95,12 @@ fn is_source_line(doc: &Document, p: &Segment) -> bool {
     if first == "by" {
         return true;
     }
-    p.tokens.range().any(|i| SOURCE_WORDS.contains(&doc.lower(i))) && p.tokens.range().all(|i| doc.tokens[i].kind != TokenKind::Quote)
+    p.tokens
+        .range()
+        .any(|i| SOURCE_WORDS.contains(&doc.lower(i)))
+        && p.tokens
+            .range()
+            .all(|i| doc.tokens[i].kind != TokenKind::Quote)
 }
 
 fn is_headline(doc: &Document, p: &Segment) -> bool {
@@ -85,13 +108,26 @@ fn is_headline(doc: &Document, p: &Segment) -> bool {
     if n == 0 || n > 30 {
         return false;
     }
-    if doc.sentences.iter().filter(|s| p.span.contains(s.span)).count() > 1 {
+    if doc
+        .sentences
+        .iter()
+        .filter(|s| p.span.contains(s.span))
+        .count()
+        > 1
+    {
         return false;
     }
     let last = p.tokens.end as usize - 1;
     let no_final = !matches!(doc.tags[last], Tag::Final) || matches!(doc.word(last), "?" | "!");
-    let long_words: Vec<usize> = p.tokens.range().filter(|&i| doc.tokens[i].kind == TokenKind::Word && doc.word(i).chars().count() >= 4).collect();
-    let caps = long_words.iter().filter(|&&i| doc.tokens[i].is_capitalized()).count();
+    let long_words: Vec<usize> = p
+        .tokens
+        .range()
+        .filter(|&i| doc.tokens[i].kind == TokenKind::Word && doc.word(i).chars().count() >= 4)
+        .collect();
+    let caps = long_words
+        .iter()
+        .filter(|&&i| doc.tokens[i].is_capitalized())
+        .count();
     let title_case = !long_words.is_empty() && caps * 10 >= long_words.len() * 7;
     no_final || title_case
 }
@@ -100,18 +136,27 @@ fn read_dateline(doc: &Document, lexicon: &Lexicon, p: &Segment, meta: &mut Meta
     let (a, b) = (p.tokens.start as usize, p.tokens.end as usize);
     let mut i = a;
     // The place: up to four capitalised words (usually all caps), maybe ", State".
-    while i < b && i - a < 4 && doc.tokens[i].kind == TokenKind::Word && doc.tokens[i].is_capitalized() && (doc.tokens[i].has(TokenFlags::ALL_CAPS) || doc.word(i).len() > 1) {
+    while i < b
+        && i - a < 4
+        && doc.tokens[i].kind == TokenKind::Word
+        && doc.tokens[i].is_capitalized()
+        && (doc.tokens[i].has(TokenFlags::ALL_CAPS) || doc.word(i).len() > 1)
+    {
         i += 1;
     }
     if i == a {
         return;
     }
-    let all_caps = (a..i).all(|k| doc.tokens[k].has(TokenFlags::ALL_CAPS) || doc.word(k).len() == 1);
+    let all_caps =
+        (a..i).all(|k| doc.tokens[k].has(TokenFlags::ALL_CAPS) || doc.word(k).len() == 1);
     let place = doc.token_span(a, i);
     // ", Calif." or ", March 3"
     if i + 1 < b && doc.tags[i] == Tag::Comma && doc.tokens[i + 1].is_capitalized() {
         let mut j = i + 1;
-        while j < b && j - i <= 3 && (doc.tokens[j].is_capitalized() || doc.tokens[j].kind == TokenKind::Number) {
+        while j < b
+            && j - i <= 3
+            && (doc.tokens[j].is_capitalized() || doc.tokens[j].kind == TokenKind::Number)
+        {
             j += 1;
         }
         i = j;
@@ -136,7 +181,11 @@ fn read_dateline(doc: &Document, lexicon: &Lexicon, p: &Segment, meta: &mut Meta
     if !all_caps && agency.is_none() && doc.word(i) == ":" {
         return;
     }
-    if !all_caps && lexicon.pos(doc.lower(a)).is_some_and(|(t, _)| !t.is_proper()) {
+    if !all_caps
+        && lexicon
+            .pos(doc.lower(a))
+            .is_some_and(|(t, _)| !t.is_proper())
+    {
         return;
     }
     meta.dateline = Some(place);
@@ -148,10 +197,22 @@ fn read_dateline(doc: &Document, lexicon: &Lexicon, p: &Segment, meta: &mut Meta
 mod tests {
     use crate::document::{Options, extract};
 
-    fn meta(text: &str) -> (Option<String>, Option<String>, Option<String>, Option<String>) {
+    fn meta(
+        text: &str,
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) {
         let doc = extract(text, &Options::default());
         let s = |x: Option<crate::span::Span>| x.map(|s| doc.slice(s).to_string());
-        (s(doc.meta.headline), s(doc.meta.source), s(doc.meta.dateline), s(doc.meta.agency))
+        (
+            s(doc.meta.headline),
+            s(doc.meta.source),
+            s(doc.meta.dateline),
+            s(doc.meta.agency),
+        )
     }
 
     #[test]

@@ -19,14 +19,23 @@ pub struct Np {
 
 fn is_determiner(doc: &Document, i: usize) -> bool {
     matches!(doc.tags[i], Tag::DT | Tag::PRPS | Tag::PDT | Tag::WPS)
-        || matches!(doc.word(i).to_ascii_lowercase().as_str(), "another" | "each" | "every" | "some" | "many" | "several" | "both" | "most" | "few")
+        || matches!(
+            doc.word(i).to_ascii_lowercase().as_str(),
+            "another" | "each" | "every" | "some" | "many" | "several" | "both" | "most" | "few"
+        )
 }
 
 /// Whether token `i` can be the head of a noun phrase.
 pub fn is_head(doc: &Document, i: usize) -> bool {
     let t = doc.tags[i];
-    t.is_noun() || matches!(t, Tag::PRP | Tag::CD | Tag::WP | Tag::EX)
-        || (doc.tokens[i].kind == TokenKind::Word && doc.tokens[i].is_capitalized() && !matches!(t, Tag::DT | Tag::IN | Tag::CC | Tag::PRPS | Tag::WRB | Tag::WDT | Tag::MD | Tag::TO))
+    t.is_noun()
+        || matches!(t, Tag::PRP | Tag::CD | Tag::WP | Tag::EX)
+        || (doc.tokens[i].kind == TokenKind::Word
+            && doc.tokens[i].is_capitalized()
+            && !matches!(
+                t,
+                Tag::DT | Tag::IN | Tag::CC | Tag::PRPS | Tag::WRB | Tag::WDT | Tag::MD | Tag::TO
+            ))
 }
 
 /// Whether token `i` can modify a noun inside a noun phrase.
@@ -47,7 +56,11 @@ pub fn basic_np_ending_at(doc: &Document, last: usize, floor: usize) -> Option<N
     let t = doc.tags[last];
     // Pronouns stand alone.
     if matches!(t, Tag::PRP | Tag::WP | Tag::EX) {
-        return Some(Np { start: last, end: last + 1, head: last });
+        return Some(Np {
+            start: last,
+            end: last + 1,
+            head: last,
+        });
     }
     let mut start = last;
     while start > floor {
@@ -74,7 +87,11 @@ pub fn basic_np_ending_at(doc: &Document, last: usize, floor: usize) -> Option<N
         }
         break;
     }
-    Some(Np { start, end: last + 1, head: last })
+    Some(Np {
+        start,
+        end: last + 1,
+        head: last,
+    })
 }
 
 /// The basic noun phrase starting at token `first`, not extending to `ceiling` or beyond.
@@ -84,7 +101,11 @@ pub fn basic_np_starting_at(doc: &Document, first: usize, ceiling: usize) -> Opt
     }
     let t = doc.tags[first];
     if matches!(t, Tag::PRP | Tag::WP | Tag::EX) {
-        return Some(Np { start: first, end: first + 1, head: first });
+        return Some(Np {
+            start: first,
+            end: first + 1,
+            head: first,
+        });
     }
     let mut i = first;
     if is_determiner(doc, i) {
@@ -111,7 +132,11 @@ pub fn basic_np_starting_at(doc: &Document, first: usize, ceiling: usize) -> Opt
         break;
     }
     let head = last_head?;
-    Some(Np { start: first, end: head + 1, head })
+    Some(Np {
+        start: first,
+        end: head + 1,
+        head,
+    })
 }
 
 /// Extends a noun phrase to the right with `of`/`for`/`at`/`from` attachments
@@ -126,7 +151,13 @@ pub fn with_attachments(doc: &Document, np: Np, ceiling: usize) -> Np {
             break;
         }
         match basic_np_starting_at(doc, np.end + 1, ceiling) {
-            Some(obj) => np = Np { start: np.start, end: obj.end, head: np.head },
+            Some(obj) => {
+                np = Np {
+                    start: np.start,
+                    end: obj.end,
+                    head: np.head,
+                }
+            }
             None => break,
         }
     }
@@ -140,17 +171,28 @@ mod tests {
 
     fn np_before(text: &str, word: &str) -> String {
         let doc = extract(text, &Options::default());
-        let i = (0..doc.tokens.len()).find(|&i| doc.word(i) == word).unwrap();
+        let i = (0..doc.tokens.len())
+            .find(|&i| doc.word(i) == word)
+            .unwrap();
         let np = basic_np_ending_at(&doc, i - 1, 0).unwrap();
         doc.slice(doc.token_span(np.start, np.end)).to_string()
     }
 
     #[test]
     fn finds_subject_phrases() {
-        assert_eq!(np_before("Yesterday the company's lawyer said no.", "said"), "the company's lawyer");
-        assert_eq!(np_before("But US Defense Secretary Mark Esper said no.", "said"), "US Defense Secretary Mark Esper");
+        assert_eq!(
+            np_before("Yesterday the company's lawyer said no.", "said"),
+            "the company's lawyer"
+        );
+        assert_eq!(
+            np_before("But US Defense Secretary Mark Esper said no.", "said"),
+            "US Defense Secretary Mark Esper"
+        );
         assert_eq!(np_before("Then he said no.", "said"), "he");
-        assert_eq!(np_before("And the latest CNN/ORC poll shows a tie.", "shows"), "the latest CNN/ORC poll");
+        assert_eq!(
+            np_before("And the latest CNN/ORC poll shows a tie.", "shows"),
+            "the latest CNN/ORC poll"
+        );
     }
 
     #[test]
@@ -158,6 +200,9 @@ mod tests {
         let doc = extract("A spokesman for the ministry said so.", &Options::default());
         let np = basic_np_starting_at(&doc, 0, doc.tokens.len()).unwrap();
         let np = with_attachments(&doc, np, doc.tokens.len());
-        assert_eq!(doc.slice(doc.token_span(np.start, np.end)), "A spokesman for the ministry");
+        assert_eq!(
+            doc.slice(doc.token_span(np.start, np.end)),
+            "A spokesman for the ministry"
+        );
     }
 }

@@ -40,13 +40,22 @@ mod tests {
 
     fn paras(text: &str) -> Vec<&str> {
         let toks = tokenize(text, Lexicon::get());
-        paragraphs(text, &toks).iter().map(|p| &text[p.span]).collect()
+        paragraphs(text, &toks)
+            .iter()
+            .map(|p| &text[p.span])
+            .collect()
     }
 
     #[test]
     fn blank_lines_and_single_breaks() {
-        assert_eq!(paras("One. Two.\n\nThree.\nFour"), ["One. Two.", "Three.", "Four"]);
-        assert_eq!(paras("a line that\ncontinues here.\n"), ["a line that\ncontinues here."]);
+        assert_eq!(
+            paras("One. Two.\n\nThree.\nFour"),
+            ["One. Two.", "Three.", "Four"]
+        );
+        assert_eq!(
+            paras("a line that\ncontinues here.\n"),
+            ["a line that\ncontinues here."]
+        );
         assert!(paras("").is_empty());
         assert!(paras("\n\n \n").is_empty());
     }

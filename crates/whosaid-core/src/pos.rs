@@ -134,7 +134,10 @@ impl Tag {
     /// Any verb form (not modals).
     #[inline]
     pub fn is_verb(self) -> bool {
-        matches!(self, Tag::VB | Tag::VBD | Tag::VBG | Tag::VBN | Tag::VBP | Tag::VBZ)
+        matches!(
+            self,
+            Tag::VB | Tag::VBD | Tag::VBG | Tag::VBN | Tag::VBP | Tag::VBZ
+        )
     }
 
     /// A finite verb form (past or present tense).
@@ -160,14 +163,24 @@ impl Tag {
     pub fn is_punct(self) -> bool {
         matches!(
             self,
-            Tag::Final | Tag::Comma | Tag::Colon | Tag::Quote | Tag::Dash | Tag::Open | Tag::Close | Tag::Punct
+            Tag::Final
+                | Tag::Comma
+                | Tag::Colon
+                | Tag::Quote
+                | Tag::Dash
+                | Tag::Open
+                | Tag::Close
+                | Tag::Punct
         )
     }
 }
 
 /// Tags every token of `tokens`.
 pub fn tag(text: &str, tokens: &[Token], lexicon: &Lexicon) -> Vec<Tag> {
-    let mut tags: Vec<Tag> = tokens.iter().map(|t| initial_tag(text, t, lexicon)).collect();
+    let mut tags: Vec<Tag> = tokens
+        .iter()
+        .map(|t| initial_tag(text, t, lexicon))
+        .collect();
     repair(text, tokens, &mut tags, lexicon);
     tags
 }
@@ -176,7 +189,11 @@ fn initial_tag(text: &str, tok: &Token, lexicon: &Lexicon) -> Tag {
     let s = &text[tok.span];
     match tok.kind {
         TokenKind::Quote => {
-            return if s == "'s" || s == "’s" { Tag::POS } else { Tag::Quote };
+            return if s == "'s" || s == "’s" {
+                Tag::POS
+            } else {
+                Tag::Quote
+            };
         }
         TokenKind::Dash => return Tag::Dash,
         TokenKind::Number => return Tag::CD,
@@ -209,7 +226,11 @@ fn initial_tag(text: &str, tok: &Token, lexicon: &Lexicon) -> Tag {
     if let Some((t1, t2)) = lexicon.pos(s) {
         // A capitalised word inside a sentence whose lexicon entry allows a proper noun
         // reading is a proper noun ("Will Smith", "Rand Paul").
-        if capitalized && !sentence_initial_like && !t1.is_proper() && t2.is_some_and(Tag::is_proper) {
+        if capitalized
+            && !sentence_initial_like
+            && !t1.is_proper()
+            && t2.is_some_and(Tag::is_proper)
+        {
             return t2.unwrap_or(t1);
         }
         return t1;
@@ -220,7 +241,10 @@ fn initial_tag(text: &str, tok: &Token, lexicon: &Lexicon) -> Tag {
 /// Guesses the tag of an unknown word from its shape.
 fn guess(s: &str, capitalized: bool) -> Tag {
     if capitalized {
-        return if s.ends_with('s') && s.len() > 3 && s[..s.len() - 1].chars().all(|c| c.is_alphabetic()) {
+        return if s.ends_with('s')
+            && s.len() > 3
+            && s[..s.len() - 1].chars().all(|c| c.is_alphabetic())
+        {
             Tag::NNPS
         } else {
             Tag::NNP
@@ -233,7 +257,12 @@ fn guess(s: &str, capitalized: bool) -> Tag {
         Tag::VBG
     } else if l.ends_with("ed") {
         Tag::VBN
-    } else if ["ous", "ful", "ive", "able", "ible", "al", "ic", "ish", "less", "ary"].iter().any(|x| l.ends_with(x)) {
+    } else if [
+        "ous", "ful", "ive", "able", "ible", "al", "ic", "ish", "less", "ary",
+    ]
+    .iter()
+    .any(|x| l.ends_with(x))
+    {
         Tag::JJ
     } else if l.ends_with('s') && !l.ends_with("ss") {
         Tag::NNS
@@ -246,21 +275,41 @@ fn guess(s: &str, capitalized: bool) -> Tag {
 fn repair(text: &str, tokens: &[Token], tags: &mut [Tag], lexicon: &Lexicon) {
     for i in 0..tags.len() {
         let prev = if i > 0 { Some(tags[i - 1]) } else { None };
-        let prev_word = if i > 0 { lower(&text[tokens[i - 1].span]) } else { "".into() };
+        let prev_word = if i > 0 {
+            lower(&text[tokens[i - 1].span])
+        } else {
+            "".into()
+        };
         let t = tags[i];
         // "to" + verb-ish word → base verb.
-        if prev == Some(Tag::TO) && matches!(t, Tag::NN | Tag::VBP) && verb_reading(text, &tokens[i], lexicon) {
+        if prev == Some(Tag::TO)
+            && matches!(t, Tag::NN | Tag::VBP)
+            && verb_reading(text, &tokens[i], lexicon)
+        {
             tags[i] = Tag::VB;
         }
         // modal + word → base verb.
-        if prev == Some(Tag::MD) && matches!(t, Tag::NN | Tag::VBP | Tag::JJ) && verb_reading(text, &tokens[i], lexicon) {
+        if prev == Some(Tag::MD)
+            && matches!(t, Tag::NN | Tag::VBP | Tag::JJ)
+            && verb_reading(text, &tokens[i], lexicon)
+        {
             tags[i] = Tag::VB;
         }
         // have/has/had + VBD → VBN ; be + VBD → VBN (passive).
         if t == Tag::VBD
             && matches!(
                 prev_word.as_ref(),
-                "has" | "have" | "had" | "having" | "was" | "were" | "been" | "be" | "is" | "are" | "being"
+                "has"
+                    | "have"
+                    | "had"
+                    | "having"
+                    | "was"
+                    | "were"
+                    | "been"
+                    | "be"
+                    | "is"
+                    | "are"
+                    | "being"
             )
         {
             tags[i] = Tag::VBN;
@@ -274,7 +323,10 @@ fn repair(text: &str, tokens: &[Token], tags: &mut [Tag], lexicon: &Lexicon) {
             tags[i] = t2;
         }
         // Pronoun subject + noun/VBP ambiguity → verb ("they claim", "he says").
-        if matches!(prev, Some(Tag::PRP)) && matches!(t, Tag::NN | Tag::NNS) && verb_reading(text, &tokens[i], lexicon) {
+        if matches!(prev, Some(Tag::PRP))
+            && matches!(t, Tag::NN | Tag::NNS)
+            && verb_reading(text, &tokens[i], lexicon)
+        {
             tags[i] = if t == Tag::NNS { Tag::VBZ } else { Tag::VBP };
         }
     }
@@ -296,7 +348,10 @@ mod tests {
         let lex = Lexicon::get();
         let toks = tokenize(text, lex);
         let tags = tag(text, &toks, lex);
-        toks.iter().zip(tags).map(|(t, g)| (text[t.span].to_string(), g)).collect()
+        toks.iter()
+            .zip(tags)
+            .map(|(t, g)| (text[t.span].to_string(), g))
+            .collect()
     }
 
     #[test]

@@ -72,8 +72,11 @@ fn mark_info(text: &str, tokens: &[Token], i: usize) -> Option<(Family, Role)> {
         return None;
     }
     let s = &text[t.span];
-    let before_space = t.has(TokenFlags::SPACE_BEFORE) || i == 0 || opens_context(text, &tokens[i - 1]);
-    let after_space = t.has(TokenFlags::SPACE_AFTER) || i + 1 == tokens.len() || closes_context(text, &tokens[i + 1]);
+    let before_space =
+        t.has(TokenFlags::SPACE_BEFORE) || i == 0 || opens_context(text, &tokens[i - 1]);
+    let after_space = t.has(TokenFlags::SPACE_AFTER)
+        || i + 1 == tokens.len()
+        || closes_context(text, &tokens[i + 1]);
     let positional = match (before_space, after_space) {
         (true, false) => Role::Open,
         (false, true) => Role::Close,
@@ -125,13 +128,20 @@ pub fn pair_quotes(text: &str, tokens: &[Token], paragraphs: &[Segment]) -> Vec<
     for p in paragraphs {
         let mut stacks: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
         for i in p.tokens.range() {
-            let Some((family, role)) = mark_info(text, tokens, i) else { continue };
+            let Some((family, role)) = mark_info(text, tokens, i) else {
+                continue;
+            };
             let fam = family as usize;
             let can_close = matches!(role, Role::Close | Role::Either) && !stacks[fam].is_empty();
             if can_close {
-                let Some(open) = stacks[fam].pop() else { continue };
+                let Some(open) = stacks[fam].pop() else {
+                    continue;
+                };
                 // "rock 'n' roll": a single letter between single marks is an elision.
-                if family == Family::Single && i == open + 2 && text[tokens[open + 1].span].chars().count() == 1 {
+                if family == Family::Single
+                    && i == open + 2
+                    && text[tokens[open + 1].span].chars().count() == 1
+                {
                     continue;
                 }
                 // Singles opened inside this double and never closed were apostrophes.
@@ -142,7 +152,10 @@ pub fn pair_quotes(text: &str, tokens: &[Token], paragraphs: &[Segment]) -> Vec<
                 out.push(Quotation {
                     open: open as u32,
                     close: Some(i as u32),
-                    span: Span::new(tokens[open].span.start as usize, tokens[i].span.end as usize),
+                    span: Span::new(
+                        tokens[open].span.start as usize,
+                        tokens[i].span.end as usize,
+                    ),
                     inner_end: i as u32,
                     family,
                     depth,
@@ -183,7 +196,10 @@ fn link_continuations(quotes: &mut [Quotation]) {
             continue;
         }
         let next_start = q.inner_end;
-        if let Some(b) = quotes.iter().position(|x| x.open == next_start && x.family == Family::Double && x.depth == 0) {
+        if let Some(b) = quotes
+            .iter()
+            .position(|x| x.open == next_start && x.family == Family::Double && x.depth == 0)
+        {
             quotes[a].next = Some(b as u32);
             quotes[b].prev = Some(a as u32);
         }

@@ -146,7 +146,11 @@ impl CodePoints {
     /// Prepares the mapping for the given byte offsets (any order, duplicates allowed).
     pub fn new(text: &str, offsets: impl IntoIterator<Item = u32>) -> CodePoints {
         if text.is_ascii() {
-            return CodePoints { ascii: true, offsets: Vec::new(), chars: Vec::new() };
+            return CodePoints {
+                ascii: true,
+                offsets: Vec::new(),
+                chars: Vec::new(),
+            };
         }
         let mut offsets: Vec<u32> = offsets.into_iter().collect();
         offsets.sort_unstable();
@@ -165,7 +169,11 @@ impl CodePoints {
             }
             chars.push(count);
         }
-        CodePoints { ascii: false, offsets, chars }
+        CodePoints {
+            ascii: false,
+            offsets,
+            chars,
+        }
     }
 
     /// The code-point offset of byte offset `b` (which must have been given to `new`).
@@ -210,7 +218,10 @@ pub fn to_record(doc: &Document, id: Option<&str>, url: Option<&str>) -> Record 
         }
     }
     let cp = CodePoints::new(&doc.text, offsets);
-    let st = |s: Span| SpanText { span: cp.span(s), text: doc.slice(s).to_string() };
+    let st = |s: Span| SpanText {
+        span: cp.span(s),
+        text: doc.slice(s).to_string(),
+    };
     let entity_id = |e: u32| format!("E{}", e + 1);
     let entities = doc
         .entities
@@ -221,7 +232,11 @@ pub fn to_record(doc: &Document, id: Option<&str>, url: Option<&str>) -> Record 
             name: e.name.clone(),
             kind: e.kind,
             titles: e.titles.clone(),
-            mentions: e.mentions.iter().map(|&m| st(doc.mentions[m as usize].span)).collect(),
+            mentions: e
+                .mentions
+                .iter()
+                .map(|&m| st(doc.mentions[m as usize].span))
+                .collect(),
         })
         .collect();
     let quotes = doc
@@ -233,8 +248,17 @@ pub fn to_record(doc: &Document, id: Option<&str>, url: Option<&str>) -> Record 
             kind: a.kind,
             text: a.clean_text(doc),
             content: a.content.iter().map(|&s| st(s)).collect(),
-            cue: a.cue.map(|s| CueRecord { span: cp.span(s), text: doc.slice(s).to_string(), lemma: a.cue_lemma.clone(), class: a.cue_class }),
-            speaker: a.speaker.map(|s| SpeakerRecord { span: cp.span(s), text: doc.slice(s).to_string(), entity: a.entity.map(entity_id) }),
+            cue: a.cue.map(|s| CueRecord {
+                span: cp.span(s),
+                text: doc.slice(s).to_string(),
+                lemma: a.cue_lemma.clone(),
+                class: a.cue_class,
+            }),
+            speaker: a.speaker.map(|s| SpeakerRecord {
+                span: cp.span(s),
+                text: doc.slice(s).to_string(),
+                entity: a.entity.map(entity_id),
+            }),
             when: a.when.map(|w| WhenRecord {
                 text: doc.slice(w.span).to_string(),
                 span: cp.span(w.span),
@@ -336,13 +360,37 @@ pub struct QuoteRow {
 
 /// Column names of [`QuoteRow`], in order (the CSV header).
 pub const QUOTE_ROW_COLUMNS: [&str; 24] = [
-    "doc_id", "url", "date", "quote_id", "kind", "speaker_name", "speaker_text", "speaker_entity", "speaker_kind", "titles", "cue",
-    "cue_lemma", "cue_class", "text", "content_start", "content_end", "content_spans", "speaker_start", "speaker_end", "cue_start",
-    "cue_end", "when_text", "when_date", "confidence",
+    "doc_id",
+    "url",
+    "date",
+    "quote_id",
+    "kind",
+    "speaker_name",
+    "speaker_text",
+    "speaker_entity",
+    "speaker_kind",
+    "titles",
+    "cue",
+    "cue_lemma",
+    "cue_class",
+    "text",
+    "content_start",
+    "content_end",
+    "content_spans",
+    "speaker_start",
+    "speaker_end",
+    "cue_start",
+    "cue_end",
+    "when_text",
+    "when_date",
+    "confidence",
 ];
 
 fn enum_name<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|j| j.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// Flattens a record into one row per quotation. `doc_id` falls back to an empty string
@@ -353,7 +401,11 @@ pub fn quote_rows(record: &Record) -> Vec<QuoteRow> {
         .quotes
         .iter()
         .map(|q| {
-            let entity = q.speaker.as_ref().and_then(|s| s.entity.as_ref()).and_then(|id| record.entities.iter().find(|e| &e.id == id));
+            let entity = q
+                .speaker
+                .as_ref()
+                .and_then(|s| s.entity.as_ref())
+                .and_then(|id| record.entities.iter().find(|e| &e.id == id));
             let spans: Vec<[usize; 2]> = q.content.iter().map(|c| c.span).collect();
             QuoteRow {
                 doc_id: doc_id.clone(),
@@ -365,7 +417,9 @@ pub fn quote_rows(record: &Record) -> Vec<QuoteRow> {
                 speaker_text: q.speaker.as_ref().map(|s| s.text.clone()),
                 speaker_entity: entity.map(|e| e.id.clone()),
                 speaker_kind: entity.map(|e| enum_name(&e.kind)),
-                titles: entity.filter(|e| !e.titles.is_empty()).map(|e| e.titles.join("; ")),
+                titles: entity
+                    .filter(|e| !e.titles.is_empty())
+                    .map(|e| e.titles.join("; ")),
                 cue: q.cue.as_ref().map(|c| c.text.clone()),
                 cue_lemma: q.cue.as_ref().and_then(|c| c.lemma.clone()),
                 cue_class: q.cue.as_ref().and_then(|c| c.class.as_ref()).map(enum_name),

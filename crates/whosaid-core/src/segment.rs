@@ -15,8 +15,15 @@ impl TokenRange {
     /// A range from `start` to `end` (swapped if given in the wrong order).
     #[inline]
     pub fn new(start: usize, end: usize) -> TokenRange {
-        let (start, end) = if start <= end { (start, end) } else { (end, start) };
-        TokenRange { start: start as u32, end: end as u32 }
+        let (start, end) = if start <= end {
+            (start, end)
+        } else {
+            (end, start)
+        };
+        TokenRange {
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     /// Number of tokens.
@@ -63,7 +70,10 @@ pub(crate) fn segments_from_starts(
     let push = |a: usize, b: usize, out: &mut Vec<Segment>| {
         if a < b {
             out.push(Segment {
-                span: Span::new(tokens[a].span.start as usize, tokens[b - 1].span.end as usize),
+                span: Span::new(
+                    tokens[a].span.start as usize,
+                    tokens[b - 1].span.end as usize,
+                ),
                 tokens: TokenRange::new(a, b),
             });
         }

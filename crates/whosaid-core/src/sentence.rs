@@ -18,7 +18,13 @@ use crate::token::{Token, TokenFlags, TokenKind};
 pub const MAX_SENTENCE_TOKENS: usize = 400;
 
 /// Splits the tokens into sentences that never cross a paragraph boundary.
-pub fn sentences(text: &str, tokens: &[Token], tags: &[Tag], paragraphs: &[Segment], lexicon: &Lexicon) -> Vec<Segment> {
+pub fn sentences(
+    text: &str,
+    tokens: &[Token],
+    tags: &[Tag],
+    paragraphs: &[Segment],
+    lexicon: &Lexicon,
+) -> Vec<Segment> {
     let mut starts = Vec::new();
     for p in paragraphs {
         let mut start = p.tokens.start as usize;
@@ -31,10 +37,7 @@ pub fn sentences(text: &str, tokens: &[Token], tags: &[Tag], paragraphs: &[Segme
                 Some(next) => next,
                 None => i + 1,
             };
-            if boundary.is_some() && next < end {
-                starts.push(next);
-                start = next;
-            } else if next - start >= MAX_SENTENCE_TOKENS && next < end {
+            if next < end && (boundary.is_some() || next - start >= MAX_SENTENCE_TOKENS) {
                 starts.push(next);
                 start = next;
             }
@@ -45,7 +48,14 @@ pub fn sentences(text: &str, tokens: &[Token], tags: &[Tag], paragraphs: &[Segme
 }
 
 /// If a sentence ends at token `i`, the index of the first token of the next one.
-fn ends_sentence(text: &str, tokens: &[Token], tags: &[Tag], i: usize, end: usize, lexicon: &Lexicon) -> Option<usize> {
+fn ends_sentence(
+    text: &str,
+    tokens: &[Token],
+    tags: &[Tag],
+    i: usize,
+    end: usize,
+    lexicon: &Lexicon,
+) -> Option<usize> {
     let t = &tokens[i];
     let s = &text[t.span];
     let is_final = t.kind == TokenKind::Punct && matches!(s, "." | "!" | "?" | "…" | "...");
@@ -88,7 +98,17 @@ fn ends_sentence(text: &str, tokens: &[Token], tags: &[Tag], i: usize, end: usiz
         // Only before a capitalised function word or a new quotation.
         let function_word = matches!(
             tags[j],
-            Tag::DT | Tag::PRP | Tag::PRPS | Tag::IN | Tag::CC | Tag::WRB | Tag::WP | Tag::EX | Tag::RB | Tag::TO | Tag::MD
+            Tag::DT
+                | Tag::PRP
+                | Tag::PRPS
+                | Tag::IN
+                | Tag::CC
+                | Tag::WRB
+                | Tag::WP
+                | Tag::EX
+                | Tag::RB
+                | Tag::TO
+                | Tag::MD
         );
         if !(function_word || n.kind == TokenKind::Quote) {
             return None;
@@ -109,40 +129,55 @@ mod tests {
         let toks = tokenize(text, lex);
         let tags = tag(text, &toks, lex);
         let paras = paragraphs(text, &toks);
-        sentences(text, &toks, &tags, &paras, lex).iter().map(|s| &text[s.span]).collect()
+        sentences(text, &toks, &tags, &paras, lex)
+            .iter()
+            .map(|s| &text[s.span])
+            .collect()
     }
 
     #[test]
     fn splits_on_final_punctuation() {
-        assert_eq!(split("He left. She stayed! Why? Nobody knows."), [
-            "He left.", "She stayed!", "Why?", "Nobody knows."
-        ]);
+        assert_eq!(
+            split("He left. She stayed! Why? Nobody knows."),
+            ["He left.", "She stayed!", "Why?", "Nobody knows."]
+        );
     }
 
     #[test]
     fn keeps_titles_and_initials() {
-        assert_eq!(split("Gen. Mark Milley met Mr. Esper and J. Smith."), [
-            "Gen. Mark Milley met Mr. Esper and J. Smith."
-        ]);
+        assert_eq!(
+            split("Gen. Mark Milley met Mr. Esper and J. Smith."),
+            ["Gen. Mark Milley met Mr. Esper and J. Smith."]
+        );
     }
 
     #[test]
     fn abbreviation_at_sentence_end() {
-        assert_eq!(split("Troops left the U.S. The president said so."), [
-            "Troops left the U.S.", "The president said so."
-        ]);
-        assert_eq!(split("He met U.S. President Trump."), ["He met U.S. President Trump."]);
+        assert_eq!(
+            split("Troops left the U.S. The president said so."),
+            ["Troops left the U.S.", "The president said so."]
+        );
+        assert_eq!(
+            split("He met U.S. President Trump."),
+            ["He met U.S. President Trump."]
+        );
     }
 
     #[test]
     fn quotes_stay_with_their_sentence() {
-        assert_eq!(split("“We will win.” Stoltenberg said."), ["“We will win.”", "Stoltenberg said."]);
+        assert_eq!(
+            split("“We will win.” Stoltenberg said."),
+            ["“We will win.”", "Stoltenberg said."]
+        );
         assert_eq!(split("“Why now?” she asked."), ["“Why now?” she asked."]);
     }
 
     #[test]
     fn paragraphs_split_sentences() {
-        assert_eq!(split("No period here\n\nNext one"), ["No period here", "Next one"]);
+        assert_eq!(
+            split("No period here\n\nNext one"),
+            ["No period here", "Next one"]
+        );
     }
 
     #[test]
@@ -150,6 +185,11 @@ mod tests {
         let text = "word ".repeat(1000);
         let s = split(&text);
         assert!(s.len() >= 2);
-        assert_eq!(s.iter().map(|x| x.split_whitespace().count()).sum::<usize>(), 1000);
+        assert_eq!(
+            s.iter()
+                .map(|x| x.split_whitespace().count())
+                .sum::<usize>(),
+            1000
+        );
     }
 }

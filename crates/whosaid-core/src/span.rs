@@ -26,8 +26,15 @@ impl Span {
     /// A span from `start` to `end`; the bounds are swapped if given in the wrong order.
     #[inline]
     pub fn new(start: usize, end: usize) -> Span {
-        let (start, end) = if start <= end { (start, end) } else { (end, start) };
-        Span { start: start as u32, end: end as u32 }
+        let (start, end) = if start <= end {
+            (start, end)
+        } else {
+            (end, start)
+        };
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     /// An empty span at `at`.
@@ -75,7 +82,10 @@ impl Span {
     /// The smallest span covering both.
     #[inline]
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 

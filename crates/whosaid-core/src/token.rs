@@ -100,7 +100,21 @@ fn is_inner_apostrophe(c: char) -> bool {
 fn is_quote_char(c: char) -> bool {
     matches!(
         c,
-        '"' | '\'' | '`' | '“' | '”' | '‘' | '’' | '«' | '»' | '„' | '‟' | '‹' | '›' | '‚' | '″' | '＂'
+        '"' | '\''
+            | '`'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '«'
+            | '»'
+            | '„'
+            | '‟'
+            | '‹'
+            | '›'
+            | '‚'
+            | '″'
+            | '＂'
     )
 }
 
@@ -191,10 +205,18 @@ fn push_token(tokens: &mut Vec<Token>, text: &str, span: Span, kind: TokenKind, 
             let cut = span.start as usize + split;
             let mut head_flags = flags;
             head_flags.0 &= !TokenFlags::SPACE_AFTER;
-            tokens.push(Token { span: Span::new(span.start as usize, cut), kind, flags: head_flags });
+            tokens.push(Token {
+                span: Span::new(span.start as usize, cut),
+                kind,
+                flags: head_flags,
+            });
             let mut tail = TokenFlags::default();
             tail.set(TokenFlags::CLITIC);
-            tokens.push(Token { span: Span::new(cut, span.end as usize), kind, flags: tail });
+            tokens.push(Token {
+                span: Span::new(cut, span.end as usize),
+                kind,
+                flags: tail,
+            });
             return;
         }
     }
@@ -321,7 +343,22 @@ fn scan_token(text: &str, i: usize, c: char, lexicon: &Lexicon) -> (usize, Token
 }
 
 fn is_unicode_punct(c: char) -> bool {
-    matches!(c, '…' | '¿' | '¡' | '·' | '•' | '‹' | '›' | '（' | '）' | '、' | '。' | '，' | '：' | '；')
+    matches!(
+        c,
+        '…' | '¿'
+            | '¡'
+            | '·'
+            | '•'
+            | '‹'
+            | '›'
+            | '（'
+            | '）'
+            | '、'
+            | '。'
+            | '，'
+            | '：'
+            | '；'
+    )
 }
 
 /// Scans a word or number starting at byte `i`.
@@ -329,8 +366,7 @@ fn scan_word(text: &str, i: usize, lexicon: &Lexicon) -> (usize, TokenKind, u16)
     let bytes = text.as_bytes();
     let mut end = i;
     let mut all_digits = true;
-    loop {
-        let Some(c) = next_char(text, end) else { break };
+    while let Some(c) = next_char(text, end) {
         if is_word_char(c) {
             if !(c.is_ascii_digit()) {
                 all_digits = false;
@@ -340,18 +376,25 @@ fn scan_word(text: &str, i: usize, lexicon: &Lexicon) -> (usize, TokenKind, u16)
         }
         // Joiners: a character between two word characters.
         let after = end + c.len_utf8();
-        let Some(n) = next_char(text, after) else { break };
+        let Some(n) = next_char(text, after) else {
+            break;
+        };
         if !is_word_char(n) {
             break;
         }
         let prev = text[..end].chars().next_back().unwrap_or(' ');
         let joins = match c {
-            '-' | '‐' | '‑' | '/' | '&' => !(c == '/' || c == '&') || (prev.is_uppercase() && n.is_uppercase()),
+            '-' | '‐' | '‑' | '/' | '&' => {
+                !(c == '/' || c == '&') || (prev.is_uppercase() && n.is_uppercase())
+            }
             c if is_inner_apostrophe(c) => prev.is_alphabetic() && n.is_alphabetic(),
             ',' => prev.is_ascii_digit() && n.is_ascii_digit() && digits_group_ok(text, after),
             '.' => {
                 (prev.is_ascii_digit() && n.is_ascii_digit())
-                    || (prev.is_alphabetic() && n.is_alphabetic() && single_letter_before(text, end) && single_letter_after(text, after))
+                    || (prev.is_alphabetic()
+                        && n.is_alphabetic()
+                        && single_letter_before(text, end)
+                        && single_letter_after(text, after))
             }
             _ => false,
         };
@@ -382,7 +425,8 @@ fn scan_word(text: &str, i: usize, lexicon: &Lexicon) -> (usize, TokenKind, u16)
 
 fn is_numeric_word(w: &str) -> bool {
     w.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && w.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        && w.chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 /// A thousands group after a comma has exactly three digits.
@@ -422,29 +466,51 @@ mod tests {
 
     #[test]
     fn splits_words_and_punctuation() {
-        assert_eq!(toks("He said, “Yes.”"), ["He", "said", ",", "“", "Yes", ".", "”"]);
+        assert_eq!(
+            toks("He said, “Yes.”"),
+            ["He", "said", ",", "“", "Yes", ".", "”"]
+        );
     }
 
     #[test]
     fn keeps_abbreviations_and_numbers() {
-        assert_eq!(toks("Mr. Esper met U.S. troops at 3.5 p.m. on 1,000 sites."), [
-            "Mr.", "Esper", "met", "U.S.", "troops", "at", "3.5", "p.m.", "on", "1,000", "sites", "."
-        ]);
+        assert_eq!(
+            toks("Mr. Esper met U.S. troops at 3.5 p.m. on 1,000 sites."),
+            [
+                "Mr.", "Esper", "met", "U.S.", "troops", "at", "3.5", "p.m.", "on", "1,000",
+                "sites", "."
+            ]
+        );
     }
 
     #[test]
     fn splits_clitics() {
-        assert_eq!(toks("the defense minister’s meeting; don't"), [
-            "the", "defense", "minister", "’s", "meeting", ";", "do", "n't"
-        ]);
+        assert_eq!(
+            toks("the defense minister’s meeting; don't"),
+            [
+                "the", "defense", "minister", "’s", "meeting", ";", "do", "n't"
+            ]
+        );
         assert_eq!(toks("O'Brien's"), ["O'Brien", "'s"]);
     }
 
     #[test]
     fn dashes_and_quotes() {
-        assert_eq!(toks("objective — of ''this'' -- and - that"), [
-            "objective", "—", "of", "''", "this", "''", "--", "and", "-", "that"
-        ]);
+        assert_eq!(
+            toks("objective — of ''this'' -- and - that"),
+            [
+                "objective",
+                "—",
+                "of",
+                "''",
+                "this",
+                "''",
+                "--",
+                "and",
+                "-",
+                "that"
+            ]
+        );
         assert_eq!(toks("well-known"), ["well-known"]);
     }
 
@@ -460,7 +526,17 @@ mod tests {
 
     #[test]
     fn covers_any_text() {
-        for text in ["", "\u{0}\u{1}", "…", "'", "a'", "''''", "--", "Ünïcödé wörds", "日本語のテキスト"] {
+        for text in [
+            "",
+            "\u{0}\u{1}",
+            "…",
+            "'",
+            "a'",
+            "''''",
+            "--",
+            "Ünïcödé wörds",
+            "日本語のテキスト",
+        ] {
             let lex = Lexicon::get();
             let t = tokenize(text, lex);
             for tok in &t {

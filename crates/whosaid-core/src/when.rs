@@ -66,7 +66,10 @@ pub fn attach_dates(doc: &mut Document) {
     let mut whens = Vec::with_capacity(doc.attributions.len());
     for a in &doc.attributions {
         let s = doc.sentences[a.sentence as usize];
-        let anchor = a.cue_tokens.map(|c| c.start as usize).or(a.speaker_tokens.map(|r| r.start as usize));
+        let anchor = a
+            .cue_tokens
+            .map(|c| c.start as usize)
+            .or(a.speaker_tokens.map(|r| r.start as usize));
         let Some(anchor) = anchor else {
             whens.push(None);
             continue;
@@ -75,7 +78,13 @@ pub fn attach_dates(doc: &mut Document) {
         let best = exprs
             .into_iter()
             .filter(|e| !a.content_tokens.iter().any(|c| c.contains(e.start)))
-            .min_by_key(|e| if e.start >= anchor { e.start - anchor } else { anchor - e.end + 1 });
+            .min_by_key(|e| {
+                if e.start >= anchor {
+                    e.start - anchor
+                } else {
+                    anchor - e.end + 1
+                }
+            });
         whens.push(best.map(|e| When {
             span: doc.token_span(e.start, e.end),
             date: published.and_then(|p| resolve(e.kind, p)),
@@ -106,65 +115,137 @@ fn find_exprs(doc: &Document, lexicon: &Lexicon, a: usize, b: usize) -> Vec<Expr
         }
         let w = doc.lower(i);
         let prev = if i > a { Some(doc.lower(i - 1)) } else { None };
-        let prev_is = |x: &str| prev.as_deref() == Some(x);
+        let prev_is = |x: &str| prev == Some(x);
         match lexicon.time_word(doc.lower(i)) {
             Some(TimeWord::Weekday(d)) if doc.tokens[i].is_capitalized() => {
-                let start = if prev_is("on") || prev_is("last") || prev_is("this") { i - 1 } else { i };
+                let start = if prev_is("on") || prev_is("last") || prev_is("this") {
+                    i - 1
+                } else {
+                    i
+                };
                 let mut end = i + 1;
-                if end < b && matches!(doc.lower(end), "night" | "morning" | "afternoon" | "evening") {
+                if end < b
+                    && matches!(
+                        doc.lower(end),
+                        "night" | "morning" | "afternoon" | "evening"
+                    )
+                {
                     end += 1;
                 }
-                out.push(Expr { start, end, kind: ExprKind::Weekday(d) });
+                out.push(Expr {
+                    start,
+                    end,
+                    kind: ExprKind::Weekday(d),
+                });
                 i = end;
                 continue;
             }
             Some(TimeWord::Month(m)) if doc.tokens[i].is_capitalized() => {
                 // "Feb. 9" or "9 February"
-                if i + 1 < b && doc.tokens[i + 1].kind == TokenKind::Number && let Ok(d) = doc.word(i + 1).parse::<u8>() {
+                if i + 1 < b
+                    && doc.tokens[i + 1].kind == TokenKind::Number
+                    && let Ok(d) = doc.word(i + 1).parse::<u8>()
+                {
                     let start = if prev_is("on") { i - 1 } else { i };
-                    out.push(Expr { start, end: i + 2, kind: ExprKind::MonthDay(m, d) });
+                    out.push(Expr {
+                        start,
+                        end: i + 2,
+                        kind: ExprKind::MonthDay(m, d),
+                    });
                     i += 2;
                     continue;
                 }
-                if i > a && doc.tokens[i - 1].kind == TokenKind::Number && let Ok(d) = doc.word(i - 1).parse::<u8>() {
-                    let start = if i >= a + 2 && doc.lower(i - 2) == "on" { i - 2 } else { i - 1 };
-                    out.push(Expr { start, end: i + 1, kind: ExprKind::MonthDay(m, d) });
+                if i > a
+                    && doc.tokens[i - 1].kind == TokenKind::Number
+                    && let Ok(d) = doc.word(i - 1).parse::<u8>()
+                {
+                    let start = if i >= a + 2 && doc.lower(i - 2) == "on" {
+                        i - 2
+                    } else {
+                        i - 1
+                    };
+                    out.push(Expr {
+                        start,
+                        end: i + 1,
+                        kind: ExprKind::MonthDay(m, d),
+                    });
                 }
             }
             _ => {}
         }
-        let next = if i + 1 < b { Some(doc.lower(i + 1)) } else { None };
-        let next_is = |x: &str| next.as_deref() == Some(x);
-        match w.as_ref() {
-            "yesterday" => out.push(Expr { start: i, end: i + 1, kind: ExprKind::DaysAgo(1) }),
-            "today" | "tonight" => out.push(Expr { start: i, end: i + 1, kind: ExprKind::DaysAgo(0) }),
+        let next = if i + 1 < b {
+            Some(doc.lower(i + 1))
+        } else {
+            None
+        };
+        let next_is = |x: &str| next == Some(x);
+        match w {
+            "yesterday" => out.push(Expr {
+                start: i,
+                end: i + 1,
+                kind: ExprKind::DaysAgo(1),
+            }),
+            "today" | "tonight" => out.push(Expr {
+                start: i,
+                end: i + 1,
+                kind: ExprKind::DaysAgo(0),
+            }),
             "last" if next_is("night") => {
-                out.push(Expr { start: i, end: i + 2, kind: ExprKind::DaysAgo(1) });
+                out.push(Expr {
+                    start: i,
+                    end: i + 2,
+                    kind: ExprKind::DaysAgo(1),
+                });
                 i += 2;
                 continue;
             }
             "last" if next_is("week") => {
-                out.push(Expr { start: i, end: i + 2, kind: ExprKind::LastWeek });
+                out.push(Expr {
+                    start: i,
+                    end: i + 2,
+                    kind: ExprKind::LastWeek,
+                });
                 i += 2;
                 continue;
             }
             "last" if next_is("month") => {
-                out.push(Expr { start: i, end: i + 2, kind: ExprKind::LastMonth });
+                out.push(Expr {
+                    start: i,
+                    end: i + 2,
+                    kind: ExprKind::LastMonth,
+                });
                 i += 2;
                 continue;
             }
             "last" if next_is("year") => {
-                out.push(Expr { start: i, end: i + 2, kind: ExprKind::LastYear });
+                out.push(Expr {
+                    start: i,
+                    end: i + 2,
+                    kind: ExprKind::LastYear,
+                });
                 i += 2;
                 continue;
             }
             "earlier" if next_is("this") && i + 2 < b && doc.lower(i + 2) == "week" => {
-                out.push(Expr { start: i, end: i + 3, kind: ExprKind::ThisWeek });
+                out.push(Expr {
+                    start: i,
+                    end: i + 3,
+                    kind: ExprKind::ThisWeek,
+                });
                 i += 3;
                 continue;
             }
-            "earlier" if next_is("in") && i + 3 < b && doc.lower(i + 2) == "the" && doc.lower(i + 3) == "week" => {
-                out.push(Expr { start: i, end: i + 4, kind: ExprKind::ThisWeek });
+            "earlier"
+                if next_is("in")
+                    && i + 3 < b
+                    && doc.lower(i + 2) == "the"
+                    && doc.lower(i + 3) == "week" =>
+            {
+                out.push(Expr {
+                    start: i,
+                    end: i + 4,
+                    kind: ExprKind::ThisWeek,
+                });
                 i += 4;
                 continue;
             }
@@ -238,7 +319,10 @@ mod tests {
     fn month_days_and_weeks() {
         let d = date(2020, 2, 15);
         assert_eq!(resolve(ExprKind::MonthDay(2, 9), d), Some(date(2020, 2, 9)));
-        assert_eq!(resolve(ExprKind::MonthDay(12, 24), d), Some(date(2019, 12, 24)));
+        assert_eq!(
+            resolve(ExprKind::MonthDay(12, 24), d),
+            Some(date(2019, 12, 24))
+        );
         assert_eq!(resolve(ExprKind::MonthDay(2, 31), d), None);
         assert_eq!(resolve(ExprKind::ThisWeek, d), Some(date(2020, 2, 10)));
         assert_eq!(resolve(ExprKind::LastWeek, d), Some(date(2020, 2, 3)));

@@ -13,12 +13,27 @@ struct Case {
     pieces: usize,
 }
 
-const fn case(text: &'static str, content: &'static str, speaker: &'static str, cue: &'static str, kind: QuoteKind) -> Case {
-    Case { text, content, speaker: Some(speaker), cue: Some(cue), kind, pieces: 1 }
+const fn case(
+    text: &'static str,
+    content: &'static str,
+    speaker: &'static str,
+    cue: &'static str,
+    kind: QuoteKind,
+) -> Case {
+    Case {
+        text,
+        content,
+        speaker: Some(speaker),
+        cue: Some(cue),
+        kind,
+        pieces: 1,
+    }
 }
 
 fn find<'d>(doc: &'d Document, content: &str) -> Option<&'d whosaid_core::Attribution> {
-    doc.attributions.iter().find(|a| a.content.iter().any(|s| doc.slice(*s).contains(content)))
+    doc.attributions
+        .iter()
+        .find(|a| a.content.iter().any(|s| doc.slice(*s).contains(content)))
 }
 
 fn check(c: &Case) {
@@ -36,27 +51,95 @@ fn check(c: &Case) {
             )
         })
         .collect();
-    let a = find(&doc, c.content).unwrap_or_else(|| panic!("no attribution with content {:?} in {:?}\n{summary:#?}", c.content, c.text));
-    assert_eq!(a.speaker.map(|s| doc.slice(s)), c.speaker, "speaker in {:?}\n{summary:#?}", c.text);
+    let a = find(&doc, c.content).unwrap_or_else(|| {
+        panic!(
+            "no attribution with content {:?} in {:?}\n{summary:#?}",
+            c.content, c.text
+        )
+    });
+    assert_eq!(
+        a.speaker.map(|s| doc.slice(s)),
+        c.speaker,
+        "speaker in {:?}\n{summary:#?}",
+        c.text
+    );
     if let Some(cue) = c.cue {
-        assert_eq!(a.cue.map(|s| doc.slice(s)), Some(cue), "cue in {:?}\n{summary:#?}", c.text);
+        assert_eq!(
+            a.cue.map(|s| doc.slice(s)),
+            Some(cue),
+            "cue in {:?}\n{summary:#?}",
+            c.text
+        );
     }
     assert_eq!(a.kind, c.kind, "kind in {:?}\n{summary:#?}", c.text);
-    assert_eq!(a.content.len(), c.pieces, "pieces in {:?}\n{summary:#?}", c.text);
+    assert_eq!(
+        a.content.len(),
+        c.pieces,
+        "pieces in {:?}\n{summary:#?}",
+        c.text
+    );
 }
 
 #[test]
 fn quotation_marks_of_every_kind() {
     use QuoteKind::Direct;
     for c in [
-        case("\"We will win the vote,\" said Jane Doe.", "We will win", "Jane Doe", "said", Direct),
-        case("'We will win the vote,' said Jane Doe.", "We will win", "Jane Doe", "said", Direct),
-        case("“We will win the vote,” said Jane Doe.", "We will win", "Jane Doe", "said", Direct),
-        case("‘We will win the vote,’ said Jane Doe.", "We will win", "Jane Doe", "said", Direct),
-        case("«We will win the vote», said Jane Doe.", "We will win", "Jane Doe", "said", Direct),
-        case("„We will win the vote“, said Jane Doe.", "We will win", "Jane Doe", "said", Direct),
-        case("''We will win the vote,'' said Jane Doe.", "We will win", "Jane Doe", "said", Direct),
-        case("“Ask them ‘why now?’ before you vote,” said Jane Doe.", "‘why now?’ before you vote", "Jane Doe", "said", Direct),
+        case(
+            "\"We will win the vote,\" said Jane Doe.",
+            "We will win",
+            "Jane Doe",
+            "said",
+            Direct,
+        ),
+        case(
+            "'We will win the vote,' said Jane Doe.",
+            "We will win",
+            "Jane Doe",
+            "said",
+            Direct,
+        ),
+        case(
+            "“We will win the vote,” said Jane Doe.",
+            "We will win",
+            "Jane Doe",
+            "said",
+            Direct,
+        ),
+        case(
+            "‘We will win the vote,’ said Jane Doe.",
+            "We will win",
+            "Jane Doe",
+            "said",
+            Direct,
+        ),
+        case(
+            "«We will win the vote», said Jane Doe.",
+            "We will win",
+            "Jane Doe",
+            "said",
+            Direct,
+        ),
+        case(
+            "„We will win the vote“, said Jane Doe.",
+            "We will win",
+            "Jane Doe",
+            "said",
+            Direct,
+        ),
+        case(
+            "''We will win the vote,'' said Jane Doe.",
+            "We will win",
+            "Jane Doe",
+            "said",
+            Direct,
+        ),
+        case(
+            "“Ask them ‘why now?’ before you vote,” said Jane Doe.",
+            "‘why now?’ before you vote",
+            "Jane Doe",
+            "said",
+            Direct,
+        ),
     ] {
         check(&c);
     }
@@ -65,8 +148,26 @@ fn quotation_marks_of_every_kind() {
 #[test]
 fn split_and_multi_paragraph_quotations() {
     for c in [
-        Case { pieces: 2, ..case("\"We will appeal,\" the lawyer said. \"This ruling ignores the evidence.\"", "We will appeal", "the lawyer", "said", QuoteKind::Direct) },
-        Case { pieces: 2, ..case("“We are ready,” she said, “and we will not wait for them.”", "We are ready", "she", "said", QuoteKind::Direct) },
+        Case {
+            pieces: 2,
+            ..case(
+                "\"We will appeal,\" the lawyer said. \"This ruling ignores the evidence.\"",
+                "We will appeal",
+                "the lawyer",
+                "said",
+                QuoteKind::Direct,
+            )
+        },
+        Case {
+            pieces: 2,
+            ..case(
+                "“We are ready,” she said, “and we will not wait for them.”",
+                "We are ready",
+                "she",
+                "said",
+                QuoteKind::Direct,
+            )
+        },
         Case {
             pieces: 2,
             ..case(
@@ -86,16 +187,76 @@ fn split_and_multi_paragraph_quotations() {
 fn mixed_and_indirect_speech() {
     use QuoteKind::{Indirect, Mixed};
     for c in [
-        case("Union leaders said they were \"deeply disappointed\" that the talks had failed.", "deeply disappointed", "Union leaders", "said", Mixed),
-        case("The mayor said that the bridge would reopen in May.", "that the bridge would reopen in May", "The mayor", "said", Indirect),
-        case("The minister told reporters the budget was balanced.", "the budget was balanced", "The minister", "told", Indirect),
-        case("She added that the money had already been spent.", "that the money had already been spent", "She", "added", Indirect),
-        case("The agency warned that the river could flood again.", "that the river could flood again", "The agency", "warned", Indirect),
-        case("The defendant denied that he had ever met the witness.", "that he had ever met the witness", "The defendant", "denied", Indirect),
-        case("Judge Miriam Castellanos wrote in her opinion that the rule went too far.", "that the rule went too far", "Judge Miriam Castellanos", "wrote in her opinion", Indirect),
-        case("According to the port authority, the terminal handled 1.4 million containers.", "the terminal handled 1.4 million containers", "the port authority", "According to", Indirect),
-        case("The judge pointed out that lawmakers could still write a new law.", "that lawmakers could still write a new law", "The judge", "pointed out", Indirect),
-        case("She made clear that the talks would resume in June.", "that the talks would resume in June", "She", "made clear", Indirect),
+        case(
+            "Union leaders said they were \"deeply disappointed\" that the talks had failed.",
+            "deeply disappointed",
+            "Union leaders",
+            "said",
+            Mixed,
+        ),
+        case(
+            "The mayor said that the bridge would reopen in May.",
+            "that the bridge would reopen in May",
+            "The mayor",
+            "said",
+            Indirect,
+        ),
+        case(
+            "The minister told reporters the budget was balanced.",
+            "the budget was balanced",
+            "The minister",
+            "told",
+            Indirect,
+        ),
+        case(
+            "She added that the money had already been spent.",
+            "that the money had already been spent",
+            "She",
+            "added",
+            Indirect,
+        ),
+        case(
+            "The agency warned that the river could flood again.",
+            "that the river could flood again",
+            "The agency",
+            "warned",
+            Indirect,
+        ),
+        case(
+            "The defendant denied that he had ever met the witness.",
+            "that he had ever met the witness",
+            "The defendant",
+            "denied",
+            Indirect,
+        ),
+        case(
+            "Judge Miriam Castellanos wrote in her opinion that the rule went too far.",
+            "that the rule went too far",
+            "Judge Miriam Castellanos",
+            "wrote in her opinion",
+            Indirect,
+        ),
+        case(
+            "According to the port authority, the terminal handled 1.4 million containers.",
+            "the terminal handled 1.4 million containers",
+            "the port authority",
+            "According to",
+            Indirect,
+        ),
+        case(
+            "The judge pointed out that lawmakers could still write a new law.",
+            "that lawmakers could still write a new law",
+            "The judge",
+            "pointed out",
+            Indirect,
+        ),
+        case(
+            "She made clear that the talks would resume in June.",
+            "that the talks would resume in June",
+            "She",
+            "made clear",
+            Indirect,
+        ),
     ] {
         check(&c);
     }
@@ -105,17 +266,47 @@ fn mixed_and_indirect_speech() {
 fn attribution_shapes() {
     use QuoteKind::{Direct, Indirect};
     for c in [
-        case("“We are running out of time,” said NATO Secretary General Jens Stoltenberg.", "running out of time", "NATO Secretary General Jens Stoltenberg", "said", Direct),
-        case("Mayor Daniel Okafor put it bluntly: “Every day the port stays closed costs us money.”", "Every day the port", "Mayor Daniel Okafor", "put it bluntly:", Direct),
-        case("Responding to a question on the talks, he said: “Those are sensitive negotiations.”", "Those are sensitive", "he", "said:", Direct),
+        case(
+            "“We are running out of time,” said NATO Secretary General Jens Stoltenberg.",
+            "running out of time",
+            "NATO Secretary General Jens Stoltenberg",
+            "said",
+            Direct,
+        ),
+        case(
+            "Mayor Daniel Okafor put it bluntly: “Every day the port stays closed costs us money.”",
+            "Every day the port",
+            "Mayor Daniel Okafor",
+            "put it bluntly:",
+            Direct,
+        ),
+        case(
+            "Responding to a question on the talks, he said: “Those are sensitive negotiations.”",
+            "Those are sensitive",
+            "he",
+            "said:",
+            Direct,
+        ),
     ] {
         check(&c);
     }
     // Speakers with asides: the name is what matters.
     for (text, content, name) in [
-        ("Lindqvist, who chaired the closing session, added that several delegations wanted more time.", "several delegations", "Lindqvist"),
-        ("The company's lawyer, James Whitfield, said the claim was false.", "the claim was false", "James Whitfield"),
-        ("“We have listened, and we have changed the plan three times.” — Councillor Ruth Abara", "We have listened", "Ruth Abara"),
+        (
+            "Lindqvist, who chaired the closing session, added that several delegations wanted more time.",
+            "several delegations",
+            "Lindqvist",
+        ),
+        (
+            "The company's lawyer, James Whitfield, said the claim was false.",
+            "the claim was false",
+            "James Whitfield",
+        ),
+        (
+            "“We have listened, and we have changed the plan three times.” — Councillor Ruth Abara",
+            "We have listened",
+            "Ruth Abara",
+        ),
     ] {
         let doc = extract(text, &Options::default());
         let a = find(&doc, content).unwrap_or_else(|| panic!("no attribution in {text:?}"));
@@ -127,8 +318,17 @@ fn attribution_shapes() {
 
 #[test]
 fn scare_quotes_are_not_quotations() {
-    let doc = extract("Critics called the plan a “band-aid” for a structural problem.", &Options::default());
-    assert!(doc.attributions.iter().all(|a| !a.content.iter().any(|s| doc.slice(*s).contains("band-aid"))), "{:?}", doc.attributions);
+    let doc = extract(
+        "Critics called the plan a “band-aid” for a structural problem.",
+        &Options::default(),
+    );
+    assert!(
+        doc.attributions
+            .iter()
+            .all(|a| !a.content.iter().any(|s| doc.slice(*s).contains("band-aid"))),
+        "{:?}",
+        doc.attributions
+    );
 }
 
 #[test]
@@ -138,11 +338,20 @@ fn unbalanced_marks_stay_in_their_paragraph() {
     for a in &doc.attributions {
         for s in &a.content {
             let inside_one = doc.paragraphs.iter().any(|p| p.span.contains(*s));
-            assert!(inside_one, "content piece crosses a paragraph: {:?}", doc.slice(*s));
+            assert!(
+                inside_one,
+                "content piece crosses a paragraph: {:?}",
+                doc.slice(*s)
+            );
         }
     }
     let first = find(&doc, "this never ends").expect("the unbalanced quotation is still reported");
-    assert!(!first.content.iter().any(|s| doc.slice(*s).contains("weather")));
+    assert!(
+        !first
+            .content
+            .iter()
+            .any(|s| doc.slice(*s).contains("weather"))
+    );
     let q = find(&doc, "Quoted words here").expect("the balanced quotation is found");
     assert_eq!(q.speaker.map(|s| doc.slice(s)), Some("she"));
 }

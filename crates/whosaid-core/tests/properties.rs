@@ -44,15 +44,33 @@ fn newsy() -> impl Strategy<Value = String> {
 }
 
 fn check_invariants(text: &str) {
-    let doc = extract(text, &Options { published: Some(jiff::civil::date(2020, 2, 15)), ..Options::default() });
+    let doc = extract(
+        text,
+        &Options {
+            published: Some(jiff::civil::date(2020, 2, 15)),
+            ..Options::default()
+        },
+    );
     let len = text.len();
-    let ok = |s: whosaid_core::Span| (s.end as usize) <= len && text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize) && s.start <= s.end;
+    let ok = |s: whosaid_core::Span| {
+        (s.end as usize) <= len
+            && text.is_char_boundary(s.start as usize)
+            && text.is_char_boundary(s.end as usize)
+            && s.start <= s.end
+    };
     for t in &doc.tokens {
         assert!(ok(t.span));
     }
     for a in &doc.attributions {
         assert!(!a.content.is_empty());
-        for s in a.content.iter().copied().chain(a.cue).chain(a.speaker).chain(a.when.map(|w| w.span)) {
+        for s in a
+            .content
+            .iter()
+            .copied()
+            .chain(a.cue)
+            .chain(a.speaker)
+            .chain(a.when.map(|w| w.span))
+        {
             assert!(ok(s), "span {s:?} invalid for {text:?}");
         }
     }
@@ -62,7 +80,10 @@ fn check_invariants(text: &str) {
     let record = to_record(&doc, Some("x"), None);
     let chars: Vec<char> = text.chars().collect();
     let slice = |s: [usize; 2]| -> String {
-        assert!(s[0] <= s[1] && s[1] <= chars.len(), "code-point span {s:?} out of bounds");
+        assert!(
+            s[0] <= s[1] && s[1] <= chars.len(),
+            "code-point span {s:?} out of bounds"
+        );
         chars[s[0]..s[1]].iter().collect()
     };
     for q in &record.quotes {
@@ -75,7 +96,10 @@ fn check_invariants(text: &str) {
         if let Some(s) = &q.speaker {
             assert_eq!(slice(s.span), s.text);
             if let Some(e) = &s.entity {
-                assert!(record.entities.iter().any(|x| &x.id == e), "dangling entity {e}");
+                assert!(
+                    record.entities.iter().any(|x| &x.id == e),
+                    "dangling entity {e}"
+                );
             }
         }
         if let Some(w) = &q.when {
@@ -91,7 +115,17 @@ fn check_invariants(text: &str) {
         assert_eq!(slice(d.span), d.text);
     }
     // Deterministic.
-    let again = to_record(&extract(text, &Options { published: Some(jiff::civil::date(2020, 2, 15)), ..Options::default() }), Some("x"), None);
+    let again = to_record(
+        &extract(
+            text,
+            &Options {
+                published: Some(jiff::civil::date(2020, 2, 15)),
+                ..Options::default()
+            },
+        ),
+        Some("x"),
+        None,
+    );
     assert_eq!(record, again);
     // JSON round-trip.
     let json = serde_json::to_string(&record).expect("serialises");
@@ -154,5 +188,10 @@ fn a_long_line_without_punctuation_is_handled() {
     let doc = extract(&text, &Options::default());
     assert!(doc.sentences.len() > 100);
     let record = to_record(&doc, None, None);
-    assert!(record.quotes.iter().any(|q| q.text.contains("quoted words")));
+    assert!(
+        record
+            .quotes
+            .iter()
+            .any(|q| q.text.contains("quoted words"))
+    );
 }

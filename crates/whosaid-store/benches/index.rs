@@ -91,7 +91,11 @@ fn main() {
     );
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("bench.db");
+    // WHOSAID_BENCH_DB keeps the store for inspection.
+    let path = std::env::var_os("WHOSAID_BENCH_DB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("bench.db"));
+    let _ = std::fs::remove_file(&path);
     let mut store = Store::open(&path, OpenMode::ReadWrite).expect("open");
     let start = Instant::now();
     let cpu = cpu_seconds();

@@ -6,11 +6,13 @@
 //! 0.8 over word 3-shingles; otherwise it starts a group of its own, so every quotation
 //! has a group. Near duplicates are found without comparing against all of a speaker's
 //! quotations: each quotation indexes the few smallest hashes of its shingle set (prefix
-//! filtering), and two sets that similar always share one of those.
+//! filtering), and two sets that similar always share one of those. (Lookups of shingles
+//! that a speaker uses all the time are capped, see [`near`].)
 //!
-//! Group statistics (earliest date, number of documents and quotations) are recomputed
-//! at the end of each batch for the groups it touched; groups left empty by a replaced
-//! document are deleted, so groups stay consistent across re-indexing.
+//! A new group of one is written with its statistics; a group that gains or loses
+//! quotations has its statistics (earliest date, number of documents and quotations)
+//! recomputed at the end of the batch, and is deleted when left empty by a replaced
+//! document, so groups stay consistent across re-indexing.
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -35,7 +35,6 @@ CREATE TABLE documents (
     text TEXT NOT NULL,
     meta TEXT NOT NULL
 );
-CREATE INDEX documents_date ON documents(date);
 
 CREATE TABLE speakers (
     id INTEGER PRIMARY KEY,

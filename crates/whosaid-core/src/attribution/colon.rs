@@ -11,8 +11,36 @@ use crate::token::{TokenFlags, TokenKind};
 
 /// Labels that look like speakers before a colon but are not.
 const NOT_SPEAKERS: &[&str] = &[
-    "note", "update", "updated", "related", "photo", "photos", "video", "watch", "read", "source", "sources", "editor", "correction", "warning",
-    "q", "a", "question", "answer", "breaking", "exclusive", "analysis", "opinion", "live", "see", "also", "more", "credit", "tags", "topics", "share",
+    "note",
+    "update",
+    "updated",
+    "related",
+    "photo",
+    "photos",
+    "video",
+    "watch",
+    "read",
+    "source",
+    "sources",
+    "editor",
+    "correction",
+    "warning",
+    "q",
+    "a",
+    "question",
+    "answer",
+    "breaking",
+    "exclusive",
+    "analysis",
+    "opinion",
+    "live",
+    "see",
+    "also",
+    "more",
+    "credit",
+    "tags",
+    "topics",
+    "share",
 ];
 
 /// Finds `SPEAKER: content` paragraphs.
@@ -27,27 +55,45 @@ pub fn attribute_colons(doc: &Document, lexicon: &Lexicon, out: &mut Vec<Attribu
             continue;
         }
         // Up to four capitalised words, then a colon.
-        let Some(colon) = (a..(a + 5).min(b)).find(|&k| doc.tags[k] == Tag::Colon && doc.word(k) == ":") else { continue };
+        let Some(colon) =
+            (a..(a + 5).min(b)).find(|&k| doc.tags[k] == Tag::Colon && doc.word(k) == ":")
+        else {
+            continue;
+        };
         if colon == a || colon + 2 >= b {
             continue;
         }
-        let words_ok = (a..colon).all(|k| doc.tokens[k].kind == TokenKind::Word && (doc.tokens[k].is_capitalized() || doc.tags[k] == Tag::POS));
+        let words_ok = (a..colon).all(|k| {
+            doc.tokens[k].kind == TokenKind::Word
+                && (doc.tokens[k].is_capitalized() || doc.tags[k] == Tag::POS)
+        });
         if !words_ok || NOT_SPEAKERS.contains(&doc.lower(colon - 1)) {
             continue;
         }
-        let all_caps = (a..colon).all(|k| doc.tokens[k].has(TokenFlags::ALL_CAPS) || doc.word(k).len() == 1);
-        let named = doc.mentions.iter().any(|m| m.tokens.start as usize == a && m.tokens.end as usize == colon && m.kind == MentionKind::Name);
+        let all_caps =
+            (a..colon).all(|k| doc.tokens[k].has(TokenFlags::ALL_CAPS) || doc.word(k).len() == 1);
+        let named = doc.mentions.iter().any(|m| {
+            m.tokens.start as usize == a
+                && m.tokens.end as usize == colon
+                && m.kind == MentionKind::Name
+        });
         let people = lexicon.people_noun(doc.lower(colon - 1)).is_some();
         if !(all_caps || named || people) {
             continue;
         }
-        let Some(content) = super::content::trim(doc, colon + 1, b) else { continue };
+        let Some(content) = super::content::trim(doc, colon + 1, b) else {
+            continue;
+        };
         if content.len() < 3 {
             continue;
         }
         let content_span = doc.token_span(content.start as usize, content.end as usize);
         out.push(Attribution {
-            kind: if quoted { QuoteKind::Direct } else { QuoteKind::Indirect },
+            kind: if quoted {
+                QuoteKind::Direct
+            } else {
+                QuoteKind::Indirect
+            },
             content: vec![content_span],
             content_tokens: vec![content],
             cue: Some(doc.tokens[colon].span),

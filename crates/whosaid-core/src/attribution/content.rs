@@ -9,7 +9,9 @@ use crate::token::TokenKind;
 
 /// The text without its outer quotation marks (and the space just inside them).
 pub fn strip_outer_marks(s: &str) -> &str {
-    const MARKS: &[char] = &['"', '\'', '`', '“', '”', '‘', '’', '«', '»', '„', '‟', '‹', '›', '‚'];
+    const MARKS: &[char] = &[
+        '"', '\'', '`', '“', '”', '‘', '’', '«', '»', '„', '‟', '‹', '›', '‚',
+    ];
     let t = s.trim();
     let t = t.trim_start_matches(MARKS);
     let t = t.trim_end_matches(MARKS);
@@ -55,12 +57,16 @@ pub fn trim(doc: &Document, a: usize, b: usize) -> Option<TokenRange> {
 
 /// Whether the quotation mark at `mark` closes a quotation opened at or after `a`.
 fn closes_inside(doc: &Document, a: usize, mark: usize) -> bool {
-    doc.quotations.iter().any(|q| q.close == Some(mark as u32) && q.open as usize >= a)
+    doc.quotations
+        .iter()
+        .any(|q| q.close == Some(mark as u32) && q.open as usize >= a)
 }
 
 /// Whether the quotation mark at `mark` opens a quotation that closes before `b`.
 fn opens_inside(doc: &Document, mark: usize, b: usize) -> bool {
-    doc.quotations.iter().any(|q| q.open as usize == mark && q.close.is_some_and(|c| (c as usize) < b))
+    doc.quotations
+        .iter()
+        .any(|q| q.open as usize == mark && q.close.is_some_and(|c| (c as usize) < b))
 }
 
 /// Skips adjuncts that stand between a cue and its content: "in a statement", "on
@@ -70,7 +76,20 @@ pub fn skip_adjuncts(doc: &Document, lexicon: &Lexicon, mut i: usize, end: usize
     while i < end && guard < 6 {
         guard += 1;
         let w = doc.lower(i);
-        if lexicon.time_word(doc.lower(i)).is_some() || matches!(w.as_ref(), "yesterday" | "today" | "tonight" | "earlier" | "later" | "again" | "also" | "repeatedly" | "recently") {
+        if lexicon.time_word(doc.lower(i)).is_some()
+            || matches!(
+                w,
+                "yesterday"
+                    | "today"
+                    | "tonight"
+                    | "earlier"
+                    | "later"
+                    | "again"
+                    | "also"
+                    | "repeatedly"
+                    | "recently"
+            )
+        {
             i += 1;
             // "Friday night", "Tuesday morning"
             if i < end && matches!(doc.lower(i), "night" | "morning" | "afternoon" | "evening") {
@@ -78,22 +97,66 @@ pub fn skip_adjuncts(doc: &Document, lexicon: &Lexicon, mut i: usize, end: usize
             }
             continue;
         }
-        if matches!(w.as_ref(), "last" | "this" | "next") && i + 1 < end && is_time_noun(doc, lexicon, i + 1) {
+        if matches!(w, "last" | "this" | "next") && i + 1 < end && is_time_noun(doc, lexicon, i + 1)
+        {
             i += 2;
             continue;
         }
-        if doc.tags[i] == Tag::Comma && i + 1 < end && matches!(doc.lower(i + 1), "however" | "though") {
+        if doc.tags[i] == Tag::Comma
+            && i + 1 < end
+            && matches!(doc.lower(i + 1), "however" | "though")
+        {
             i += 2;
             continue;
         }
-        if matches!(w.as_ref(), "in" | "on" | "at" | "during" | "to" | "via" | "through" | "with" | "after" | "before" | "over")
-            && let Some(np) = basic_np_starting_at(doc, i + 1, end)
+        if matches!(
+            w,
+            "in" | "on"
+                | "at"
+                | "during"
+                | "to"
+                | "via"
+                | "through"
+                | "with"
+                | "after"
+                | "before"
+                | "over"
+        ) && let Some(np) = basic_np_starting_at(doc, i + 1, end)
         {
             let head = doc.lower(np.head);
-            let event = lexicon.is_speech_event(&head)
+            let event = lexicon.is_speech_event(head)
                 || lexicon.time_word(doc.lower(np.head)).is_some()
                 || is_time_noun(doc, lexicon, np.head)
-                || matches!(head.as_ref(), "reporters" | "journalists" | "twitter" | "facebook" | "television" | "radio" | "cnn" | "fox" | "msnbc" | "abc" | "nbc" | "cbs" | "npr" | "camera" | "phone" | "telephone" | "audience" | "supporters" | "crowd" | "conference" | "interview" | "week" | "weekend" | "day" | "month" | "year" | "statement");
+                || matches!(
+                    head,
+                    "reporters"
+                        | "journalists"
+                        | "twitter"
+                        | "facebook"
+                        | "television"
+                        | "radio"
+                        | "cnn"
+                        | "fox"
+                        | "msnbc"
+                        | "abc"
+                        | "nbc"
+                        | "cbs"
+                        | "npr"
+                        | "camera"
+                        | "phone"
+                        | "telephone"
+                        | "audience"
+                        | "supporters"
+                        | "crowd"
+                        | "conference"
+                        | "interview"
+                        | "week"
+                        | "weekend"
+                        | "day"
+                        | "month"
+                        | "year"
+                        | "statement"
+                );
             if event {
                 let np = with_attachments(doc, np, end);
                 i = np.end;
@@ -107,7 +170,23 @@ pub fn skip_adjuncts(doc: &Document, lexicon: &Lexicon, mut i: usize, end: usize
 
 fn is_time_noun(doc: &Document, lexicon: &Lexicon, i: usize) -> bool {
     lexicon.time_word(doc.lower(i)).is_some()
-        || matches!(doc.lower(i), "week" | "weekend" | "month" | "year" | "night" | "morning" | "afternoon" | "evening" | "day" | "spring" | "summer" | "fall" | "autumn" | "winter")
+        || matches!(
+            doc.lower(i),
+            "week"
+                | "weekend"
+                | "month"
+                | "year"
+                | "night"
+                | "morning"
+                | "afternoon"
+                | "evening"
+                | "day"
+                | "spring"
+                | "summer"
+                | "fall"
+                | "autumn"
+                | "winter"
+        )
 }
 
 /// Whether a comma at `i` starts a trailing attribution frame or a participial cue
@@ -130,7 +209,12 @@ pub fn comma_starts_frame(doc: &Document, lexicon: &Lexicon, i: usize, end: usiz
 
 /// Content after a cue: from `start` to the end of the sentence, stopping before a
 /// trailing frame or participial cue.
-pub fn content_after(doc: &Document, lexicon: &Lexicon, start: usize, sentence_end: usize) -> Option<TokenRange> {
+pub fn content_after(
+    doc: &Document,
+    lexicon: &Lexicon,
+    start: usize,
+    sentence_end: usize,
+) -> Option<TokenRange> {
     let mut end = sentence_end;
     for i in start..sentence_end {
         if comma_starts_frame(doc, lexicon, i, sentence_end) {

@@ -8,7 +8,7 @@ use crate::document::Document;
 use crate::lexicon::{CueClass, Frames, Lexicon};
 use crate::pos::Tag;
 use crate::segment::TokenRange;
-use crate::token::{TokenFlags, TokenKind};
+use crate::token::TokenKind;
 
 /// A quotation unit: one top-level quotation or a chain continuing over paragraphs.
 #[derive(Clone, Debug)]
@@ -34,7 +34,11 @@ struct Frame {
 }
 
 /// Attributes direct quotations; marks the cues it uses.
-pub fn attribute_direct(doc: &Document, lexicon: &Lexicon, used_cues: &mut [bool]) -> Vec<Attribution> {
+pub fn attribute_direct(
+    doc: &Document,
+    lexicon: &Lexicon,
+    used_cues: &mut [bool],
+) -> Vec<Attribution> {
     let cue_at = cue_index(doc);
     let units = units(doc);
     let mut framed: Vec<(Unit, Option<Frame>)> = Vec::new();
@@ -64,7 +68,14 @@ pub fn attribute_direct(doc: &Document, lexicon: &Lexicon, used_cues: &mut [bool
                 // A quotation paragraph without a frame continues the speaker of the
                 // quotation in the paragraph just before it.
                 let carried = last_speaker.filter(|(p, _)| *p + 1 == para).map(|(_, s)| s);
-                (Frame { speaker: carried, confidence: if carried.is_some() { 0.5 } else { 0.3 }, ..Frame::default() }, true)
+                (
+                    Frame {
+                        speaker: carried,
+                        confidence: if carried.is_some() { 0.5 } else { 0.3 },
+                        ..Frame::default()
+                    },
+                    true,
+                )
             }
         };
         let mut content_tokens: Vec<_> = unit
@@ -72,7 +83,10 @@ pub fn attribute_direct(doc: &Document, lexicon: &Lexicon, used_cues: &mut [bool
             .iter()
             .map(|&k| {
                 let q = &doc.quotations[k];
-                let end = q.close.map(|c| c as usize + 1).unwrap_or(q.inner_end as usize);
+                let end = q
+                    .close
+                    .map(|c| c as usize + 1)
+                    .unwrap_or(q.inner_end as usize);
                 TokenRange::new(q.open as usize, end)
             })
             .collect();
@@ -81,9 +95,15 @@ pub fn attribute_direct(doc: &Document, lexicon: &Lexicon, used_cues: &mut [bool
             first.start = s as u32;
             kind = QuoteKind::Mixed;
         }
-        let content: Vec<_> = content_tokens.iter().map(|r| doc.token_span(r.start as usize, r.end as usize)).collect();
+        let content: Vec<_> = content_tokens
+            .iter()
+            .map(|r| doc.token_span(r.start as usize, r.end as usize))
+            .collect();
         let cue: Option<&Cue> = frame.cue.map(|c| &doc.cues[c]);
-        let last_para = paragraph_of(doc, content_tokens.last().map(|r| r.start as usize).unwrap_or(0));
+        let last_para = paragraph_of(
+            doc,
+            content_tokens.last().map(|r| r.start as usize).unwrap_or(0),
+        );
         if let Some(s) = frame.speaker
             && !carried
         {
@@ -91,16 +111,24 @@ pub fn attribute_direct(doc: &Document, lexicon: &Lexicon, used_cues: &mut [bool
         } else if carried {
             last_speaker = last_speaker.map(|(_, s)| (last_para, s));
         }
-        let sentence = cue.map(|c| c.sentence).unwrap_or(doc.token_sentence[first_q.open as usize]);
+        let sentence = cue
+            .map(|c| c.sentence)
+            .unwrap_or(doc.token_sentence[first_q.open as usize]);
         out.push(Attribution {
             kind,
             content,
             content_tokens,
-            cue: frame.cue_tokens.map(|r| doc.token_span(r.start as usize, r.end as usize)),
+            cue: frame
+                .cue_tokens
+                .map(|r| doc.token_span(r.start as usize, r.end as usize)),
             cue_tokens: frame.cue_tokens,
             cue_lemma: cue.map(|c| c.lemma(lexicon).to_string()),
-            cue_class: cue.map(|c| c.class(lexicon)).or(frame.cue_tokens.map(|_| CueClass::Speech)),
-            speaker: frame.speaker.map(|r| doc.token_span(r.start as usize, r.end as usize)),
+            cue_class: cue
+                .map(|c| c.class(lexicon))
+                .or(frame.cue_tokens.map(|_| CueClass::Speech)),
+            speaker: frame
+                .speaker
+                .map(|r| doc.token_span(r.start as usize, r.end as usize)),
             speaker_tokens: frame.speaker,
             speaker_mention: None,
             entity: None,
@@ -113,7 +141,8 @@ pub fn attribute_direct(doc: &Document, lexicon: &Lexicon, used_cues: &mut [bool
 }
 
 fn paragraph_of(doc: &Document, tok: usize) -> u32 {
-    doc.paragraphs.partition_point(|p| (p.tokens.end as usize) <= tok) as u32
+    doc.paragraphs
+        .partition_point(|p| (p.tokens.end as usize) <= tok) as u32
 }
 
 /// Token index → cue index.
@@ -152,7 +181,12 @@ fn units(doc: &Document) -> Vec<Unit> {
 fn word_count(doc: &Document, unit: &Unit) -> usize {
     unit.pieces
         .iter()
-        .map(|&k| doc.quotations[k].inner_tokens().filter(|&i| doc.tokens[i].kind == TokenKind::Word).count())
+        .map(|&k| {
+            doc.quotations[k]
+                .inner_tokens()
+                .filter(|&i| doc.tokens[i].kind == TokenKind::Word)
+                .count()
+        })
         .sum()
 }
 
@@ -170,8 +204,13 @@ fn is_speech(doc: &Document, cue_at: &[Option<u32>], lexicon: &Lexicon, unit: &U
     let sent = doc.sentence_of(open);
     let inner = q.inner_tokens();
     let last_inner = inner.end.saturating_sub(1);
-    let ends_with_punct = inner.end > inner.start && matches!(doc.tags[last_inner], Tag::Comma | Tag::Final);
-    let prev = if open > sent.tokens.start as usize { Some(open - 1) } else { None };
+    let ends_with_punct =
+        inner.end > inner.start && matches!(doc.tags[last_inner], Tag::Comma | Tag::Final);
+    let prev = if open > sent.tokens.start as usize {
+        Some(open - 1)
+    } else {
+        None
+    };
     let starts_sentence = prev.is_none();
     let after_intro = prev.is_some_and(|p| {
         matches!(doc.tags[p], Tag::Colon)
@@ -179,7 +218,10 @@ fn is_speech(doc: &Document, cue_at: &[Option<u32>], lexicon: &Lexicon, unit: &U
             || cue_at[p].is_some_and(|c| doc.cues[c as usize].frames(lexicon).has(Frames::QUOTE))
             || doc.tokens[p].kind == TokenKind::Dash
     });
-    let close_end = q.close.map(|c| c as usize + 1).unwrap_or(q.inner_end as usize);
+    let close_end = q
+        .close
+        .map(|c| c as usize + 1)
+        .unwrap_or(q.inner_end as usize);
     let ends_sentence = close_end >= sent.tokens.end as usize;
     let followed_by_cue = {
         let mut j = close_end;
@@ -201,7 +243,13 @@ fn cue_starting(doc: &Document, cue_at: &[Option<u32>], i: usize) -> Option<usiz
 }
 
 /// A frame after the unit: `“…,” he said`, `“…,” said X`, `“…” — X`, `“….” X said.`
-fn trailing_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], unit: &Unit, used: &[bool]) -> Option<Frame> {
+fn trailing_frame(
+    doc: &Document,
+    lexicon: &Lexicon,
+    cue_at: &[Option<u32>],
+    unit: &Unit,
+    used: &[bool],
+) -> Option<Frame> {
     let q = &doc.quotations[*unit.pieces.last()?];
     let close = q.close? as usize;
     let para = doc.paragraphs[paragraph_of(doc, close) as usize];
@@ -260,7 +308,8 @@ fn trailing_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], uni
     let window_end = (j + 24).min(s_end);
     let c = (j..window_end)
         .take_while(|&i| doc.tokens[i].kind != TokenKind::Quote)
-        .find_map(|i| cue_at[i].filter(|&c| doc.cues[c as usize].tokens.start as usize == i))? as usize;
+        .find_map(|i| cue_at[i].filter(|&c| doc.cues[c as usize].tokens.start as usize == i))?
+        as usize;
     if used[c] {
         return None;
     }
@@ -275,7 +324,10 @@ fn trailing_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], uni
     }
     // A cue with its own clause after it ("…,” he said the plan would fail) is not a frame
     // of this quotation.
-    if !new_sentence && !frame_sentence_is_short(doc, lexicon, cue_end, s_end) && !continues_with_quote(doc, lexicon, cue_end, s_end) {
+    if !new_sentence
+        && !frame_sentence_is_short(doc, lexicon, cue_end, s_end)
+        && !continues_with_quote(doc, lexicon, cue_end, s_end)
+    {
         let after = skip_adjuncts(doc, lexicon, cue_end, s_end);
         if after < s_end && starts_complement(doc, after, s_end) {
             return None;
@@ -295,7 +347,10 @@ fn trailing_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], uni
 /// A paragraph that is only a dash and a name, after a quotation paragraph:
 /// `“…”` ⏎ `— Bernie Sanders.`
 fn dash_paragraph_frame(doc: &Document, lexicon: &Lexicon, next_start: usize) -> Option<Frame> {
-    let next = doc.paragraphs.iter().find(|p| p.tokens.start as usize == next_start)?;
+    let next = doc
+        .paragraphs
+        .iter()
+        .find(|p| p.tokens.start as usize == next_start)?;
     let (a, b) = (next.tokens.start as usize, next.tokens.end as usize);
     let is_dash = doc.tokens[a].kind == TokenKind::Dash || doc.word(a) == "-";
     if !is_dash || b - a > 12 {
@@ -305,7 +360,14 @@ fn dash_paragraph_frame(doc: &Document, lexicon: &Lexicon, next_start: usize) ->
     if !(sp.end as usize..b).all(|k| doc.tags[k].is_punct()) {
         return None;
     }
-    Some(Frame { cue_tokens: Some(TokenRange::new(a, a + 1)), speaker: Some(sp), end: sp.end as usize - 1, trailing: true, confidence: 0.8, ..Frame::default() })
+    Some(Frame {
+        cue_tokens: Some(TokenRange::new(a, a + 1)),
+        speaker: Some(sp),
+        end: sp.end as usize - 1,
+        trailing: true,
+        confidence: 0.8,
+        ..Frame::default()
+    })
 }
 
 /// Whether a complement clause of the cue starts at `i` ("that …", "the plan would fail"),
@@ -315,7 +377,10 @@ fn starts_complement(doc: &Document, i: usize, s_end: usize) -> bool {
     if w == "that" {
         return true;
     }
-    if !matches!(doc.tags[i], Tag::DT | Tag::PRP | Tag::NNP | Tag::NNPS | Tag::NN | Tag::NNS | Tag::PRPS | Tag::CD) {
+    if !matches!(
+        doc.tags[i],
+        Tag::DT | Tag::PRP | Tag::NNP | Tag::NNPS | Tag::NN | Tag::NNS | Tag::PRPS | Tag::CD
+    ) {
         return false;
     }
     match crate::np::basic_np_starting_at(doc, i, s_end) {
@@ -339,11 +404,19 @@ fn frame_sentence_is_short(doc: &Document, lexicon: &Lexicon, from: usize, s_end
 /// After the frame, a comma or colon and another quotation follow.
 fn continues_with_quote(doc: &Document, lexicon: &Lexicon, from: usize, s_end: usize) -> bool {
     let i = skip_adjuncts(doc, lexicon, from, s_end);
-    i + 1 < doc.tokens.len() && matches!(doc.tags[i], Tag::Comma | Tag::Colon) && doc.tokens[i + 1].kind == TokenKind::Quote
+    i + 1 < doc.tokens.len()
+        && matches!(doc.tags[i], Tag::Comma | Tag::Colon)
+        && doc.tokens[i + 1].kind == TokenKind::Quote
 }
 
 /// A frame before the unit: `he said: “…”`, `X said, “…”`, `Okafor put it bluntly: “…”`.
-fn leading_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], unit: &Unit, used: &[bool]) -> Option<Frame> {
+fn leading_frame(
+    doc: &Document,
+    lexicon: &Lexicon,
+    cue_at: &[Option<u32>],
+    unit: &Unit,
+    used: &[bool],
+) -> Option<Frame> {
     let q = &doc.quotations[unit.pieces[0]];
     let open = q.open as usize;
     let sent = doc.sentence_of(open);
@@ -379,7 +452,8 @@ fn leading_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], unit
         if leftover && (open - after > 15 || (after..open).any(|t| cue_at[t].is_some())) {
             break;
         }
-        let sp = subject_before(doc, lexicon, cue.aux_start as usize, s_start).or_else(|| participle_subject(doc, lexicon, cue, s_start));
+        let sp = subject_before(doc, lexicon, cue.aux_start as usize, s_start)
+            .or_else(|| participle_subject(doc, lexicon, cue, s_start));
         return Some(Frame {
             cue: Some(c),
             cue_tokens: Some(cue.tokens),
@@ -397,7 +471,12 @@ fn leading_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], unit
 }
 
 /// The subject of the main clause for a participial cue (", telling reporters: “…”").
-fn participle_subject(doc: &Document, lexicon: &Lexicon, cue: &Cue, s_start: usize) -> Option<TokenRange> {
+fn participle_subject(
+    doc: &Document,
+    lexicon: &Lexicon,
+    cue: &Cue,
+    s_start: usize,
+) -> Option<TokenRange> {
     let i = cue.aux_start as usize;
     if i == 0 || doc.tags[i - 1] != Tag::Comma || doc.tags[cue.tokens.start as usize] != Tag::VBG {
         return None;
@@ -406,11 +485,19 @@ fn participle_subject(doc: &Document, lexicon: &Lexicon, cue: &Cue, s_start: usi
 }
 
 /// The first noun phrase of a clause that is followed by a verb: the clause's subject.
-pub(super) fn clause_subject(doc: &Document, lexicon: &Lexicon, start: usize, end: usize) -> Option<TokenRange> {
+pub(super) fn clause_subject(
+    doc: &Document,
+    lexicon: &Lexicon,
+    start: usize,
+    end: usize,
+) -> Option<TokenRange> {
     let mut i = start;
     // Skip an introductory phrase ending with a comma ("Responding to a question, he …").
     if let Some(comma) = (start..end).find(|&k| doc.tags[k] == Tag::Comma)
-        && (matches!(doc.tags[start], Tag::VBG | Tag::IN | Tag::RB | Tag::VBN | Tag::CC) || lexicon.time_word(doc.lower(start)).is_some())
+        && (matches!(
+            doc.tags[start],
+            Tag::VBG | Tag::IN | Tag::RB | Tag::VBN | Tag::CC
+        ) || lexicon.time_word(doc.lower(start)).is_some())
     {
         i = comma + 1;
     }
@@ -462,7 +549,13 @@ fn colon_frame(doc: &Document, lexicon: &Lexicon, s_start: usize, colon: usize) 
 }
 
 /// A frame in the paragraph before the unit, ending with a colon: `Cruz continued:` ⏎ `“…”`.
-fn introducing_paragraph_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Option<u32>], unit: &Unit, used: &[bool]) -> Option<Frame> {
+fn introducing_paragraph_frame(
+    doc: &Document,
+    lexicon: &Lexicon,
+    cue_at: &[Option<u32>],
+    unit: &Unit,
+    used: &[bool],
+) -> Option<Frame> {
     let q = &doc.quotations[unit.pieces[0]];
     let open = q.open as usize;
     let para = paragraph_of(doc, open) as usize;
@@ -471,7 +564,7 @@ fn introducing_paragraph_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Opti
     }
     let prev = doc.paragraphs[para - 1];
     let last = prev.tokens.end as usize - 1;
-    if doc.tags[last] != Tag::Colon || !doc.tokens[last].has(TokenFlags::SPACE_AFTER) && false {
+    if doc.tags[last] != Tag::Colon {
         return None;
     }
     let s_start = doc.sentence_of(last).tokens.start as usize;
@@ -487,14 +580,25 @@ fn introducing_paragraph_frame(doc: &Document, lexicon: &Lexicon, cue_at: &[Opti
             break;
         }
         let sp = subject_before(doc, lexicon, cue.aux_start as usize, s_start);
-        return Some(Frame { cue: Some(c), cue_tokens: Some(cue.tokens), speaker: sp, end: last, trailing: false, confidence: 0.85, content_start: None });
+        return Some(Frame {
+            cue: Some(c),
+            cue_tokens: Some(cue.tokens),
+            speaker: sp,
+            end: last,
+            trailing: false,
+            confidence: 0.85,
+            content_start: None,
+        });
     }
     colon_frame(doc, lexicon, s_start, last)
 }
 
 /// Joins frameless units to the framed unit just before them in the same paragraph:
 /// `“A,” the lawyer said. “B.”` and `“A,” she said, “B.”` are one attribution.
-fn merge_split_quotations(doc: &Document, framed: Vec<(Unit, Option<Frame>)>) -> Vec<(Unit, Option<Frame>)> {
+fn merge_split_quotations(
+    doc: &Document,
+    framed: Vec<(Unit, Option<Frame>)>,
+) -> Vec<(Unit, Option<Frame>)> {
     let mut out: Vec<(Unit, Option<Frame>)> = Vec::new();
     for (unit, frame) in framed {
         if frame.is_none()
@@ -503,9 +607,22 @@ fn merge_split_quotations(doc: &Document, framed: Vec<(Unit, Option<Frame>)>) ->
             let open = doc.quotations[unit.pieces[0]].open as usize;
             let prev_last = &doc.quotations[*prev_unit.pieces.last().unwrap_or(&0)];
             let same_para = paragraph_of(doc, open) == paragraph_of(doc, prev_last.open as usize);
-            let gap_start = if prev_frame.trailing { prev_frame.end + 1 } else { prev_last.close.map(|c| c as usize + 1).unwrap_or(open) };
-            let gap_ok = gap_start <= open && open - gap_start <= 2 && (gap_start..open).all(|i| matches!(doc.tags[i], Tag::Comma | Tag::Final | Tag::Colon));
-            if same_para && gap_ok && prev_unit.pieces.last().is_some_and(|&l| doc.quotations[l].close.is_some()) {
+            let gap_start = if prev_frame.trailing {
+                prev_frame.end + 1
+            } else {
+                prev_last.close.map(|c| c as usize + 1).unwrap_or(open)
+            };
+            let gap_ok = gap_start <= open
+                && open - gap_start <= 2
+                && (gap_start..open)
+                    .all(|i| matches!(doc.tags[i], Tag::Comma | Tag::Final | Tag::Colon));
+            if same_para
+                && gap_ok
+                && prev_unit
+                    .pieces
+                    .last()
+                    .is_some_and(|&l| doc.quotations[l].close.is_some())
+            {
                 prev_unit.pieces.extend(unit.pieces);
                 // The frame now sits between pieces; later merges measure from the new end.
                 if let Some(&l) = prev_unit.pieces.last()

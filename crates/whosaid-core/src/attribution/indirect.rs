@@ -13,8 +13,16 @@ use crate::segment::TokenRange;
 use crate::token::TokenKind;
 
 /// Attributes the cues the direct pass left unused.
-pub fn attribute_indirect(doc: &Document, lexicon: &Lexicon, used: &[bool], out: &mut Vec<Attribution>) {
-    let direct_spans: Vec<TokenRange> = out.iter().flat_map(|a| a.content_tokens.iter().copied()).collect();
+pub fn attribute_indirect(
+    doc: &Document,
+    lexicon: &Lexicon,
+    used: &[bool],
+    out: &mut Vec<Attribution>,
+) {
+    let direct_spans: Vec<TokenRange> = out
+        .iter()
+        .flat_map(|a| a.content_tokens.iter().copied())
+        .collect();
     for (k, cue) in doc.cues.iter().enumerate() {
         if used[k] {
             continue;
@@ -24,9 +32,14 @@ pub fn attribute_indirect(doc: &Document, lexicon: &Lexicon, used: &[bool], out:
         } else {
             reported(doc, lexicon, cue, out)
         };
-        let Some((speaker, content)) = found else { continue };
+        let Some((speaker, content)) = found else {
+            continue;
+        };
         // Never re-attribute the inside of a direct quotation already attributed.
-        if direct_spans.iter().any(|d| d.start <= content.start && content.end <= d.end) {
+        if direct_spans
+            .iter()
+            .any(|d| d.start <= content.start && content.end <= d.end)
+        {
             continue;
         }
         let kind = kind_of(doc, content);
@@ -66,25 +79,39 @@ fn kind_of(doc: &Document, r: TokenRange) -> QuoteKind {
     for q in &doc.quotations {
         let open = q.open as usize;
         if open >= a && open < b {
-            let end = q.close.map(|c| c as usize + 1).unwrap_or(q.inner_end as usize);
+            let end = q
+                .close
+                .map(|c| c as usize + 1)
+                .unwrap_or(q.inner_end as usize);
             if open == a && end == b && q.depth == 0 {
                 return QuoteKind::Direct;
             }
             has_quote = true;
         }
     }
-    if has_quote { QuoteKind::Mixed } else { QuoteKind::Indirect }
+    if has_quote {
+        QuoteKind::Mixed
+    } else {
+        QuoteKind::Indirect
+    }
 }
 
 /// "according to X, …" and "…, according to X."
-fn according_to(doc: &Document, lexicon: &Lexicon, cue: &Cue) -> Option<(Option<TokenRange>, TokenRange)> {
+fn according_to(
+    doc: &Document,
+    lexicon: &Lexicon,
+    cue: &Cue,
+) -> Option<(Option<TokenRange>, TokenRange)> {
     let s = doc.sentences[cue.sentence as usize];
     let (s_start, s_end) = (s.tokens.start as usize, s.tokens.end as usize);
     let src_np = basic_np_starting_at(doc, cue.tokens.end as usize, s_end)?;
     let src_np = with_attachments(doc, src_np, s_end);
     let src = TokenRange::new(src_np.start, src_np.end);
     let before = cue.aux_start as usize;
-    let lead = (s_start..before).all(|i| matches!(doc.tags[i], Tag::CC | Tag::RB | Tag::Comma) || doc.tokens[i].kind == TokenKind::Quote);
+    let lead = (s_start..before).all(|i| {
+        matches!(doc.tags[i], Tag::CC | Tag::RB | Tag::Comma)
+            || doc.tokens[i].kind == TokenKind::Quote
+    });
     let content = if lead {
         content_after(doc, lexicon, src.end as usize, s_end)?
     } else {
@@ -94,7 +121,12 @@ fn according_to(doc: &Document, lexicon: &Lexicon, cue: &Cue) -> Option<(Option<
 }
 
 /// "X said (that) …", "…, X said.", "…, said X.", "X wants to …", "X criticized Y".
-fn reported(doc: &Document, lexicon: &Lexicon, cue: &Cue, out: &[Attribution]) -> Option<(Option<TokenRange>, TokenRange)> {
+fn reported(
+    doc: &Document,
+    lexicon: &Lexicon,
+    cue: &Cue,
+    out: &[Attribution],
+) -> Option<(Option<TokenRange>, TokenRange)> {
     let s = doc.sentences[cue.sentence as usize];
     let (s_start, s_end) = (s.tokens.start as usize, s.tokens.end as usize);
     let frames = cue.frames(lexicon);
@@ -109,11 +141,17 @@ fn reported(doc: &Document, lexicon: &Lexicon, cue: &Cue, out: &[Attribution]) -
         speaker = out
             .iter()
             .rev()
-            .find(|a| a.sentence == cue.sentence && a.speaker_tokens.is_some_and(|r| (r.end as usize) <= aux))
+            .find(|a| {
+                a.sentence == cue.sentence
+                    && a.speaker_tokens.is_some_and(|r| (r.end as usize) <= aux)
+            })
             .and_then(|a| a.speaker_tokens)
             .or_else(|| clause_subject(doc, lexicon, s_start, aux - 1));
     }
-    if speaker.is_none() && (after_comma || aux > s_start && doc.tokens[aux - 1].kind == TokenKind::Quote) && frames.has(Frames::INVERSION) {
+    if speaker.is_none()
+        && (after_comma || aux > s_start && doc.tokens[aux - 1].kind == TokenKind::Quote)
+        && frames.has(Frames::INVERSION)
+    {
         let after = skip_adjuncts(doc, lexicon, cue.tokens.end as usize, s_end);
         speaker = subject_after(doc, lexicon, after, s_end);
         inverted = speaker.is_some();
@@ -137,11 +175,21 @@ fn reported(doc: &Document, lexicon: &Lexicon, cue: &Cue, out: &[Attribution]) -
         && !matches!(doc.lower(np.start), "that" | "this")
     {
         let next = skip_adjuncts(doc, lexicon, np.end, s_end);
-        if next < s_end && (matches!(doc.lower(next), "that" | "to" | "if" | "whether" | "about" | "of") || doc.tags[next] == Tag::Colon || doc.tags[next] == Tag::Comma || starts_clause(doc, next)) {
+        if next < s_end
+            && (matches!(
+                doc.lower(next),
+                "that" | "to" | "if" | "whether" | "about" | "of"
+            ) || doc.tags[next] == Tag::Colon
+                || doc.tags[next] == Tag::Comma
+                || starts_clause(doc, next))
+        {
             after = next;
         }
     }
-    if after < s_end && !matches!(doc.tags[after], Tag::Final) && !(doc.tags[after] == Tag::Comma && trailing_only(doc, after, s_end)) {
+    if after < s_end
+        && !matches!(doc.tags[after], Tag::Final)
+        && !(doc.tags[after] == Tag::Comma && trailing_only(doc, after, s_end))
+    {
         let content = content_after(doc, lexicon, after, s_end)?;
         // Infinitive frames need "to", clause frames anything; objects need a noun phrase.
         return Some((Some(speaker), content));
@@ -159,11 +207,15 @@ fn trailing_only(doc: &Document, from: usize, s_end: usize) -> bool {
 }
 
 fn is_be(doc: &Document, i: usize) -> bool {
-    matches!(doc.lower(i), "is" | "was" | "were" | "are" | "be" | "been" | "being" | "'s")
+    matches!(
+        doc.lower(i),
+        "is" | "was" | "were" | "are" | "be" | "been" | "being" | "'s"
+    )
 }
 
 /// Whether a clause (subject + verb) starts at token `i`.
 fn starts_clause(doc: &Document, i: usize) -> bool {
     let t = doc.tags[i];
-    matches!(t, Tag::PRP | Tag::DT | Tag::NNP | Tag::NNPS | Tag::EX) && doc.tokens[i].kind == TokenKind::Word
+    matches!(t, Tag::PRP | Tag::DT | Tag::NNP | Tag::NNPS | Tag::EX)
+        && doc.tokens[i].kind == TokenKind::Word
 }

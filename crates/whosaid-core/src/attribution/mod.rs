@@ -114,16 +114,26 @@ const NAMING_CUES: &[&str] = &["call", "label", "dub", "brand", "term", "nicknam
 /// short quoted label: the quoted words are a scare quote, not anyone's quotation.
 pub fn drop_namings(doc: &mut Document) {
     let is_naming = |a: &Attribution| -> bool {
-        let Some(lemma) = a.cue_lemma.as_deref() else { return false };
-        if !NAMING_CUES.iter().any(|n| lemma == *n || lemma.ends_with(&format!(" {n}"))) {
+        let Some(lemma) = a.cue_lemma.as_deref() else {
+            return false;
+        };
+        if !NAMING_CUES
+            .iter()
+            .any(|n| lemma == *n || lemma.ends_with(&format!(" {n}")))
+        {
             return false;
         }
-        let Some(r) = a.content_tokens.first() else { return false };
+        let Some(r) = a.content_tokens.first() else {
+            return false;
+        };
         if a.content_tokens.len() != 1 || r.len() > 14 {
             return false;
         }
         doc.quotations.iter().any(|q| {
-            let inner_words = q.inner_tokens().filter(|&i| doc.tokens[i].kind == crate::token::TokenKind::Word).count();
+            let inner_words = q
+                .inner_tokens()
+                .filter(|&i| doc.tokens[i].kind == crate::token::TokenKind::Word)
+                .count();
             r.contains(q.open as usize) && q.close.is_some() && inner_words <= 3
         })
     };
@@ -140,14 +150,19 @@ pub fn drop_namings(doc: &mut Document) {
 fn widen_cues(doc: &Document, out: &mut [Attribution]) {
     for a in out.iter_mut() {
         let Some(r) = a.cue_tokens else { continue };
-        let Some(cue) = doc.cues.iter().find(|c| c.tokens == r) else { continue };
+        let Some(cue) = doc.cues.iter().find(|c| c.tokens == r) else {
+            continue;
+        };
         let mut start = cue.aux_start as usize;
         // Never swallow the speaker or content.
         while start < r.start as usize && a.speaker_tokens.is_some_and(|s| s.contains(start)) {
             start += 1;
         }
         let mut end = r.end as usize;
-        if end < doc.tokens.len() && doc.word(end) == ":" && !a.content_tokens.iter().any(|c| c.contains(end)) {
+        if end < doc.tokens.len()
+            && doc.word(end) == ":"
+            && !a.content_tokens.iter().any(|c| c.contains(end))
+        {
             end += 1;
         }
         let widened = TokenRange::new(start, end);
@@ -159,12 +174,27 @@ fn widen_cues(doc: &Document, out: &mut [Attribution]) {
 /// Drops attributions nested inside another's content (annotators mark one role per
 /// word: in "X said Y claimed Z" only X's attribution stands), and exact duplicates.
 fn drop_nested(out: &mut Vec<Attribution>) {
-    let inside = |r: TokenRange, outer: &Attribution| outer.content_tokens.iter().any(|c| c.start <= r.start && r.end <= c.end);
+    let inside = |r: TokenRange, outer: &Attribution| {
+        outer
+            .content_tokens
+            .iter()
+            .any(|c| c.start <= r.start && r.end <= c.end)
+    };
     let keep: Vec<bool> = (0..out.len())
         .map(|k| {
             let a = &out[k];
-            let anchor = a.cue_tokens.or(a.speaker_tokens).or(a.content_tokens.first().copied());
-            !out.iter().enumerate().any(|(j, b)| j != k && anchor.is_some_and(|r| inside(r, b)) && !a.content_tokens.iter().any(|c| b.content_tokens.contains(c)))
+            let anchor = a
+                .cue_tokens
+                .or(a.speaker_tokens)
+                .or(a.content_tokens.first().copied());
+            !out.iter().enumerate().any(|(j, b)| {
+                j != k
+                    && anchor.is_some_and(|r| inside(r, b))
+                    && !a
+                        .content_tokens
+                        .iter()
+                        .any(|c| b.content_tokens.contains(c))
+            })
         })
         .collect();
     let mut k = 0;
@@ -179,7 +209,11 @@ fn drop_nested(out: &mut Vec<Attribution>) {
 pub fn link_speakers(doc: &mut Document, out: &mut [Attribution]) {
     // Speakers the mention pass did not know become description mentions; then every
     // speaker is linked to its mention.
-    let missing: Vec<TokenRange> = out.iter().filter_map(|a| a.speaker_tokens).filter(|r| find_mention(doc, *r).is_none()).collect();
+    let missing: Vec<TokenRange> = out
+        .iter()
+        .filter_map(|a| a.speaker_tokens)
+        .filter(|r| find_mention(doc, *r).is_none())
+        .collect();
     for r in missing {
         if find_mention(doc, r).is_none() {
             let m = description_for(doc, r);
@@ -188,7 +222,10 @@ pub fn link_speakers(doc: &mut Document, out: &mut [Attribution]) {
     }
     doc.mentions.sort_by_key(|m| (m.tokens.start, m.tokens.end));
     for a in out.iter_mut() {
-        a.speaker_mention = a.speaker_tokens.and_then(|r| find_mention(doc, r)).map(|k| k as u32);
+        a.speaker_mention = a
+            .speaker_tokens
+            .and_then(|r| find_mention(doc, r))
+            .map(|k| k as u32);
     }
 }
 
@@ -198,14 +235,19 @@ pub fn link_speakers(doc: &mut Document, out: &mut [Attribution]) {
 fn find_mention(doc: &Document, r: TokenRange) -> Option<usize> {
     let head = speaker::head_of(doc, r) as u32;
     let inside = |m: &Mention| r.start <= m.tokens.start && m.tokens.end <= r.end;
-    let names: Vec<usize> = (0..doc.mentions.len()).filter(|&k| inside(&doc.mentions[k]) && doc.mentions[k].kind == MentionKind::Name).collect();
+    let names: Vec<usize> = (0..doc.mentions.len())
+        .filter(|&k| inside(&doc.mentions[k]) && doc.mentions[k].kind == MentionKind::Name)
+        .collect();
     // A name holding the head ("US Defense Secretary Mark Esper").
-    if let Some(&k) = names.iter().find(|&&k| doc.mentions[k].tokens.contains(head as usize)) {
+    if let Some(&k) = names
+        .iter()
+        .find(|&&k| doc.mentions[k].tokens.contains(head as usize))
+    {
         return Some(k);
     }
     // The organisation behind a statement or report ("a statement from the WMO").
     let lexicon = crate::lexicon::Lexicon::get();
-    if lexicon.is_speech_event(&doc.lower(head as usize)) {
+    if lexicon.is_speech_event(doc.lower(head as usize)) {
         if let Some(&k) = names.iter().find(|&&k| doc.mentions[k].tokens.start > head) {
             return Some(k);
         }
@@ -213,7 +255,10 @@ fn find_mention(doc: &Document, r: TokenRange) -> Option<usize> {
     // A name in apposition to a description ("The housing minister, Sarah Whitmore,").
     if let Some(&k) = names.iter().find(|&&k| {
         let s = doc.mentions[k].tokens.start as usize;
-        s > head as usize && s >= 1 && doc.tags[s - 1] == crate::pos::Tag::Comma && (head as usize + 1..s - 1).all(|i| !doc.tags[i].is_punct())
+        s > head as usize
+            && s >= 1
+            && doc.tags[s - 1] == crate::pos::Tag::Comma
+            && (head as usize + 1..s - 1).all(|i| !doc.tags[i].is_punct())
     }) {
         return Some(k);
     }
@@ -222,8 +267,15 @@ fn find_mention(doc: &Document, r: TokenRange) -> Option<usize> {
         .enumerate()
         .filter(|(_, m)| r.start <= m.tokens.start && m.tokens.end <= r.end)
         .filter(|(_, m)| m.kind != MentionKind::Pronoun || r.len() == 1)
-        .filter(|(_, m)| m.tokens.start <= head && head < m.tokens.end || m.kind == MentionKind::Name)
-        .max_by_key(|(_, m)| (m.tokens.start <= head && head < m.tokens.end, m.tokens.len()))
+        .filter(|(_, m)| {
+            m.tokens.start <= head && head < m.tokens.end || m.kind == MentionKind::Name
+        })
+        .max_by_key(|(_, m)| {
+            (
+                m.tokens.start <= head && head < m.tokens.end,
+                m.tokens.len(),
+            )
+        })
         .map(|(k, _)| k)
 }
 
@@ -237,8 +289,16 @@ fn description_for(doc: &Document, r: TokenRange) -> Mention {
         titles: None,
         head: head as u32,
         kind: MentionKind::Description,
-        entity_kind: if plural { EntityKind::Group } else { EntityKind::Unknown },
-        gender: if plural { Gender::Plural } else { Gender::Unknown },
+        entity_kind: if plural {
+            EntityKind::Group
+        } else {
+            EntityKind::Unknown
+        },
+        gender: if plural {
+            Gender::Plural
+        } else {
+            Gender::Unknown
+        },
         plural,
         pronoun_role: None,
         sentence: doc.token_sentence[head],

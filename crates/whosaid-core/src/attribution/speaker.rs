@@ -31,7 +31,10 @@ pub fn head_of(doc: &Document, r: TokenRange) -> usize {
             }
         }
     }
-    (a..end).rev().find(|&k| is_head(doc, k)).unwrap_or(end.saturating_sub(1).max(a))
+    (a..end)
+        .rev()
+        .find(|&k| is_head(doc, k))
+        .unwrap_or(end.saturating_sub(1).max(a))
 }
 
 fn is_comma(doc: &Document, i: usize) -> bool {
@@ -40,18 +43,29 @@ fn is_comma(doc: &Document, i: usize) -> bool {
 
 /// A noun phrase ending at `last` with `of`/`for` attachments to its left folded in
 /// ("a spokesman for the ministry").
-fn np_with_left_attachments(doc: &Document, lexicon: &Lexicon, last: usize, floor: usize) -> Option<Np> {
+fn np_with_left_attachments(
+    doc: &Document,
+    lexicon: &Lexicon,
+    last: usize,
+    floor: usize,
+) -> Option<Np> {
     let mut np = basic_np_ending_at(doc, last, floor)?;
     let mut guard = 0;
     while np.start >= floor + 2 && guard < 3 {
         guard += 1;
         let p = np.start - 1;
-        if !matches!(doc.lower(p), "of" | "for" | "at" | "from" | "with") || is_adjunct_np(doc, lexicon, &np) {
+        if !matches!(doc.lower(p), "of" | "for" | "at" | "from" | "with")
+            || is_adjunct_np(doc, lexicon, &np)
+        {
             break;
         }
         match basic_np_ending_at(doc, p - 1, floor) {
             Some(owner) if doc.tags[owner.head].is_noun() => {
-                np = Np { start: owner.start, end: np.end, head: owner.head };
+                np = Np {
+                    start: owner.start,
+                    end: np.end,
+                    head: owner.head,
+                };
             }
             _ => break,
         }
@@ -67,15 +81,46 @@ pub(crate) fn is_adjunct_np(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool 
     }
     let p = np.start - 1;
     let prep = doc.lower(p);
-    if !matches!(prep.as_ref(), "in" | "on" | "at" | "during" | "following" | "after" | "before" | "over" | "via" | "through" | "with" | "by") {
+    if !matches!(
+        prep,
+        "in" | "on"
+            | "at"
+            | "during"
+            | "following"
+            | "after"
+            | "before"
+            | "over"
+            | "via"
+            | "through"
+            | "with"
+            | "by"
+    ) {
         return false;
     }
     let head = doc.lower(np.head);
     lexicon.time_word(doc.lower(np.head)).is_some()
-        || lexicon.is_speech_event(&head)
+        || lexicon.is_speech_event(head)
         || matches!(
-            head.as_ref(),
-            "week" | "weekend" | "month" | "year" | "day" | "night" | "morning" | "afternoon" | "evening" | "twitter" | "facebook" | "television" | "radio" | "conference" | "interview" | "appearance" | "event" | "time" | "point"
+            head,
+            "week"
+                | "weekend"
+                | "month"
+                | "year"
+                | "day"
+                | "night"
+                | "morning"
+                | "afternoon"
+                | "evening"
+                | "twitter"
+                | "facebook"
+                | "television"
+                | "radio"
+                | "conference"
+                | "interview"
+                | "appearance"
+                | "event"
+                | "time"
+                | "point"
         )
 }
 
@@ -89,7 +134,10 @@ fn acceptable_subject(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool {
     }
     let w = doc.lower(head);
     // Object pronouns and reflexives are not subjects.
-    if matches!(w.as_ref(), "him" | "them" | "me" | "us" | "himself" | "herself" | "themselves" | "itself" | "there") {
+    if matches!(
+        w,
+        "him" | "them" | "me" | "us" | "himself" | "herself" | "themselves" | "itself" | "there"
+    ) {
         return false;
     }
     doc.tokens[head].kind == TokenKind::Word || doc.tags[head] == Tag::CD
@@ -98,7 +146,12 @@ fn acceptable_subject(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool {
 /// The subject of a verb whose first token (auxiliaries included) is `before`, searching
 /// no further left than `floor`. Returns the speaker range, appositive included when the
 /// subject carries one ("Simone Perry, a tea party activist,").
-pub fn subject_before(doc: &Document, lexicon: &Lexicon, before: usize, floor: usize) -> Option<TokenRange> {
+pub fn subject_before(
+    doc: &Document,
+    lexicon: &Lexicon,
+    before: usize,
+    floor: usize,
+) -> Option<TokenRange> {
     if before <= floor {
         return None;
     }
@@ -125,7 +178,7 @@ pub fn subject_before(doc: &Document, lexicon: &Lexicon, before: usize, floor: u
         && is_comma(doc, np.start - 1)
         && let Some(desc) = basic_np_ending_at(doc, np.start - 2, floor)
         && doc.tags[desc.head] == Tag::NN
-        && lexicon.title(&doc.lower(desc.head)).is_some()
+        && lexicon.title(doc.lower(desc.head)).is_some()
         && (desc.start == floor || !is_comma(doc, desc.start - 1))
     {
         start = desc.start;
@@ -135,9 +188,18 @@ pub fn subject_before(doc: &Document, lexicon: &Lexicon, before: usize, floor: u
 
 /// The subject before a comma that closes an aside: "X, who …, said", "X, a …, said",
 /// "X, for his part, said".
-fn subject_with_aside(doc: &Document, lexicon: &Lexicon, comma: usize, floor: usize) -> Option<TokenRange> {
+fn subject_with_aside(
+    doc: &Document,
+    lexicon: &Lexicon,
+    comma: usize,
+    floor: usize,
+) -> Option<TokenRange> {
     let lo = comma.saturating_sub(MAX_APPOSITIVE).max(floor);
-    let open = (lo..comma).rev().find(|&i| is_comma(doc, i) || doc.tokens[i].kind == TokenKind::Quote || doc.tokens[i].kind == TokenKind::Dash)?;
+    let open = (lo..comma).rev().find(|&i| {
+        is_comma(doc, i)
+            || doc.tokens[i].kind == TokenKind::Quote
+            || doc.tokens[i].kind == TokenKind::Dash
+    })?;
     if !is_comma(doc, open) || open == floor {
         return None;
     }
@@ -146,18 +208,19 @@ fn subject_with_aside(doc: &Document, lexicon: &Lexicon, comma: usize, floor: us
         return None;
     }
     let core = np_with_left_attachments(doc, lexicon, open - 1, floor)?;
-    if !acceptable_subject(doc, lexicon, &core) || matches!(doc.tags[core.head], Tag::PRP | Tag::WP) && doc.lower(core.head) != "who" && false {
+    if !acceptable_subject(doc, lexicon, &core) {
         return None;
     }
     let w = doc.lower(aside_first);
-    if matches!(w.as_ref(), "who" | "which" | "whose" | "whom") {
+    if matches!(w, "who" | "which" | "whose" | "whom") {
         // Relative clause: the speaker is the core alone.
         return Some(TokenRange::new(core.start, core.end));
     }
     // An appositive noun phrase (possibly with a relative clause of its own).
     if let Some(app) = basic_np_starting_at(doc, aside_first, comma) {
         let app = with_attachments(doc, app, comma);
-        let rest_ok = app.end == comma || matches!(doc.lower(app.end), "who" | "which" | "that" | "and");
+        let rest_ok =
+            app.end == comma || matches!(doc.lower(app.end), "who" | "which" | "that" | "and");
         if rest_ok && (doc.tags[app.head].is_noun() || doc.tags[app.head] == Tag::CD) {
             return Some(TokenRange::new(core.start, comma + 1));
         }
@@ -172,13 +235,24 @@ fn subject_with_aside(doc: &Document, lexicon: &Lexicon, comma: usize, floor: us
 
 /// The speaker after an inverted cue ("…,” said NATO Secretary General Jens Stoltenberg),
 /// starting at token `start`, not reaching `ceiling`.
-pub fn subject_after(doc: &Document, lexicon: &Lexicon, start: usize, ceiling: usize) -> Option<TokenRange> {
+pub fn subject_after(
+    doc: &Document,
+    lexicon: &Lexicon,
+    start: usize,
+    ceiling: usize,
+) -> Option<TokenRange> {
     let mut i = start;
     while i < ceiling && is_aux_or_adverb(doc, i) && doc.tags[i].is_adverb() {
         i += 1;
     }
     let np = basic_np_starting_at(doc, i, ceiling)?;
-    if !acceptable_subject(doc, lexicon, &np) || matches!(doc.tags[np.head], Tag::PRP) && !matches!(doc.lower(np.head), "he" | "she" | "they" | "i" | "we" | "it") {
+    if !acceptable_subject(doc, lexicon, &np)
+        || matches!(doc.tags[np.head], Tag::PRP)
+            && !matches!(
+                doc.lower(np.head),
+                "he" | "she" | "they" | "i" | "we" | "it"
+            )
+    {
         return None;
     }
     let np = with_attachments(doc, np, ceiling);
@@ -201,21 +275,32 @@ pub fn subject_after(doc: &Document, lexicon: &Lexicon, start: usize, ceiling: u
 
 /// Whether token `i` ends a clause for the purpose of appositive extent.
 fn is_clause_end(doc: &Document, i: usize) -> bool {
-    matches!(doc.tags[i], Tag::Final | Tag::Colon | Tag::Quote | Tag::Dash)
-        || (doc.tags[i] == Tag::Comma && i + 1 < doc.tokens.len() && doc.tokens[i + 1].kind == TokenKind::Quote)
+    matches!(
+        doc.tags[i],
+        Tag::Final | Tag::Colon | Tag::Quote | Tag::Dash
+    ) || (doc.tags[i] == Tag::Comma
+        && i + 1 < doc.tokens.len()
+        && doc.tokens[i + 1].kind == TokenKind::Quote)
 }
 
 /// Repairs a speaker span found by the tagger: trailing adjuncts ("Esper in a statement on
 /// Saturday") are cut, and a span that is itself the object of an adjunct ("following the
 /// ministers' meeting") is replaced by the subject before it. Returns `None` when nothing
 /// usable is left.
-pub fn repair_speaker(doc: &Document, lexicon: &Lexicon, r: TokenRange, cue_start: Option<usize>) -> Option<TokenRange> {
+pub fn repair_speaker(
+    doc: &Document,
+    lexicon: &Lexicon,
+    r: TokenRange,
+    cue_start: Option<usize>,
+) -> Option<TokenRange> {
     let (a, mut b) = (r.start as usize, r.end as usize);
     // Cut trailing adjunct phrases.
     let mut guard = 0;
     while b > a + 1 && guard < 4 {
         guard += 1;
-        let Some(np) = basic_np_ending_at(doc, b - 1, a) else { break };
+        let Some(np) = basic_np_ending_at(doc, b - 1, a) else {
+            break;
+        };
         if np.start > a && is_adjunct_np(doc, lexicon, &np) {
             b = np.start - 1;
         } else {
@@ -223,9 +308,17 @@ pub fn repair_speaker(doc: &Document, lexicon: &Lexicon, r: TokenRange, cue_star
         }
     }
     // A relative pronoun the tagger swept in ("Stoltenberg, who").
-    while b > a + 1 && (matches!(doc.lower(b - 1), "who" | "which" | "whom") || doc.tags[b - 1] == Tag::Comma && matches!(doc.lower(b.min(doc.tokens.len() - 1)), "who" | "which")) {
+    while b > a + 1
+        && (matches!(doc.lower(b - 1), "who" | "which" | "whom")
+            || doc.tags[b - 1] == Tag::Comma
+                && matches!(doc.lower(b.min(doc.tokens.len() - 1)), "who" | "which"))
+    {
         b -= 1;
-        while b > a + 1 && doc.tags[b - 1] == Tag::Comma && b < r.end as usize && matches!(doc.lower(b), "who" | "which" | "whom") {
+        while b > a + 1
+            && doc.tags[b - 1] == Tag::Comma
+            && b < r.end as usize
+            && matches!(doc.lower(b), "who" | "which" | "whom")
+        {
             b -= 1;
         }
     }
@@ -238,7 +331,9 @@ pub fn repair_speaker(doc: &Document, lexicon: &Lexicon, r: TokenRange, cue_star
         && is_adjunct_np(doc, lexicon, &np)
     {
         let floor = doc.sentence_of(a).tokens.start as usize;
-        return cue_start.and_then(|c| subject_before(doc, lexicon, c, floor)).filter(|s| s.end as usize <= a);
+        return cue_start
+            .and_then(|c| subject_before(doc, lexicon, c, floor))
+            .filter(|s| s.end as usize <= a);
     }
     Some(TokenRange::new(a, b))
 }

@@ -29,13 +29,19 @@ fn spans_of(doc: &Document, labels: &[Label], b: Label, i: Label) -> Vec<RoleSpa
     let mut out = Vec::new();
     let mut k = 0;
     while k < labels.len() {
-        if labels[k] == b || (labels[k] == i && (k == 0 || !matches!(labels[k - 1], x if x == b || x == i))) {
+        if labels[k] == b
+            || (labels[k] == i && (k == 0 || !matches!(labels[k - 1], x if x == b || x == i)))
+        {
             let start = k;
             k += 1;
             while k < labels.len() && labels[k] == i {
                 k += 1;
             }
-            out.push(RoleSpan { range: TokenRange::new(start, k), sentence: doc.token_sentence[start], paragraph: paragraph_of(doc, start) });
+            out.push(RoleSpan {
+                range: TokenRange::new(start, k),
+                sentence: doc.token_sentence[start],
+                paragraph: paragraph_of(doc, start),
+            });
         } else {
             k += 1;
         }
@@ -44,7 +50,8 @@ fn spans_of(doc: &Document, labels: &[Label], b: Label, i: Label) -> Vec<RoleSpa
 }
 
 fn paragraph_of(doc: &Document, tok: usize) -> u32 {
-    doc.paragraphs.partition_point(|p| (p.tokens.end as usize) <= tok) as u32
+    doc.paragraphs
+        .partition_point(|p| (p.tokens.end as usize) <= tok) as u32
 }
 
 /// Token distance between two ranges (0 when adjacent or overlapping).
@@ -60,15 +67,24 @@ fn gap(a: TokenRange, b: TokenRange) -> usize {
 
 /// Builds attributions from token labels. `rules` are the rule-based attributions, used for
 /// the confidence of attributions they agree with.
-pub fn assemble(doc: &Document, lexicon: &Lexicon, labels: &[Label], rules: &[Attribution]) -> Vec<Attribution> {
+pub fn assemble(
+    doc: &Document,
+    lexicon: &Lexicon,
+    labels: &[Label],
+    rules: &[Attribution],
+) -> Vec<Attribution> {
     let sources = spans_of(doc, labels, B_SOURCE, I_SOURCE);
     let cues = spans_of(doc, labels, B_CUE, I_CUE);
     let contents = spans_of(doc, labels, B_CONTENT, I_CONTENT);
     // Content → cue.
     let mut owner: Vec<Option<usize>> = vec![None; contents.len()];
     for (ci, c) in contents.iter().enumerate() {
-        let same_sentence = cues.iter().enumerate().filter(|(_, k)| k.sentence == c.sentence);
-        let best = same_sentence.min_by_key(|(_, k)| (gap(k.range, c.range), k.range.start > c.range.start));
+        let same_sentence = cues
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.sentence == c.sentence);
+        let best = same_sentence
+            .min_by_key(|(_, k)| (gap(k.range, c.range), k.range.start > c.range.start));
         owner[ci] = match best {
             Some((k, _)) => Some(k),
             None => cues
@@ -81,13 +97,23 @@ pub fn assemble(doc: &Document, lexicon: &Lexicon, labels: &[Label], rules: &[At
     }
     let mut out = Vec::new();
     for (k, cue) in cues.iter().enumerate() {
-        let pieces: Vec<TokenRange> = contents.iter().zip(&owner).filter(|(_, o)| **o == Some(k)).map(|(c, _)| c.range).collect();
+        let pieces: Vec<TokenRange> = contents
+            .iter()
+            .zip(&owner)
+            .filter(|(_, o)| **o == Some(k))
+            .map(|(c, _)| c.range)
+            .collect();
         if pieces.is_empty() {
             continue;
         }
         let source = sources
             .iter()
-            .filter(|s| s.sentence == cue.sentence && !pieces.iter().any(|p| p.start <= s.range.start && s.range.end <= p.end))
+            .filter(|s| {
+                s.sentence == cue.sentence
+                    && !pieces
+                        .iter()
+                        .any(|p| p.start <= s.range.start && s.range.end <= p.end)
+            })
             .min_by_key(|s| (gap(s.range, cue.range), s.range.start > cue.range.start))
             .map(|s| s.range);
         out.push(build(doc, lexicon, Some(cue.range), source, pieces, rules));
@@ -102,25 +128,43 @@ pub fn assemble(doc: &Document, lexicon: &Lexicon, labels: &[Label], rules: &[At
     out
 }
 
-fn build(doc: &Document, lexicon: &Lexicon, cue: Option<TokenRange>, source: Option<TokenRange>, mut pieces: Vec<TokenRange>, rules: &[Attribution]) -> Attribution {
+fn build(
+    doc: &Document,
+    lexicon: &Lexicon,
+    cue: Option<TokenRange>,
+    source: Option<TokenRange>,
+    mut pieces: Vec<TokenRange>,
+    rules: &[Attribution],
+) -> Attribution {
     pieces.sort_by_key(|r| r.start);
     let pieces = merge_adjacent(doc, pieces);
-    let lex_cue = cue.and_then(|r| doc.cues.iter().find(|c| c.tokens.start < r.end && r.start < c.tokens.end));
+    let lex_cue = cue.and_then(|r| {
+        doc.cues
+            .iter()
+            .find(|c| c.tokens.start < r.end && r.start < c.tokens.end)
+    });
     let cue_lemma = cue.map(|r| match lex_cue {
         Some(c) => c.lemma(lexicon).to_string(),
         None => lower(doc.slice(doc.token_span(r.start as usize, r.end as usize))).into_owned(),
     });
-    let agreeing = rules.iter().find(|a| a.content_tokens.first() == pieces.first() && (cue.is_none() || a.cue_tokens == cue));
+    let agreeing = rules.iter().find(|a| {
+        a.content_tokens.first() == pieces.first() && (cue.is_none() || a.cue_tokens == cue)
+    });
     let confidence = match agreeing {
         Some(a) => a.confidence.max(0.6),
         None if cue.is_some() && source.is_some() => 0.7,
         None if cue.is_some() => 0.55,
         None => 0.35,
     };
-    let sentence = cue.map(|r| doc.token_sentence[r.start as usize]).unwrap_or_else(|| doc.token_sentence[pieces[0].start as usize]);
+    let sentence = cue
+        .map(|r| doc.token_sentence[r.start as usize])
+        .unwrap_or_else(|| doc.token_sentence[pieces[0].start as usize]);
     Attribution {
         kind: kind_of(doc, &pieces),
-        content: pieces.iter().map(|r| doc.token_span(r.start as usize, r.end as usize)).collect(),
+        content: pieces
+            .iter()
+            .map(|r| doc.token_span(r.start as usize, r.end as usize))
+            .collect(),
         content_tokens: pieces,
         cue: cue.map(|r| doc.token_span(r.start as usize, r.end as usize)),
         cue_tokens: cue,
@@ -159,10 +203,16 @@ fn kind_of(doc: &Document, pieces: &[TokenRange]) -> QuoteKind {
     for r in pieces {
         let (a, b) = (r.start as usize, r.end as usize);
         let whole = doc.quotations.iter().any(|q| {
-            let end = q.close.map(|c| c as usize + 1).unwrap_or(q.inner_end as usize);
+            let end = q
+                .close
+                .map(|c| c as usize + 1)
+                .unwrap_or(q.inner_end as usize);
             q.open as usize == a && end == b
         });
-        let inside = doc.quotations.iter().any(|q| (q.open as usize) >= a && (q.open as usize) < b);
+        let inside = doc
+            .quotations
+            .iter()
+            .any(|q| (q.open as usize) >= a && (q.open as usize) < b);
         all_quotes &= whole;
         any_quote |= inside;
     }
@@ -179,7 +229,10 @@ fn kind_of(doc: &Document, pieces: &[TokenRange]) -> QuoteKind {
 /// over paragraphs) to the attribution owning another piece of the chain.
 fn join_chained_quotations(doc: &Document, out: &mut Vec<Attribution>) {
     let chain_of = |tok: u32| -> Option<usize> {
-        let k = doc.quotations.iter().position(|q| q.open == tok && q.depth == 0)?;
+        let k = doc
+            .quotations
+            .iter()
+            .position(|q| q.open == tok && q.depth == 0)?;
         let mut head = k;
         let mut guard = 0;
         while let Some(p) = doc.quotations[head].prev {
@@ -194,14 +247,29 @@ fn join_chained_quotations(doc: &Document, out: &mut Vec<Attribution>) {
     let mut k = 0;
     while k < out.len() {
         if out[k].cue_tokens.is_none()
-            && let Some(chain) = out[k].content_tokens.first().and_then(|r| chain_of(r.start))
-            && let Some(j) = (0..out.len()).find(|&j| j != k && out[j].cue_tokens.is_some() && out[j].content_tokens.iter().any(|r| chain_of(r.start) == Some(chain)))
+            && let Some(chain) = out[k]
+                .content_tokens
+                .first()
+                .and_then(|r| chain_of(r.start))
+            && let Some(j) = (0..out.len()).find(|&j| {
+                j != k
+                    && out[j].cue_tokens.is_some()
+                    && out[j]
+                        .content_tokens
+                        .iter()
+                        .any(|r| chain_of(r.start) == Some(chain))
+            })
         {
             let moved = out.remove(k);
             let j = if j > k { j - 1 } else { j };
             out[j].content.extend(moved.content);
             out[j].content_tokens.extend(moved.content_tokens);
-            let mut pairs: Vec<_> = out[j].content_tokens.iter().copied().zip(out[j].content.iter().copied()).collect();
+            let mut pairs: Vec<_> = out[j]
+                .content_tokens
+                .iter()
+                .copied()
+                .zip(out[j].content.iter().copied())
+                .collect();
             pairs.sort_by_key(|(r, _)| r.start);
             out[j].content_tokens = pairs.iter().map(|p| p.0).collect();
             out[j].content = pairs.iter().map(|p| p.1).collect();

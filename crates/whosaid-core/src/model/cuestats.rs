@@ -87,7 +87,9 @@ impl CueStats {
         for _ in 0..n {
             let len = *bytes.get(at)? as usize;
             at += 1;
-            let w = std::str::from_utf8(bytes.get(at..at + len)?).ok()?.to_string();
+            let w = std::str::from_utf8(bytes.get(at..at + len)?)
+                .ok()?
+                .to_string();
             at += len;
             let p = f32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?);
             at += 4;

@@ -173,7 +173,7 @@ impl FeatureContext {
         let mut cue_lemma = vec![0u64; n];
         for i in 0..n {
             let w = doc.lower(i);
-            word.push(hash_str(&w));
+            word.push(hash_str(w));
             let suf: String = w.chars().rev().take(3).collect();
             suffix.push(hash_str(&suf));
             shape.push(shape_of(doc, i));
@@ -201,14 +201,26 @@ impl FeatureContext {
         let mut rule_gap = vec![0u8; n];
         for a in &doc.attributions {
             if let (Some(s), Some(c)) = (a.speaker_tokens, a.cue_tokens) {
-                let (x, y) = if s.end <= c.start { (s.end, c.start) } else { (c.end, s.start.max(c.end)) };
-                for v in rule_gap.iter_mut().take((y as usize).min(n)).skip(x as usize) {
+                let (x, y) = if s.end <= c.start {
+                    (s.end, c.start)
+                } else {
+                    (c.end, s.start.max(c.end))
+                };
+                for v in rule_gap
+                    .iter_mut()
+                    .take((y as usize).min(n))
+                    .skip(x as usize)
+                {
                     *v = 1;
                 }
             }
             if let (Some(c), Some(first)) = (a.cue_tokens, a.content_tokens.first()) {
                 if c.end <= first.start {
-                    for v in rule_gap.iter_mut().take((first.start as usize).min(n)).skip(c.end as usize) {
+                    for v in rule_gap
+                        .iter_mut()
+                        .take((first.start as usize).min(n))
+                        .skip(c.end as usize)
+                    {
                         *v = 2;
                     }
                 }
@@ -218,7 +230,8 @@ impl FeatureContext {
         // nested inside another; +8 for single marks.
         let mut quote = vec![0u8; n];
         for q in &doc.quotations {
-            let extra = if q.depth > 0 { 4 } else { 0 } + if q.family == Family::Single { 8 } else { 0 };
+            let extra =
+                if q.depth > 0 { 4 } else { 0 } + if q.family == Family::Single { 8 } else { 0 };
             let open = q.open as usize;
             let end = q.close.map(|c| c as usize).unwrap_or(q.inner_end as usize);
             if quote[open] == 0 || q.depth > 0 {
@@ -241,7 +254,11 @@ impl FeatureContext {
                 MentionKind::Description => 5,
             };
             for i in m.tokens.range() {
-                mention[i] = if i == m.tokens.start as usize { k } else { k + 1 };
+                mention[i] = if i == m.tokens.start as usize {
+                    k
+                } else {
+                    k + 1
+                };
             }
         }
         let mut sent_pos = vec![0u8; n];
@@ -250,7 +267,15 @@ impl FeatureContext {
             let (a, b) = (s.tokens.start as usize, s.tokens.end as usize);
             let mut seen_comma = 0u8;
             for (i, sp) in sent_pos.iter_mut().enumerate().take(b).skip(a) {
-                *sp = if i == a { 1 } else if i + 1 == b { 2 } else if i + 2 == b { 3 } else { 0 };
+                *sp = if i == a {
+                    1
+                } else if i + 1 == b {
+                    2
+                } else if i + 2 == b {
+                    3
+                } else {
+                    0
+                };
                 comma_left[i] = seen_comma.min(3);
                 if doc.tags[i] == crate::pos::Tag::Comma {
                     seen_comma += 1;
@@ -288,14 +313,25 @@ impl FeatureContext {
         if heads.len() != n || rels.len() != n {
             return;
         }
-        let mut p = ParseFeatures { rel: rels.to_vec(), head_rel: vec![0; n], head_pos: vec![0; n], head_dir: vec![0; n], head_cue: vec![0; n], under_cue: vec![0; n] };
+        let mut p = ParseFeatures {
+            rel: rels.to_vec(),
+            head_rel: vec![0; n],
+            head_pos: vec![0; n],
+            head_dir: vec![0; n],
+            head_cue: vec![0; n],
+            under_cue: vec![0; n],
+        };
         for i in 0..n {
             if let Some(h) = heads[i] {
                 let h = h as usize;
                 p.head_rel[i] = rels[h];
                 p.head_pos[i] = self.pos[h];
                 let d = h as isize - i as isize;
-                p.head_dir[i] = if d < 0 { 1 + bucket_distance((-d) as usize) } else { 9 + bucket_distance(d as usize) };
+                p.head_dir[i] = if d < 0 {
+                    1 + bucket_distance((-d) as usize)
+                } else {
+                    9 + bucket_distance(d as usize)
+                };
                 p.head_cue[i] = self.cue_class[h].max(if self.cue_prob[h] >= 5 { 7 } else { 0 });
             }
             // Walk up at most six steps looking for a cue.
@@ -330,7 +366,12 @@ impl FeatureContext {
     }
 
     /// Sets the first layer's labels of one paragraph (`labels` covers exactly `range`).
-    pub fn fill_stack(&mut self, doc: &Document, range: crate::segment::TokenRange, labels: &[Label]) {
+    pub fn fill_stack(
+        &mut self,
+        doc: &Document,
+        range: crate::segment::TokenRange,
+        labels: &[Label],
+    ) {
         let n = self.len();
         let st = self.stack.get_or_insert_with(|| Stack {
             label: vec![0; n],
@@ -400,11 +441,19 @@ impl FeatureContext {
         let n = self.len();
         let at = |v: &[u8], k: isize| -> u64 {
             let j = i as isize + k;
-            if j < 0 || j as usize >= n { 255 } else { v[j as usize] as u64 }
+            if j < 0 || j as usize >= n {
+                255
+            } else {
+                v[j as usize] as u64
+            }
         };
         let w = |k: isize| -> u64 {
             let j = i as isize + k;
-            if j < 0 || j as usize >= n { 1 } else { self.word[j as usize] }
+            if j < 0 || j as usize >= n {
+                1
+            } else {
+                self.word[j as usize]
+            }
         };
         let p = |k: isize| at(&self.pos, k);
         let r = |k: isize| at(&self.rule, k);
@@ -435,7 +484,12 @@ impl FeatureContext {
         out.push(mix(24, r(0), self.rule_kind[i] as u64, 0));
         out.push(mix(52, r(0), self.rule_kind[i] as u64, p(0)));
         out.push(mix(54, self.rule_gap[i] as u64, 0, 0));
-        out.push(mix(55, self.rule_gap[i] as u64, p(0), at(&self.rule_gap, -1)));
+        out.push(mix(
+            55,
+            self.rule_gap[i] as u64,
+            p(0),
+            at(&self.rule_gap, -1),
+        ));
         if let Some(ps) = &self.parse {
             out.push(mix(80, ps.rel[i] as u64, 0, 0));
             out.push(mix(81, ps.rel[i] as u64, p(0), 0));
@@ -462,7 +516,12 @@ impl FeatureContext {
         out.push(mix(33, cc(-1), cc(1), 0));
         out.push(mix(34, self.cue_left[i] as u64, 0, 0));
         out.push(mix(35, self.cue_right[i] as u64, 0, 0));
-        out.push(mix(36, self.cue_left[i] as u64, self.cue_right[i] as u64, 0));
+        out.push(mix(
+            36,
+            self.cue_left[i] as u64,
+            self.cue_right[i] as u64,
+            0,
+        ));
         out.push(mix(37, self.cue_left[i] as u64, p(0), 0));
         out.push(mix(38, self.cue_right[i] as u64, p(0), 0));
         out.push(mix(39, self.cue_left[i] as u64, r(0), 0));
@@ -471,13 +530,23 @@ impl FeatureContext {
         out.push(mix(41, self.mention[i] as u64, r(0), 0));
         out.push(mix(42, self.sent_pos[i] as u64, 0, 0));
         out.push(mix(43, self.sent_pos[i] as u64, p(0), 0));
-        out.push(mix(44, self.comma_left[i] as u64, self.cue_left[i] as u64, 0));
+        out.push(mix(
+            44,
+            self.comma_left[i] as u64,
+            self.cue_left[i] as u64,
+            0,
+        ));
         out.push(mix(45, self.sent_pos[i] as u64, r(0), q(0)));
         // Learned cue statistics.
         out.push(mix(46, self.cue_prob[i] as u64, 0, 0));
         out.push(mix(47, self.cue_prob[i] as u64, p(0), 0));
         out.push(mix(48, at(&self.cue_prob, -1), at(&self.cue_prob, 1), 0));
-        out.push(mix(49, self.learned_left[i] as u64, self.learned_right[i] as u64, 0));
+        out.push(mix(
+            49,
+            self.learned_left[i] as u64,
+            self.learned_right[i] as u64,
+            0,
+        ));
         out.push(mix(50, self.learned_left[i] as u64, p(0), 0));
         out.push(mix(51, self.learned_right[i] as u64, p(0), r(0)));
     }
@@ -489,32 +558,54 @@ impl FeatureContext {
         let n = self.len();
         let at = |v: &[u8], k: isize| -> u64 {
             let j = i as isize + k;
-            if j < 0 || j as usize >= n { 255 } else { v[j as usize] as u64 }
+            if j < 0 || j as usize >= n {
+                255
+            } else {
+                v[j as usize] as u64
+            }
         };
         let w = |k: isize| -> u64 {
             let j = i as isize + k;
-            if j < 0 || j as usize >= n { 1 } else { self.word[j as usize] }
+            if j < 0 || j as usize >= n {
+                1
+            } else {
+                self.word[j as usize]
+            }
         };
         let p = |k: isize| at(&self.pos, k);
         let r = |k: isize| at(&self.rule, k);
         let q = |k: isize| at(&self.quote, k);
 
-            let sl = |k: isize| -> u64 {
-                let j = i as isize + k;
-                if j < 0 || j as usize >= st.label.len() { 255 } else { st.label[j as usize] as u64 }
-            };
-            out.push(mix(60, sl(0), 0, 0));
-            out.push(mix(61, sl(-1), sl(0), sl(1)));
-            out.push(mix(62, sl(-2), sl(-1), 0));
-            out.push(mix(63, sl(1), sl(2), 0));
-            out.push(mix(64, sl(0), p(0), 0));
-            out.push(mix(65, sl(0), r(0), 0));
-            out.push(mix(66, st.sentence_roles[i] as u64, sl(0), 0));
-            out.push(mix(67, st.cue_left[i] as u64, st.cue_right[i] as u64, sl(0)));
-            out.push(mix(68, st.span_pos[i] as u64, sl(0), p(0)));
-            out.push(mix(69, st.cue_left[i] as u64, q(0), sl(0)));
-            out.push(mix(70, st.sentence_roles[i] as u64, self.sent_pos[i] as u64, sl(0)));
-            out.push(mix(71, sl(0), w(0), 0));
+        let sl = |k: isize| -> u64 {
+            let j = i as isize + k;
+            if j < 0 || j as usize >= st.label.len() {
+                255
+            } else {
+                st.label[j as usize] as u64
+            }
+        };
+        out.push(mix(60, sl(0), 0, 0));
+        out.push(mix(61, sl(-1), sl(0), sl(1)));
+        out.push(mix(62, sl(-2), sl(-1), 0));
+        out.push(mix(63, sl(1), sl(2), 0));
+        out.push(mix(64, sl(0), p(0), 0));
+        out.push(mix(65, sl(0), r(0), 0));
+        out.push(mix(66, st.sentence_roles[i] as u64, sl(0), 0));
+        out.push(mix(
+            67,
+            st.cue_left[i] as u64,
+            st.cue_right[i] as u64,
+            sl(0),
+        ));
+        out.push(mix(68, st.span_pos[i] as u64, sl(0), p(0)));
+        out.push(mix(69, st.cue_left[i] as u64, q(0), sl(0)));
+        out.push(mix(
+            70,
+            st.sentence_roles[i] as u64,
+            self.sent_pos[i] as u64,
+            sl(0),
+        ));
+        out.push(mix(71, sl(0), w(0), 0));
     }
 
     /// Appends all feature hashes of token `i` to `out`: the base features and, once
@@ -528,7 +619,13 @@ impl FeatureContext {
     /// lexicon cue, a word annotators often mark as a cue, a dash or a rule label.
     /// Paragraphs without one are left unlabelled (all `O`) without running the model.
     pub fn may_attribute(&self, range: crate::segment::TokenRange) -> bool {
-        range.range().any(|i| self.quote[i] != 0 || self.cue_class[i] != 0 || self.cue_prob[i] >= 3 || self.rule[i] != 0 || self.shape[i] == 6)
+        range.range().any(|i| {
+            self.quote[i] != 0
+                || self.cue_class[i] != 0
+                || self.cue_prob[i] >= 3
+                || self.rule[i] != 0
+                || self.shape[i] == 6
+        })
     }
 
     /// The rule role label of token `i`.

@@ -26,7 +26,15 @@ pub const B_CONTENT: Label = 5;
 pub const I_CONTENT: Label = 6;
 
 /// Label names, as in the CofeNet tag file.
-pub const LABELS: [&str; N_LABELS] = ["O", "B-source", "I-source", "B-cue", "I-cue", "B-content", "I-content"];
+pub const LABELS: [&str; N_LABELS] = [
+    "O",
+    "B-source",
+    "I-source",
+    "B-cue",
+    "I-cue",
+    "B-content",
+    "I-content",
+];
 
 /// Whether label `to` may follow label `from` (an I- only continues its own role).
 #[inline]

@@ -79,7 +79,11 @@ impl std::error::Error for ModelError {}
 
 static BUILTIN: LazyLock<Option<Model>> = LazyLock::new(|| {
     let bytes: &[u8] = include_bytes!("../../model/tagger.bin");
-    if bytes.is_empty() { None } else { Model::from_bytes(bytes).ok() }
+    if bytes.is_empty() {
+        None
+    } else {
+        Model::from_bytes(bytes).ok()
+    }
 });
 
 /// The tagger shipped with the engine, if its weights are present.
@@ -95,7 +99,12 @@ impl Model {
     }
 
     /// [`Model::tag_document`] with a hook that may add features (a parse) to the context.
-    pub fn tag_document_with(&self, doc: &Document, lexicon: &Lexicon, hook: &dyn Fn(&Document, &mut FeatureContext)) -> Vec<Label> {
+    pub fn tag_document_with(
+        &self,
+        doc: &Document,
+        lexicon: &Lexicon,
+        hook: &dyn Fn(&Document, &mut FeatureContext),
+    ) -> Vec<Label> {
         let mut ctx = FeatureContext::new(doc, lexicon, &self.stats);
         hook(doc, &mut ctx);
         let mut labels = vec![0 as Label; doc.tokens.len()];
@@ -117,7 +126,12 @@ impl Model {
             let a = p.tokens.start as usize;
             let feats_of = |i: usize| &base[offsets[i - a]..offsets[i - a + 1]];
             let mut first = Vec::with_capacity(p.tokens.len());
-            self.first.tag_with(p.tokens, |i, out| out.extend_from_slice(feats_of(i)), &mut scratch, &mut first);
+            self.first.tag_with(
+                p.tokens,
+                |i, out| out.extend_from_slice(feats_of(i)),
+                &mut scratch,
+                &mut first,
+            );
             match &self.second {
                 None => labels[p.tokens.range()].copy_from_slice(&first),
                 Some(second) => {
@@ -146,7 +160,9 @@ impl Model {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         self.stats.write(&mut out);
-        let layers: Vec<&Layer> = std::iter::once(&self.first).chain(self.second.as_ref()).collect();
+        let layers: Vec<&Layer> = std::iter::once(&self.first)
+            .chain(self.second.as_ref())
+            .collect();
         out.extend_from_slice(&(layers.len() as u32).to_le_bytes());
         for l in layers {
             l.write(&mut out);
@@ -162,9 +178,15 @@ impl Model {
         if bytes.len() < 12 || &bytes[..8] != MAGIC {
             return Err(ModelError("not a whosaid weights file".into()));
         }
-        let (stats, used) = CueStats::read(&bytes[8..]).ok_or_else(|| ModelError("bad cue statistics".into()))?;
+        let (stats, used) =
+            CueStats::read(&bytes[8..]).ok_or_else(|| ModelError("bad cue statistics".into()))?;
         let mut at = 8 + used;
-        let n = u32::from_le_bytes(bytes.get(at..at + 4).and_then(|b| b.try_into().ok()).ok_or_else(|| ModelError("truncated".into()))?);
+        let n = u32::from_le_bytes(
+            bytes
+                .get(at..at + 4)
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| ModelError("truncated".into()))?,
+        );
         at += 4;
         if !(1..=2).contains(&n) {
             return Err(ModelError(format!("{n} layers")));
@@ -181,7 +203,11 @@ impl Model {
         if at != bytes.len() {
             return Err(ModelError("trailing bytes".into()));
         }
-        Ok(Model { stats, first, second })
+        Ok(Model {
+            stats,
+            first,
+            second,
+        })
     }
 }
 
@@ -196,7 +222,11 @@ pub struct Scratch {
 impl Layer {
     /// A layer with all weights zero and `2^bits` feature buckets.
     pub fn zeros(bits: u32) -> Layer {
-        Layer { bits, weights: Weights::Float(vec![[0.0; 8]; 1usize << bits]), trans: [[0.0; N_LABELS]; N_LABELS + 1] }
+        Layer {
+            bits,
+            weights: Weights::Float(vec![[0.0; 8]; 1usize << bits]),
+            trans: [[0.0; N_LABELS]; N_LABELS + 1],
+        }
     }
 
     /// The full-precision rows, while training (`None` once packed).
@@ -260,13 +290,24 @@ impl Layer {
     /// The best label sequence for the tokens of `range`.
     pub fn tag(&self, ctx: &FeatureContext, range: TokenRange) -> Vec<Label> {
         let mut out = Vec::with_capacity(range.len());
-        self.tag_with(range, |i, f| ctx.features(i, f), &mut Scratch::default(), &mut out);
+        self.tag_with(
+            range,
+            |i, f| ctx.features(i, f),
+            &mut Scratch::default(),
+            &mut out,
+        );
         out
     }
 
     /// Viterbi decoding of `range`: `features(i, out)` appends the feature hashes of token
     /// `i`; the best labels are appended to `out`.
-    pub fn tag_with(&self, range: TokenRange, mut features: impl FnMut(usize, &mut Vec<u64>), scratch: &mut Scratch, out: &mut Vec<Label>) {
+    pub fn tag_with(
+        &self,
+        range: TokenRange,
+        mut features: impl FnMut(usize, &mut Vec<u64>),
+        scratch: &mut Scratch,
+        out: &mut Vec<Label>,
+    ) {
         let n = range.len();
         if n == 0 {
             return;
@@ -283,7 +324,11 @@ impl Layer {
             self.emission(feats, &mut em);
             if t == 0 {
                 for l in 0..N_LABELS {
-                    delta[0][l] = if allowed(0, l as Label) { self.trans[N_LABELS][l] + em[l] } else { f32::NEG_INFINITY };
+                    delta[0][l] = if allowed(0, l as Label) {
+                        self.trans[N_LABELS][l] + em[l]
+                    } else {
+                        f32::NEG_INFINITY
+                    };
                 }
                 continue;
             }
@@ -308,7 +353,9 @@ impl Layer {
         let start = out.len();
         out.resize(start + n, 0);
         let last = &delta[n - 1];
-        let mut l = (0..N_LABELS).max_by(|&a, &b| last[a].total_cmp(&last[b])).unwrap_or(0);
+        let mut l = (0..N_LABELS)
+            .max_by(|&a, &b| last[a].total_cmp(&last[b]))
+            .unwrap_or(0);
         for t in (0..n).rev() {
             out[start + t] = l as Label;
             if t > 0 {
@@ -324,7 +371,9 @@ impl Layer {
         out.extend_from_slice(&self.bits.to_le_bytes());
         out.extend_from_slice(&(N_LABELS as u32).to_le_bytes());
         out.extend_from_slice(&scale.to_le_bytes());
-        let q = |w: f32| -> [u8; 2] { ((w / scale).round().clamp(-32767.0, 32767.0) as i16).to_le_bytes() };
+        let q = |w: f32| -> [u8; 2] {
+            ((w / scale).round().clamp(-32767.0, 32767.0) as i16).to_le_bytes()
+        };
         for w in self.trans.iter().flatten() {
             out.extend_from_slice(&q(*w));
         }
@@ -341,12 +390,15 @@ impl Layer {
         if bytes.len() < header {
             return Err(ModelError("truncated layer".into()));
         }
-        let u32_at = |k: usize| u32::from_le_bytes([bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]]);
+        let u32_at =
+            |k: usize| u32::from_le_bytes([bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]]);
         let bits = u32_at(0);
         let labels = u32_at(4) as usize;
         let scale = f32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
         if labels != N_LABELS || bits > 26 {
-            return Err(ModelError(format!("unsupported shape: {bits} bits, {labels} labels")));
+            return Err(ModelError(format!(
+                "unsupported shape: {bits} bits, {labels} labels"
+            )));
         }
         let n_trans = N_LABELS * (N_LABELS + 1);
         let n_weights = (1usize << bits) * N_LABELS;
@@ -354,7 +406,9 @@ impl Layer {
         if bytes.len() < len {
             return Err(ModelError("truncated layer".into()));
         }
-        let mut vals = bytes[header..len].chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]]));
+        let mut vals = bytes[header..len]
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]));
         let mut trans = [[0f32; N_LABELS]; N_LABELS + 1];
         for row in trans.iter_mut() {
             for v in row.iter_mut() {
@@ -367,15 +421,28 @@ impl Layer {
                 *w = vals.next().unwrap_or(0);
             }
         }
-        Ok((Layer { bits, weights: Weights::Packed { rows, scale }, trans }, len))
+        Ok((
+            Layer {
+                bits,
+                weights: Weights::Packed { rows, scale },
+                trans,
+            },
+            len,
+        ))
     }
 
     /// The weights quantised to 16 bits, and the scale that turns them back into floats.
     fn packed(&self) -> (std::borrow::Cow<'_, [[i16; 8]]>, f32) {
         match &self.weights {
-            Weights::Packed { rows, scale } => (std::borrow::Cow::Borrowed(rows.as_slice()), *scale),
+            Weights::Packed { rows, scale } => {
+                (std::borrow::Cow::Borrowed(rows.as_slice()), *scale)
+            }
             Weights::Float(rows) => {
-                let max = rows.iter().flatten().chain(self.trans.iter().flatten()).fold(0f32, |m, w| m.max(w.abs()));
+                let max = rows
+                    .iter()
+                    .flatten()
+                    .chain(self.trans.iter().flatten())
+                    .fold(0f32, |m, w| m.max(w.abs()));
                 let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
                 let q = |w: f32| (w / scale).round().clamp(-32767.0, 32767.0) as i16;
                 let packed = rows.iter().map(|r| {
@@ -407,7 +474,11 @@ mod tests {
         for _ in 0..5 {
             c.add("said", true);
         }
-        let m = Model { stats: c.finish(), first: l.clone(), second: Some(l) };
+        let m = Model {
+            stats: c.finish(),
+            first: l.clone(),
+            second: Some(l),
+        };
         let back = Model::from_bytes(&m.to_bytes()).unwrap();
         let b = back.second.as_ref().unwrap();
         assert_eq!(b.bits, 4);

@@ -8,8 +8,8 @@ use super::cuestats::{CueCounter, CueStats};
 use super::features::FeatureContext;
 use super::labels::{Label, N_LABELS, project, role};
 use super::{Layer, Model};
-use crate::lexicon::Lexicon;
 use crate::document::Document;
+use crate::lexicon::Lexicon;
 use crate::segment::TokenRange;
 use crate::span::Span;
 
@@ -27,7 +27,11 @@ pub fn gold_labels(doc: &Document, pieces: &[GoldPiece]) -> Vec<Label> {
         let mut start = None;
         while last < doc.tokens.len() && doc.tokens[last].span.start < span.end {
             let t = doc.tokens[last].span;
-            let last_char_start = doc.text[..t.end as usize].char_indices().next_back().map(|(b, _)| b as u32).unwrap_or(t.start);
+            let last_char_start = doc.text[..t.end as usize]
+                .char_indices()
+                .next_back()
+                .map(|(b, _)| b as u32)
+                .unwrap_or(t.start);
             if span.start <= last_char_start && last_char_start < span.end && start.is_none() {
                 start = Some(last);
             }
@@ -40,7 +44,11 @@ pub fn gold_labels(doc: &Document, pieces: &[GoldPiece]) -> Vec<Label> {
             let mut e = s;
             while e < doc.tokens.len() && {
                 let t = doc.tokens[e].span;
-                let lc = doc.text[..t.end as usize].char_indices().next_back().map(|(b, _)| b as u32).unwrap_or(t.start);
+                let lc = doc.text[..t.end as usize]
+                    .char_indices()
+                    .next_back()
+                    .map(|(b, _)| b as u32)
+                    .unwrap_or(t.start);
                 span.start <= lc && lc < span.end
             } {
                 e += 1;
@@ -66,7 +74,13 @@ impl Trainer {
     pub fn new(bits: u32) -> Trainer {
         let layer = Layer::zeros(bits);
         let n = 1usize << bits;
-        Trainer { layer, acc: vec![[0.0; 8]; n], trans_acc: [[0.0; N_LABELS]; N_LABELS + 1], step: 1.0, feats: Vec::new() }
+        Trainer {
+            layer,
+            acc: vec![[0.0; 8]; n],
+            trans_acc: [[0.0; N_LABELS]; N_LABELS + 1],
+            step: 1.0,
+            feats: Vec::new(),
+        }
     }
 
     fn update_token(&mut self, t: usize, label: Label, delta: f32) {
@@ -102,7 +116,11 @@ impl Trainer {
                     self.update_token(t, gold[t], 1.0);
                     self.update_token(t, predicted[t], -1.0);
                 }
-                let (pf, gf) = if t == 0 { (N_LABELS, N_LABELS) } else { (predicted[t - 1] as usize, gold[t - 1] as usize) };
+                let (pf, gf) = if t == 0 {
+                    (N_LABELS, N_LABELS)
+                } else {
+                    (predicted[t - 1] as usize, gold[t - 1] as usize)
+                };
                 if pf != gf || predicted[t] != gold[t] {
                     self.update_trans(gf, gold[t], 1.0);
                     self.update_trans(pf, predicted[t], -1.0);
@@ -158,7 +176,12 @@ pub struct TrainConfig {
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        TrainConfig { bits: 17, epochs: 10, folds: 4, stacked: true }
+        TrainConfig {
+            bits: 17,
+            epochs: 10,
+            folds: 4,
+            stacked: true,
+        }
     }
 }
 
@@ -184,10 +207,20 @@ fn shuffle<T>(v: &mut [T], state: &mut u64) {
     }
 }
 
-fn train_layer(contexts: &[FeatureContext], examples: &[Example], include: &dyn Fn(usize) -> bool, cfg: &TrainConfig, log: &dyn Fn(String)) -> Layer {
+fn train_layer(
+    contexts: &[FeatureContext],
+    examples: &[Example],
+    include: &dyn Fn(usize) -> bool,
+    cfg: &TrainConfig,
+    log: &dyn Fn(String),
+) -> Layer {
     let mut trainer = Trainer::new(cfg.bits);
-    let mut order: Vec<(usize, TokenRange)> =
-        examples.iter().enumerate().filter(|(k, _)| include(*k)).flat_map(|(k, e)| e.doc.paragraphs.iter().map(move |p| (k, p.tokens))).collect();
+    let mut order: Vec<(usize, TokenRange)> = examples
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| include(*k))
+        .flat_map(|(k, e)| e.doc.paragraphs.iter().map(move |p| (k, p.tokens)))
+        .collect();
     let tokens: usize = order.iter().map(|(_, r)| r.len()).sum();
     let mut seed = 0x2545F4914F6CDD1Du64;
     for epoch in 1..=cfg.epochs {
@@ -196,7 +229,10 @@ fn train_layer(contexts: &[FeatureContext], examples: &[Example], include: &dyn 
         for &(k, r) in &order {
             errors += trainer.learn(&contexts[k], r, &examples[k].gold[r.range()]);
         }
-        log(format!("epoch {epoch}: {:.2}% of {tokens} tokens mislabelled", 100.0 * errors as f64 / tokens.max(1) as f64));
+        log(format!(
+            "epoch {epoch}: {:.2}% of {tokens} tokens mislabelled",
+            100.0 * errors as f64 / tokens.max(1) as f64
+        ));
     }
     trainer.finish()
 }
@@ -204,11 +240,18 @@ fn train_layer(contexts: &[FeatureContext], examples: &[Example], include: &dyn 
 /// Trains a model: cue statistics, the first layer, and (if configured) the stacked second
 /// layer on out-of-fold first-layer labels, so that the second layer learns from labels
 /// as good as — not better than — those it will see on new text.
-pub fn train_model(examples: &[Example], lexicon: &Lexicon, cfg: &TrainConfig, log: &dyn Fn(String)) -> Model {
+pub fn train_model(
+    examples: &[Example],
+    lexicon: &Lexicon,
+    cfg: &TrainConfig,
+    log: &dyn Fn(String),
+) -> Model {
     let folds = cfg.folds.max(2);
     let fold_of = |k: usize| k % folds;
     // Out-of-fold cue statistics for the training features; all data for the saved model.
-    let fold_stats: Vec<CueStats> = (0..folds).map(|f| cue_stats(examples, |k| fold_of(k) != f)).collect();
+    let fold_stats: Vec<CueStats> = (0..folds)
+        .map(|f| cue_stats(examples, |k| fold_of(k) != f))
+        .collect();
     let context = |k: usize, e: &Example| {
         let mut c = FeatureContext::new(&e.doc, lexicon, &fold_stats[fold_of(k)]);
         if let Some((h, r)) = &e.parse {
@@ -216,14 +259,22 @@ pub fn train_model(examples: &[Example], lexicon: &Lexicon, cfg: &TrainConfig, l
         }
         c
     };
-    let mut contexts: Vec<FeatureContext> = examples.iter().enumerate().map(|(k, e)| context(k, e)).collect();
+    let mut contexts: Vec<FeatureContext> = examples
+        .iter()
+        .enumerate()
+        .map(|(k, e)| context(k, e))
+        .collect();
     let stats = cue_stats(examples, |_| true);
     let second = if cfg.stacked {
         let mut oof: Vec<Vec<Label>> = vec![Vec::new(); examples.len()];
         for f in 0..folds {
             log(format!("first layer, fold {}/{folds}", f + 1));
             let layer = train_layer(&contexts, examples, &|k| fold_of(k) != f, cfg, log);
-            for (k, e) in examples.iter().enumerate().filter(|(k, _)| fold_of(*k) == f) {
+            for (k, e) in examples
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| fold_of(*k) == f)
+            {
                 oof[k] = layer.tag_paragraphs(&e.doc, &contexts[k]);
             }
         }
@@ -240,5 +291,9 @@ pub fn train_model(examples: &[Example], lexicon: &Lexicon, cfg: &TrainConfig, l
         contexts[k] = context(k, e);
     }
     let first = train_layer(&contexts, examples, &|_| true, cfg, log);
-    Model { stats, first, second }
+    Model {
+        stats,
+        first,
+        second,
+    }
 }
