@@ -15,7 +15,7 @@ use crossbeam_channel::bounded;
 use whosaid_core::{Options, Tagger, extract, schema};
 use whosaid_ingest::{InputFormat, InputSpec, RawDocument, ReadOptions, read_inputs};
 
-use crate::flags::{ExtractArgs, Format, InputKind};
+use crate::flags::{ExtractArgs, Format, InputArgs, InputKind};
 use crate::output::{Chunk, Sink, serialise};
 use crate::progress::Progress;
 
@@ -28,8 +28,8 @@ pub struct Settings {
     pub default_date: Option<jiff::civil::Date>,
     /// The tagger.
     pub tagger: Tagger,
-    /// Output format.
-    pub format: Format,
+    /// What the workers produce.
+    pub produce: Produce,
     /// Whether text output is coloured.
     pub color: bool,
 }
@@ -49,48 +49,57 @@ pub enum Outcome {
 
 /// Runs `whosaid extract`.
 pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
-    let tagger = tagger_choice(args.rules_only, args.model.as_deref())?;
-    let inputs: Vec<InputSpec> = if args.inputs.is_empty() {
-        vec![InputSpec::Stdin]
-    } else {
-        args.inputs
-            .iter()
-            .map(|p| {
-                if p.as_os_str() == "-" {
-                    InputSpec::Stdin
-                } else {
-                    InputSpec::from(p.as_path())
-                }
-            })
-            .collect()
-    };
-    let read = read_options(args);
-    let threads = args
-        .threads
-        .unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-        })
-        .max(1);
     let color = args.output.is_none() && std::io::stdout().is_terminal();
     let mut sink = Sink::open(args.format, args.output.as_deref(), color)?;
-    let interactive = !args.quiet && std::io::stderr().is_terminal();
-    let known_total = args
-        .inputs
-        .iter()
-        .all(|p| p.is_file() && !is_multi_document(p));
-    let progress = Progress::new(interactive, known_total.then_some(args.inputs.len() as u64));
-    let started = Instant::now();
-    let settings = Settings {
-        default_date: args.date,
-        tagger,
-        format: args.format,
-        color,
+    let errors = run_pipeline(&args.input, Produce::Format(args.format), color, &mut sink)?;
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// What the workers produce for each document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Produce {
+    /// Output in a format of `extract`.
+    Format(Format),
+    /// A document for the corpus store.
+    Index,
+}
+
+/// Where finished documents go, in input order.
+pub trait Consumer {
+    /// Takes one document's output.
+    ///
+    /// # Errors
+    /// Output errors; they stop the run.
+    fn consume(&mut self, chunk: Chunk) -> anyhow::Result<()>;
+    /// Called once after the last document.
+    ///
+    /// # Errors
+    /// Output errors.
+    fn finish(&mut self) -> anyhow::Result<()>;
+}
+
+/// Reads `input`, extracts on all threads and hands results to `consumer` in input order,
+/// with a progress bar and a summary on a terminal. Returns the number of inputs that
+/// failed.
+///
+/// # Errors
+/// A bad model file or an output error.
+pub fn run_pipeline(input: &InputArgs, produce: Produce, color: bool, consumer: &mut dyn Consumer) -> anyhow::Result<u64> {
+    let tagger = tagger_choice(input.rules_only, input.model.as_deref())?;
+    let inputs: Vec<InputSpec> = if input.inputs.is_empty() {
+        vec![InputSpec::Stdin]
+    } else {
+        input.inputs.iter().map(|p| if p.as_os_str() == "-" { InputSpec::Stdin } else { InputSpec::from(p.as_path()) }).collect()
     };
-    let (docs, quotes, errors, bytes) =
-        pipeline(inputs, &read, threads, &settings, &mut sink, &progress)?;
-    sink.finish()?;
+    let read = read_options(input);
+    let threads = input.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let interactive = !input.quiet && std::io::stderr().is_terminal();
+    let known_total = !input.inputs.is_empty() && input.inputs.iter().all(|p| p.is_file() && !is_multi_document(p));
+    let progress = Progress::new(interactive, known_total.then_some(input.inputs.len() as u64));
+    let started = Instant::now();
+    let settings = Settings { default_date: input.date, tagger, produce, color };
+    let (docs, quotes, errors, bytes) = pipeline(inputs, &read, threads, &settings, consumer, &progress)?;
+    consumer.finish()?;
     progress.finish();
     if interactive {
         let secs = started.elapsed().as_secs_f64().max(1e-9);
@@ -101,22 +110,16 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
             docs as f64 / secs
         );
     }
-    Ok(if errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(errors)
 }
 
 /// Whether a file holds many documents (its count is unknown before reading it).
 fn is_multi_document(p: &std::path::Path) -> bool {
     let name = p.to_string_lossy().to_ascii_lowercase();
-    [".jsonl", ".ndjson", ".json", ".warc", ".gz"]
-        .iter()
-        .any(|e| name.ends_with(e))
+    [".jsonl", ".ndjson", ".json", ".warc", ".gz"].iter().any(|e| name.ends_with(e))
 }
 
-fn read_options(args: &ExtractArgs) -> ReadOptions {
+fn read_options(args: &InputArgs) -> ReadOptions {
     let format = match args.input_format {
         InputKind::Auto => InputFormat::Auto,
         InputKind::Text => InputFormat::Text,
@@ -141,7 +144,7 @@ pub fn process(
     raw: RawDocument,
     default_date: Option<jiff::civil::Date>,
     tagger: &Tagger,
-    format: Format,
+    produce: Produce,
     color: bool,
 ) -> Outcome {
     let published = raw.date.or(default_date);
@@ -158,17 +161,20 @@ pub fn process(
         record.meta.headline = raw.title.clone();
     }
     let quotes = record.quotes.len();
-    let chunk = serialise(format, &doc, &record, &display_name(&raw), color);
-    Outcome::Done {
-        chunk,
-        quotes,
-        bytes: raw.text.len(),
-        warnings: raw
-            .warnings
-            .iter()
-            .map(|w| format!("{}: {w}", raw.origin))
-            .collect(),
-    }
+    let bytes = raw.text.len();
+    let warnings = raw.warnings.iter().map(|w| format!("{}: {w}", raw.origin)).collect();
+    let chunk = match produce {
+        Produce::Format(format) => serialise(format, &doc, &record, &display_name(&raw), color),
+        Produce::Index => Chunk::Index(Box::new(whosaid_store::DocumentInput {
+            id: id.clone(),
+            url: raw.url.clone(),
+            date: published,
+            title: raw.title.clone(),
+            text: raw.text,
+            record,
+        })),
+    };
+    Outcome::Done { chunk, quotes, bytes, warnings }
 }
 
 /// The id written for a document: plain-text files are named by their file stem
@@ -200,16 +206,16 @@ fn pipeline(
     read: &ReadOptions,
     threads: usize,
     settings: &Settings,
-    sink: &mut Sink,
+    sink: &mut dyn Consumer,
     progress: &Progress,
 ) -> anyhow::Result<(u64, u64, u64, u64)> {
     let Settings {
         default_date,
         tagger,
-        format,
+        produce,
         color,
     } = settings;
-    let (default_date, format, color) = (*default_date, *format, *color);
+    let (default_date, produce, color) = (*default_date, *produce, *color);
     let (doc_tx, doc_rx) = bounded::<(u64, Result<RawDocument, String>)>(threads * 4);
     let (out_tx, out_rx) = bounded::<(u64, Outcome)>(threads * 4);
     // Tickets bound the documents in flight (queued, in work, or waiting to be written in
@@ -238,7 +244,7 @@ fn pipeline(
             scope.spawn(move || {
                 for (seq, item) in doc_rx {
                     let outcome = match item {
-                        Ok(raw) => process(raw, default_date, tagger, format, color),
+                        Ok(raw) => process(raw, default_date, tagger, produce, color),
                         Err(e) => Outcome::Failed(e),
                     };
                     if out_tx.send((seq, outcome)).is_err() {
@@ -279,7 +285,7 @@ fn pipeline(
 /// Writes one finished item and counts it: (documents, quotations, errors, bytes).
 fn emit(
     o: Outcome,
-    sink: &mut Sink,
+    sink: &mut dyn Consumer,
     progress: &Progress,
     counts: &mut (u64, u64, u64, u64),
 ) -> anyhow::Result<()> {
@@ -293,7 +299,7 @@ fn emit(
             for w in warnings {
                 progress.println(&format!("whosaid: warning: {w}"));
             }
-            sink.write(chunk)?;
+            sink.consume(chunk)?;
             counts.0 += 1;
             counts.1 += quotes as u64;
             counts.3 += bytes as u64;

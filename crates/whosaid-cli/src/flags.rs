@@ -50,6 +50,30 @@ pub enum Command {
     /// Example:
     ///   whosaid bench ../shared/data/polnear/train/text
     Bench(BenchArgs),
+    /// Index news reports into a corpus store (SQLite), extracting their quotations.
+    ///
+    /// Re-indexing a document (same id or same text) replaces it; each batch is one
+    /// transaction, so an interrupted run keeps what it committed.
+    ///
+    /// Examples:
+    ///   whosaid index --db corpus.db news/*.txt
+    ///   whosaid index --db corpus.db --rebuild crawl.jsonl
+    Index(IndexArgs),
+    /// Search the quotations of a corpus store.
+    ///
+    /// Examples:
+    ///   whosaid search taliban --speaker Stoltenberg --since 2020-01-01
+    ///   whosaid search '"peace deal"' --kind direct --format json
+    ///   whosaid search "" --speaker Trump
+    Search(SearchArgs),
+    /// List the most quoted speakers of a corpus store.
+    ///
+    /// Example: whosaid speakers --top 10
+    Speakers(SpeakersArgs),
+    /// Show one stored document with its quotations.
+    ///
+    /// Example: whosaid show kabul-nato-report
+    Show(ShowArgs),
 }
 
 /// Arguments of `whosaid bench`.
@@ -217,26 +241,14 @@ pub enum InputKind {
     Warc,
 }
 
-/// Arguments of `whosaid extract`.
+/// What to read, and how: shared by `extract` and `index`.
 #[derive(Args, Debug)]
-pub struct ExtractArgs {
+pub struct InputArgs {
     /// Files or directories to read (directories recursively); `-` or nothing reads
     /// standard input.
     ///
     /// Example: whosaid extract a.txt news/ crawl.warc.gz
     pub inputs: Vec<PathBuf>,
-
-    /// Output format.
-    ///
-    /// Example: --format jsonl
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-
-    /// Write the output to FILE instead of standard output.
-    ///
-    /// Example: -o quotes.parquet
-    #[arg(long = "output", short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
 
     /// Publication date (YYYY-MM-DD) of documents that carry none: resolves relative
     /// dates such as "on Saturday".
@@ -299,6 +311,145 @@ pub struct ExtractArgs {
     /// Use tagger weights from this file instead of the built-in ones.
     #[arg(long)]
     pub model: Option<PathBuf>,
+}
+
+/// Arguments of `whosaid extract`.
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// What to read.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    ///
+    /// Example: --format jsonl
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the output to FILE instead of standard output.
+    ///
+    /// Example: -o quotes.parquet
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `whosaid index`.
+#[derive(Args, Debug)]
+pub struct IndexArgs {
+    /// What to read.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The corpus store (created when missing).
+    #[arg(long, default_value = "whosaid.db", value_name = "PATH")]
+    pub db: PathBuf,
+
+    /// Discard the store's contents first (needed when another whosaid version wrote it).
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// Documents written per transaction.
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    pub batch: usize,
+}
+
+/// Quotation kinds, for filters.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// Every content piece in quotation marks.
+    Direct,
+    /// Reported speech.
+    Indirect,
+    /// Reported speech with a quoted fragment.
+    Mixed,
+}
+
+/// Output formats of `search` and `speakers`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormatArg {
+    /// Readable lines, matches highlighted on a terminal.
+    Text,
+    /// One JSON array.
+    Json,
+    /// A header line, then one row per item.
+    Csv,
+}
+
+/// Arguments of `whosaid search`.
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Words to find ("a phrase", prefix*, a OR b); empty lists every quotation, newest
+    /// first.
+    ///
+    /// Example: whosaid search taliban --speaker Stoltenberg
+    #[arg(default_value = "")]
+    pub query: String,
+
+    /// Only quotations by speakers whose name or an alias contains these words.
+    ///
+    /// Example: --speaker Trump
+    #[arg(long, value_name = "NAME")]
+    pub speaker: Option<String>,
+
+    /// Only quotations from documents mentioning someone whose name or an alias contains
+    /// these words.
+    #[arg(long, value_name = "ENTITY")]
+    pub mentions: Option<String>,
+
+    /// Only documents dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub since: Option<jiff::civil::Date>,
+
+    /// Only documents dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub until: Option<jiff::civil::Date>,
+
+    /// Only quotations of this kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+
+    /// At most this many quotations.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+
+    /// Skip this many first (paging).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: usize,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormatArg::Text)]
+    pub format: ListFormatArg,
+
+    /// The corpus store.
+    #[arg(long, default_value = "whosaid.db", value_name = "PATH")]
+    pub db: PathBuf,
+}
+
+/// Arguments of `whosaid speakers`.
+#[derive(Args, Debug)]
+pub struct SpeakersArgs {
+    /// How many speakers to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormatArg::Text)]
+    pub format: ListFormatArg,
+
+    /// The corpus store.
+    #[arg(long, default_value = "whosaid.db", value_name = "PATH")]
+    pub db: PathBuf,
+}
+
+/// Arguments of `whosaid show`.
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// The document's id (as printed by `search`).
+    pub doc_id: String,
+
+    /// The corpus store.
+    #[arg(long, default_value = "whosaid.db", value_name = "PATH")]
+    pub db: PathBuf,
 }
 
 /// Parses a `YYYY-MM-DD` date.

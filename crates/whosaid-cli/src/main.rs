@@ -5,10 +5,12 @@ mod columnar;
 mod eval;
 mod extract;
 mod flags;
+mod index;
 mod output;
 mod progress;
 mod render;
 mod silver;
+mod store_cmd;
 mod train;
 
 use clap::Parser;
@@ -22,6 +24,10 @@ fn main() -> std::process::ExitCode {
         Command::Eval(args) => eval::run(&args),
         Command::Train(args) => train::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Index(args) => index::index(&args),
+        Command::Search(args) => index::search(&args),
+        Command::Speakers(args) => index::speakers(&args),
+        Command::Show(args) => index::show(&args),
     };
     match result {
         Ok(code) => code,

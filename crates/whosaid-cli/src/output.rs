@@ -19,6 +19,8 @@ pub enum Chunk {
     Json(Vec<u8>),
     /// Rows for a columnar writer.
     Rows(Vec<QuoteRow>),
+    /// A document for the corpus store.
+    Index(Box<whosaid_store::DocumentInput>),
 }
 
 /// Serialises one document for `format` (called on worker threads).
@@ -103,11 +105,10 @@ impl Sink {
         Ok(sink)
     }
 
-    /// Writes one document's output.
-    ///
-    /// # Errors
-    /// I/O errors of the output.
-    pub fn write(&mut self, chunk: Chunk) -> anyhow::Result<()> {
+}
+
+impl crate::extract::Consumer for Sink {
+    fn consume(&mut self, chunk: Chunk) -> anyhow::Result<()> {
         match chunk {
             Chunk::Bytes(b) => self.out.write_all(&b)?,
             Chunk::Json(b) => {
@@ -132,15 +133,12 @@ impl Sink {
                     c.push(rows, &mut self.out)?;
                 }
             }
+            Chunk::Index(_) => anyhow::bail!("a stored document reached a file sink"),
         }
         Ok(())
     }
 
-    /// Closes JSON arrays and columnar files and flushes.
-    ///
-    /// # Errors
-    /// I/O errors of the output.
-    pub fn finish(&mut self) -> anyhow::Result<()> {
+    fn finish(&mut self) -> anyhow::Result<()> {
         if self.format == Format::Json {
             match self.json_count {
                 0 => self.out.write_all(b"[]\n")?,
