@@ -381,9 +381,7 @@ fn absorb(doc: &Document, lexicon: &Lexicon, c: &mut Cluster, mi: usize, is_spea
     let words = name_words(doc, mi);
     if !words.is_empty() {
         if let Some(n) = name_text(doc, mi)
-            && (c.names.is_empty()
-                || n.len() > c.entity.name.len() && c.entity.kind != EntityKind::Unknown
-                || c.names.is_empty())
+            && (c.names.is_empty() || n.chars().count() > c.entity.name.chars().count())
         {
             c.entity.name = n;
         }

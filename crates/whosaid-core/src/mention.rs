@@ -95,6 +95,7 @@ pub fn find_mentions(doc: &Document, lexicon: &Lexicon) -> Vec<Mention> {
     let mut out = Vec::new();
     for (s_idx, s) in doc.sentences.iter().enumerate() {
         let (a, b) = (s.tokens.start as usize, s.tokens.end as usize);
+        let title_case = is_title_case(doc, lexicon, a, b);
         let mut covered_until = a;
         let mut i = a;
         while i < b {
@@ -102,8 +103,8 @@ pub fn find_mentions(doc: &Document, lexicon: &Lexicon) -> Vec<Mention> {
                 i += 1;
                 continue;
             }
-            if is_name_token(doc, lexicon, i, a) {
-                let end = name_run_end(doc, lexicon, i, b, a);
+            if is_name_token(doc, lexicon, i, a, title_case) {
+                let end = name_run_end(doc, lexicon, i, b, a, title_case);
                 let m = name_mention(doc, lexicon, i, end, a, s_idx);
                 covered_until = m.tokens.end as usize;
                 out.push(m);
@@ -130,8 +131,28 @@ pub fn find_mentions(doc: &Document, lexicon: &Lexicon) -> Vec<Mention> {
     out
 }
 
+/// Whether the sentence `[a, b)` is written in title case (a headline): several words the
+/// lexicon knows as common words ("Hints", "Could", "Over") are capitalised inside it.
+fn is_title_case(doc: &Document, lexicon: &Lexicon, a: usize, b: usize) -> bool {
+    let mut capitalised = 0usize;
+    let mut common = 0usize;
+    for i in a + 1..b {
+        let t = &doc.tokens[i];
+        if t.kind != TokenKind::Word || !t.is_capitalized() || t.has(TokenFlags::ALL_CAPS) {
+            continue;
+        }
+        capitalised += 1;
+        let w = doc.lower(i);
+        let known_common = lexicon.pos(w).is_some_and(|(t1, t2)| !t1.is_proper() && !t2.is_some_and(Tag::is_proper));
+        if known_common && lexicon.title(w).is_none() && !doc.tokens[i - 1].is_capitalized() || known_common && matches!(doc.tags[i], Tag::MD | Tag::VBZ | Tag::VBD | Tag::IN | Tag::TO | Tag::CC) {
+            common += 1;
+        }
+    }
+    common >= 2 && common * 10 >= capitalised * 3
+}
+
 /// Whether token `i` can be part of a proper name.
-fn is_name_token(doc: &Document, lexicon: &Lexicon, i: usize, sentence_start: usize) -> bool {
+fn is_name_token(doc: &Document, lexicon: &Lexicon, i: usize, sentence_start: usize, title_case: bool) -> bool {
     let t = &doc.tokens[i];
     if t.kind != TokenKind::Word || !t.is_capitalized() {
         return false;
@@ -146,6 +167,11 @@ fn is_name_token(doc: &Document, lexicon: &Lexicon, i: usize, sentence_start: us
     }
     if tag.is_proper() || t.has(TokenFlags::ALL_CAPS) || lexicon.is_title_abbreviation(w) {
         return true;
+    }
+    // In a title-case line ("Ted Cruz Hints Trump Could …") capitals say nothing: only
+    // proper nouns count.
+    if title_case {
+        return false;
     }
     let function_word = matches!(
         tag,
@@ -177,15 +203,15 @@ fn starts_after_quote(doc: &Document, i: usize) -> bool {
 }
 
 /// One past the last token of the name run starting at `i`.
-fn name_run_end(doc: &Document, lexicon: &Lexicon, i: usize, b: usize, a: usize) -> usize {
+fn name_run_end(doc: &Document, lexicon: &Lexicon, i: usize, b: usize, a: usize, title_case: bool) -> usize {
     let mut end = i + 1;
     while end < b {
-        if is_name_token(doc, lexicon, end, a) {
+        if is_name_token(doc, lexicon, end, a, title_case) {
             end += 1;
             continue;
         }
         let w = doc.lower(end);
-        if NAME_JOINERS.contains(&w) && end + 1 < b && is_name_token(doc, lexicon, end + 1, a) {
+        if NAME_JOINERS.contains(&w) && end + 1 < b && is_name_token(doc, lexicon, end + 1, a, title_case) {
             end += 2;
             continue;
         }
