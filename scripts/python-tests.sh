@@ -50,8 +50,11 @@ py_manifest=$root/crates/whosaid-py/Cargo.toml
 (cd "$root" && cargo fmt --check --manifest-path "$py_manifest")
 PYO3_PYTHON="$venv/bin/python" cargo clippy --manifest-path "$py_manifest" --all-targets -- -D warnings
 PYO3_PYTHON="$venv/bin/python" cargo test --manifest-path "$py_manifest"
-(cd "$root" && cargo test -p whosaid-core --features arrow --lib arrow \
-    && cargo test -p whosaid-core --features arrow --doc arrow)
+# scripts/test.sh already ran the workspace tests, arrow feature included.
+if [[ -z ${WHOSAID_SKIP_CORE_TESTS:-} ]]; then
+    (cd "$root" && cargo test -p whosaid-core --features arrow --lib arrow \
+        && cargo test -p whosaid-core --features arrow --doc arrow)
+fi
 
 step "whosaid wheel (maturin build --release, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
 bash "$root/scripts/build-wheel.sh" --install

@@ -32,7 +32,10 @@ impl ParquetSink {
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .build();
         let writer = ArrowWriter::try_new(Vec::new(), quote_rows_schema(), Some(props))?;
-        Ok(ParquetSink { writer, pending: Vec::new() })
+        Ok(ParquetSink {
+            writer,
+            pending: Vec::new(),
+        })
     }
 
     /// Adds rows; flushes a record batch when enough are pending.

@@ -52,7 +52,11 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
     let color = args.output.is_none() && std::io::stdout().is_terminal();
     let mut sink = Sink::open(args.format, args.output.as_deref(), color)?;
     let errors = run_pipeline(&args.input, Produce::Format(args.format), color, &mut sink)?;
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// What the workers produce for each document.
@@ -84,21 +88,56 @@ pub trait Consumer {
 ///
 /// # Errors
 /// A bad model file or an output error.
-pub fn run_pipeline(input: &InputArgs, produce: Produce, color: bool, consumer: &mut dyn Consumer) -> anyhow::Result<u64> {
+pub fn run_pipeline(
+    input: &InputArgs,
+    produce: Produce,
+    color: bool,
+    consumer: &mut dyn Consumer,
+) -> anyhow::Result<u64> {
     let tagger = tagger_choice(input.rules_only, input.model.as_deref())?;
     let inputs: Vec<InputSpec> = if input.inputs.is_empty() {
         vec![InputSpec::Stdin]
     } else {
-        input.inputs.iter().map(|p| if p.as_os_str() == "-" { InputSpec::Stdin } else { InputSpec::from(p.as_path()) }).collect()
+        input
+            .inputs
+            .iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    InputSpec::Stdin
+                } else {
+                    InputSpec::from(p.as_path())
+                }
+            })
+            .collect()
     };
     let read = read_options(input);
-    let threads = input.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let threads = input
+        .threads
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .max(1);
     let interactive = !input.quiet && std::io::stderr().is_terminal();
-    let known_total = !input.inputs.is_empty() && input.inputs.iter().all(|p| p.is_file() && !is_multi_document(p));
-    let progress = Progress::new(interactive, known_total.then_some(input.inputs.len() as u64));
+    let known_total = !input.inputs.is_empty()
+        && input
+            .inputs
+            .iter()
+            .all(|p| p.is_file() && !is_multi_document(p));
+    let progress = Progress::new(
+        interactive,
+        known_total.then_some(input.inputs.len() as u64),
+    );
     let started = Instant::now();
-    let settings = Settings { default_date: input.date, tagger, produce, color };
-    let (docs, quotes, errors, bytes) = pipeline(inputs, &read, threads, &settings, consumer, &progress)?;
+    let settings = Settings {
+        default_date: input.date,
+        tagger,
+        produce,
+        color,
+    };
+    let (docs, quotes, errors, bytes) =
+        pipeline(inputs, &read, threads, &settings, consumer, &progress)?;
     consumer.finish()?;
     progress.finish();
     if interactive {
@@ -116,7 +155,9 @@ pub fn run_pipeline(input: &InputArgs, produce: Produce, color: bool, consumer: 
 /// Whether a file holds many documents (its count is unknown before reading it).
 fn is_multi_document(p: &std::path::Path) -> bool {
     let name = p.to_string_lossy().to_ascii_lowercase();
-    [".jsonl", ".ndjson", ".json", ".warc", ".gz"].iter().any(|e| name.ends_with(e))
+    [".jsonl", ".ndjson", ".json", ".warc", ".gz"]
+        .iter()
+        .any(|e| name.ends_with(e))
 }
 
 fn read_options(args: &InputArgs) -> ReadOptions {
@@ -162,7 +203,11 @@ pub fn process(
     }
     let quotes = record.quotes.len();
     let bytes = raw.text.len();
-    let warnings = raw.warnings.iter().map(|w| format!("{}: {w}", raw.origin)).collect();
+    let warnings = raw
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {w}", raw.origin))
+        .collect();
     let chunk = match produce {
         Produce::Format(format) => serialise(format, &doc, &record, &display_name(&raw), color),
         Produce::Index => Chunk::Index(Box::new(whosaid_store::DocumentInput {
@@ -174,7 +219,12 @@ pub fn process(
             record,
         })),
     };
-    Outcome::Done { chunk, quotes, bytes, warnings }
+    Outcome::Done {
+        chunk,
+        quotes,
+        bytes,
+        warnings,
+    }
 }
 
 /// The id written for a document: plain-text files are named by their file stem

@@ -60,9 +60,17 @@ impl Consumer for IndexSink {
 /// Runs `whosaid index`.
 pub fn index(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     let indexer = Indexer::open(&args.db, args.rebuild, args.batch.max(1))?;
-    let mut sink = IndexSink { indexer: Some(indexer), db: args.db.clone(), quiet: args.input.quiet };
+    let mut sink = IndexSink {
+        indexer: Some(indexer),
+        db: args.db.clone(),
+        quiet: args.input.quiet,
+    };
     let errors = run_pipeline(&args.input, Produce::Index, false, &mut sink)?;
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn color_for(format: ListFormatArg) -> bool {
@@ -83,7 +91,13 @@ pub fn search(a: &SearchArgs) -> anyhow::Result<ExitCode> {
         ..QuoteQuery::default()
     };
     let mut out = std::io::stdout().lock();
-    store_cmd::search(&a.db, &query, a.format.into(), &mut out, color_for(a.format))?;
+    store_cmd::search(
+        &a.db,
+        &query,
+        a.format.into(),
+        &mut out,
+        color_for(a.format),
+    )?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

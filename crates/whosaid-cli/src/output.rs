@@ -104,7 +104,6 @@ impl Sink {
         }
         Ok(sink)
     }
-
 }
 
 impl crate::extract::Consumer for Sink {

@@ -261,18 +261,35 @@ fn parquet_has_typed_rows_matching_csv() {
     let p = dir.path().join("dump.jsonl");
     jsonl_fixture(&p, 40, None);
     let out = dir.path().join("quotes.parquet");
-    let o = run(&["extract", "--format", "parquet", "-o", out.to_str().unwrap(), p.to_str().unwrap()]);
+    let o = run(&[
+        "extract",
+        "--format",
+        "parquet",
+        "-o",
+        out.to_str().unwrap(),
+        p.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&out).unwrap()).unwrap().build().unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&out).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
     let mut rows = 0;
     for batch in reader {
         let batch = batch.unwrap();
-        let names: Vec<String> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+        let names: Vec<String> = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
         assert_eq!(names, whosaid_core::schema::QUOTE_ROW_COLUMNS);
         rows += batch.num_rows();
     }
     let csv = run(&["extract", "--format", "csv", p.to_str().unwrap()]);
-    let csv_rows = csv::Reader::from_reader(csv.stdout.as_slice()).records().count();
+    let csv_rows = csv::Reader::from_reader(csv.stdout.as_slice())
+        .records()
+        .count();
     assert_eq!(rows, csv_rows);
     assert!(rows > 40);
 }

@@ -64,6 +64,10 @@ pub struct Document {
     pub token_sentence: Vec<u32>,
     /// Paired quotation marks, sorted by start.
     pub quotations: Vec<Quotation>,
+    /// Per token: the top-level quotation holding it (`u32::MAX` for none).
+    quote_index: Vec<u32>,
+    /// Per token: the quotation whose opening or closing mark it is (`u32::MAX` for none).
+    mark_quote: Vec<u32>,
     /// Reporting cues found outside quotations.
     pub cues: Vec<Cue>,
     /// Mentions of people, organisations and groups.
@@ -148,16 +152,52 @@ impl Document {
 
     /// The innermost top-level quotation containing token `i`, if any (its index).
     pub fn quotation_at(&self, i: usize) -> Option<usize> {
-        let pos = self.quotations.partition_point(|q| (q.open as usize) <= i);
-        (0..pos).rev().find(|&k| {
-            let q = &self.quotations[k];
-            q.depth == 0
-                && (q.open as usize) <= i
-                && i <= q
-                    .close
-                    .map(|c| c as usize)
-                    .unwrap_or(q.inner_end as usize - 1)
-        })
+        self.quote_index
+            .get(i)
+            .copied()
+            .filter(|&k| k != u32::MAX)
+            .map(|k| k as usize)
+    }
+
+    /// The quotation whose opening mark is token `i`.
+    pub fn quotation_opened_at(&self, i: usize) -> Option<usize> {
+        let k = *self.mark_quote.get(i)?;
+        (k != u32::MAX && self.quotations[k as usize].open as usize == i).then_some(k as usize)
+    }
+
+    /// The quotation whose closing mark is token `i`.
+    pub fn quotation_closed_at(&self, i: usize) -> Option<usize> {
+        let k = *self.mark_quote.get(i)?;
+        (k != u32::MAX && self.quotations[k as usize].close == Some(i as u32)).then_some(k as usize)
+    }
+
+    /// The quotations whose opening mark lies in tokens `[a, b)`, as a range of indices.
+    pub fn quotations_opening_in(&self, a: usize, b: usize) -> std::ops::Range<usize> {
+        let lo = self.quotations.partition_point(|q| (q.open as usize) < a);
+        let hi = self.quotations.partition_point(|q| (q.open as usize) < b);
+        lo..hi.max(lo)
+    }
+
+    fn index_quotations(&mut self) {
+        let n = self.tokens.len();
+        self.quote_index = vec![u32::MAX; n];
+        self.mark_quote = vec![u32::MAX; n];
+        for (k, q) in self.quotations.iter().enumerate() {
+            let open = q.open as usize;
+            self.mark_quote[open] = k as u32;
+            let last = q
+                .close
+                .map(|c| c as usize)
+                .unwrap_or(q.inner_end as usize - 1);
+            if let Some(c) = q.close {
+                self.mark_quote[c as usize] = k as u32;
+            }
+            if q.depth == 0 {
+                for v in &mut self.quote_index[open..=last.min(n - 1)] {
+                    *v = k as u32;
+                }
+            }
+        }
     }
 }
 
@@ -207,6 +247,7 @@ pub fn extract_with_hook(
         }
     }
     doc.quotations = quotes::pair_quotes(&doc.text, &doc.tokens, &doc.paragraphs);
+    doc.index_quotations();
     doc.meta = meta::read_meta(&doc, lexicon);
     doc.mentions = mention::find_mentions(&doc, lexicon);
     doc.cues = cue::find_cues(&doc, lexicon);
@@ -224,11 +265,14 @@ pub fn extract_with_hook(
             // A quotation the rules attributed with a clear frame the tagger left without
             // speaker ("“…” — Councillor Ruth Abara").
             if a.speaker_tokens.is_none()
-                && let Some(r) = rules.iter().find(|r| {
-                    r.confidence >= 0.8
-                        && r.speaker_tokens.is_some()
-                        && r.content_tokens.first() == a.content_tokens.first()
-                })
+                && let Some(first) = a.content_tokens.first()
+                && let Some(r) = model::assemble::rules_starting_at(&rules, first.start)
+                    .iter()
+                    .find(|r| {
+                        r.confidence >= 0.8
+                            && r.speaker_tokens.is_some()
+                            && r.content_tokens.first() == a.content_tokens.first()
+                    })
             {
                 a.speaker_tokens = r.speaker_tokens;
                 if a.cue_tokens.is_none() {

@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap;
 
 use crate::document::Document;
 use crate::lexicon::{EntityKind, Gender, Lexicon, PronounRole};
-use crate::mention::MentionKind;
+use crate::mention::{Mention, MentionKind};
 use crate::span::Span;
 
 /// A person, organisation or group the document mentions.
@@ -54,6 +54,40 @@ struct Cluster {
     outside: bool,
 }
 
+/// Lookups over the clusters built so far, so that resolution stays linear in the number of
+/// mentions however long the document.
+#[derive(Default)]
+struct Index {
+    /// The latest cluster with this exact (lowercased) full name.
+    full: FxHashMap<Vec<String>, usize>,
+    /// Clusters with a name ending in this word, in order of creation.
+    surname: FxHashMap<String, Vec<usize>>,
+    /// The latest cluster that bore this title word.
+    titles: FxHashMap<String, usize>,
+    /// (sentence, cluster) for every mention outside quotations, in text order.
+    recent: Vec<(u32, usize)>,
+}
+
+impl Index {
+    /// Records what cluster `c` learned from mention `mi`.
+    fn note(&mut self, doc: &Document, clusters: &[Cluster], c: usize, mi: usize) {
+        let words = name_words(doc, mi);
+        if let Some(last) = words.last() {
+            let list = self.surname.entry(last.clone()).or_default();
+            if list.last() != Some(&c) {
+                list.push(c);
+            }
+            self.full.insert(words, c);
+        }
+        for w in &clusters[c].title_words {
+            self.titles.insert(w.clone(), c);
+        }
+        if clusters[c].outside && clusters[c].last_sentence == doc.mentions[mi].sentence {
+            self.recent.push((doc.mentions[mi].sentence, c));
+        }
+    }
+}
+
 /// Clusters mentions into entities, sets `Mention::entity` and `Attribution::entity`, and
 /// returns the entities worth reporting.
 pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
@@ -66,6 +100,15 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut assign: Vec<Option<usize>> = vec![None; doc.mentions.len()];
     let partner = appositions(doc);
+    let mut waiting: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+    for (d, p) in partner.iter().enumerate() {
+        if let Some(n) = *p
+            && n > d
+        {
+            waiting.entry(n).or_default().push(d);
+        }
+    }
+    let mut index = Index::default();
     for mi in 0..doc.mentions.len() {
         let m = &doc.mentions[mi];
         // A description in apposition joins its name: before it, it waits for the name.
@@ -84,6 +127,7 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
                     speaker_mentions.contains_key(&(mi as u32)),
                 );
                 add_role_title(doc, &mut clusters[c], mi);
+                index.note(doc, &clusters, c, mi);
                 assign[mi] = Some(c);
                 continue;
             }
@@ -98,9 +142,9 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
             continue;
         }
         let target = match m.kind {
-            MentionKind::Name => match_name(doc, lexicon, &clusters, mi),
-            MentionKind::Pronoun => match_pronoun(doc, lexicon, &clusters, &assign, mi),
-            MentionKind::Description => match_description(doc, lexicon, &clusters, mi),
+            MentionKind::Name => match_name(doc, lexicon, &clusters, &index, mi),
+            MentionKind::Pronoun => match_pronoun(doc, &clusters, &index, &assign, mi),
+            MentionKind::Description => match_description(doc, lexicon, &index, mi),
         };
         let c = match target {
             Some(c) => c,
@@ -113,12 +157,13 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
             }
         };
         absorb(doc, lexicon, &mut clusters[c], mi, is_speaker);
+        index.note(doc, &clusters, c, mi);
         assign[mi] = Some(c);
         // Descriptions in apposition before this name join it now.
-        let waiting: Vec<usize> = (0..mi)
-            .filter(|&d| partner[d] == Some(mi) && assign[d].is_none())
-            .collect();
-        for d in waiting {
+        for d in waiting.remove(&mi).unwrap_or_default() {
+            if assign[d].is_some() {
+                continue;
+            }
             absorb(
                 doc,
                 lexicon,
@@ -127,6 +172,7 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
                 speaker_mentions.contains_key(&(d as u32)),
             );
             add_role_title(doc, &mut clusters[c], d);
+            index.note(doc, &clusters, c, d);
             assign[d] = Some(c);
         }
     }
@@ -154,21 +200,36 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
 /// Whitmore", "Ana Ruiz, director of …"): description index → name index.
 fn appositions(doc: &Document) -> Vec<Option<usize>> {
     let mut out = vec![None; doc.mentions.len()];
+    let is_person_name =
+        |n: &Mention| n.kind == MentionKind::Name && n.entity_kind != EntityKind::Organization;
+    let by_start: FxHashMap<u32, usize> = doc
+        .mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| is_person_name(n))
+        .map(|(k, n)| (n.tokens.start, k))
+        .collect();
+    let by_end: FxHashMap<u32, usize> = doc
+        .mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| is_person_name(n))
+        .map(|(k, n)| (n.tokens.end, k))
+        .collect();
+    let comma =
+        |i: u32| (i as usize) < doc.tags.len() && doc.tags[i as usize] == crate::pos::Tag::Comma;
     for (d, dm) in doc.mentions.iter().enumerate() {
         if dm.kind != MentionKind::Description || dm.plural {
             continue;
         }
-        let comma_between =
-            |a: u32, b: u32| b == a + 1 && doc.tags[a as usize] == crate::pos::Tag::Comma;
-        let name = doc.mentions.iter().enumerate().find(|(_, n)| {
-            n.kind == MentionKind::Name
-                && n.entity_kind != EntityKind::Organization
-                && (comma_between(dm.tokens.end, n.tokens.start)
-                    || comma_between(n.tokens.end, dm.tokens.start))
-        });
-        if let Some((n, _)) = name {
-            out[d] = Some(n);
-        }
+        // "DESC , NAME" or "NAME , DESC".
+        let after = comma(dm.tokens.end)
+            .then(|| by_start.get(&(dm.tokens.end + 1)))
+            .flatten();
+        let before = (dm.tokens.start >= 1 && comma(dm.tokens.start - 1))
+            .then(|| by_end.get(&(dm.tokens.start - 1)))
+            .flatten();
+        out[d] = after.or(before).copied();
     }
     out
 }
@@ -214,21 +275,28 @@ fn name_text(doc: &Document, mi: usize) -> Option<String> {
     })
 }
 
-fn match_name(doc: &Document, lexicon: &Lexicon, clusters: &[Cluster], mi: usize) -> Option<usize> {
+fn match_name(
+    doc: &Document,
+    lexicon: &Lexicon,
+    clusters: &[Cluster],
+    index: &Index,
+    mi: usize,
+) -> Option<usize> {
     let words = name_words(doc, mi);
     if words.is_empty() {
-        return match_description(doc, lexicon, clusters, mi);
+        return match_description(doc, lexicon, index, mi);
     }
     let m = &doc.mentions[mi];
     // Exact full-name match first, then surname match (most recent cluster wins).
-    if let Some(c) = clusters.iter().rposition(|c| c.names.contains(&words)) {
+    if let Some(&c) = index.full.get(&words) {
         return Some(c);
     }
     if m.entity_kind == EntityKind::Organization || m.entity_kind == EntityKind::Group {
         return None;
     }
     let last = words.last()?;
-    clusters.iter().rposition(|c| {
+    index.surname.get(last)?.iter().rev().copied().find(|&k| {
+        let c = &clusters[k];
         c.entity.kind != EntityKind::Organization
             && c.names.iter().any(|n| {
                 n.last() == Some(last)
@@ -253,8 +321,8 @@ fn gender_ok(entity: Gender, mention: Gender) -> bool {
 
 fn match_pronoun(
     doc: &Document,
-    _lexicon: &Lexicon,
     clusters: &[Cluster],
+    index: &Index,
     assign: &[Option<usize>],
     mi: usize,
 ) -> Option<usize> {
@@ -283,7 +351,16 @@ fn match_pronoun(
     }
     let s = m.sentence;
     let mut best: Option<(i64, usize)> = None;
-    for (k, c) in clusters.iter().enumerate() {
+    let mut seen: Vec<usize> = Vec::new();
+    for &(sentence, k) in index.recent.iter().rev() {
+        if s.saturating_sub(sentence) > PRONOUN_WINDOW {
+            break;
+        }
+        if seen.contains(&k) {
+            continue;
+        }
+        seen.push(k);
+        let c = &clusters[k];
         if !c.outside || s.saturating_sub(c.last_sentence) > PRONOUN_WINDOW {
             continue;
         }
@@ -327,22 +404,17 @@ fn match_pronoun(
     best.map(|(_, k)| k)
 }
 
-fn match_description(
-    doc: &Document,
-    lexicon: &Lexicon,
-    clusters: &[Cluster],
-    mi: usize,
-) -> Option<usize> {
+fn match_description(doc: &Document, lexicon: &Lexicon, index: &Index, mi: usize) -> Option<usize> {
     let m = &doc.mentions[mi];
     if m.plural {
         return None;
     }
-    let head = doc.lower(m.head as usize).to_string();
+    let head = doc.lower(m.head as usize);
     let det = doc.lower(m.tokens.start as usize);
-    if det != "the" || lexicon.title(&head).is_none() {
+    if det != "the" || lexicon.title(head).is_none() {
         return None;
     }
-    clusters.iter().rposition(|c| c.title_words.contains(&head))
+    index.titles.get(head).copied()
 }
 
 fn new_cluster(doc: &Document, _lexicon: &Lexicon, mi: usize) -> Cluster {

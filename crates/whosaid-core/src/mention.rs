@@ -128,6 +128,7 @@ pub fn find_mentions(doc: &Document, lexicon: &Lexicon) -> Vec<Mention> {
             i += 1;
         }
     }
+    out.sort_by_key(|m| (m.tokens.start, m.tokens.end));
     out
 }
 
@@ -143,8 +144,16 @@ fn is_title_case(doc: &Document, lexicon: &Lexicon, a: usize, b: usize) -> bool 
         }
         capitalised += 1;
         let w = doc.lower(i);
-        let known_common = lexicon.pos(w).is_some_and(|(t1, t2)| !t1.is_proper() && !t2.is_some_and(Tag::is_proper));
-        if known_common && lexicon.title(w).is_none() && !doc.tokens[i - 1].is_capitalized() || known_common && matches!(doc.tags[i], Tag::MD | Tag::VBZ | Tag::VBD | Tag::IN | Tag::TO | Tag::CC) {
+        let known_common = lexicon
+            .pos(w)
+            .is_some_and(|(t1, t2)| !t1.is_proper() && !t2.is_some_and(Tag::is_proper));
+        if known_common && lexicon.title(w).is_none() && !doc.tokens[i - 1].is_capitalized()
+            || known_common
+                && matches!(
+                    doc.tags[i],
+                    Tag::MD | Tag::VBZ | Tag::VBD | Tag::IN | Tag::TO | Tag::CC
+                )
+        {
             common += 1;
         }
     }
@@ -152,7 +161,13 @@ fn is_title_case(doc: &Document, lexicon: &Lexicon, a: usize, b: usize) -> bool 
 }
 
 /// Whether token `i` can be part of a proper name.
-fn is_name_token(doc: &Document, lexicon: &Lexicon, i: usize, sentence_start: usize, title_case: bool) -> bool {
+fn is_name_token(
+    doc: &Document,
+    lexicon: &Lexicon,
+    i: usize,
+    sentence_start: usize,
+    title_case: bool,
+) -> bool {
     let t = &doc.tokens[i];
     if t.kind != TokenKind::Word || !t.is_capitalized() {
         return false;
@@ -203,7 +218,14 @@ fn starts_after_quote(doc: &Document, i: usize) -> bool {
 }
 
 /// One past the last token of the name run starting at `i`.
-fn name_run_end(doc: &Document, lexicon: &Lexicon, i: usize, b: usize, a: usize, title_case: bool) -> usize {
+fn name_run_end(
+    doc: &Document,
+    lexicon: &Lexicon,
+    i: usize,
+    b: usize,
+    a: usize,
+    title_case: bool,
+) -> usize {
     let mut end = i + 1;
     while end < b {
         if is_name_token(doc, lexicon, end, a, title_case) {
@@ -211,7 +233,10 @@ fn name_run_end(doc: &Document, lexicon: &Lexicon, i: usize, b: usize, a: usize,
             continue;
         }
         let w = doc.lower(end);
-        if NAME_JOINERS.contains(&w) && end + 1 < b && is_name_token(doc, lexicon, end + 1, a, title_case) {
+        if NAME_JOINERS.contains(&w)
+            && end + 1 < b
+            && is_name_token(doc, lexicon, end + 1, a, title_case)
+        {
             end += 2;
             continue;
         }

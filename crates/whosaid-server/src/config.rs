@@ -47,3 +47,73 @@ impl Default for ServeConfig {
         }
     }
 }
+
+/// Parses a size in bytes: `2097152`, `512K`, `2M`, `1G` (binary multiples; `KiB`, `MB`
+/// and lowercase spellings are accepted too). For command-line flags.
+///
+/// ```
+/// use whosaid_server::parse_size;
+/// assert_eq!(parse_size("2M"), Ok(2 * 1024 * 1024));
+/// assert_eq!(parse_size("512kb"), Ok(512 * 1024));
+/// assert_eq!(parse_size("100"), Ok(100));
+/// assert!(parse_size("0").is_err());
+/// assert!(parse_size("lots").is_err());
+/// ```
+///
+/// # Errors
+/// A message saying what is expected, for a malformed or zero size.
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let multiple: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("`{s}` is not a size like 2097152, 512K or 2M")),
+    };
+    digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(multiple))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{s}` is not a size like 2097152, 512K or 2M (above zero)"))
+}
+
+/// Parses a duration: `30` or `30s` (seconds, fractions allowed), `500ms`, `2m`. For
+/// command-line flags.
+///
+/// ```
+/// use std::time::Duration;
+/// use whosaid_server::parse_duration;
+/// assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+/// assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+/// assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+/// assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+/// assert!(parse_duration("0").is_err());
+/// assert!(parse_duration("soon").is_err());
+/// ```
+///
+/// # Errors
+/// A message saying what is expected, for a malformed, zero or negative duration.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let seconds_per: f64 = match unit.trim() {
+        "" | "s" => 1.0,
+        "ms" => 0.001,
+        "m" | "min" => 60.0,
+        _ => return Err(format!("`{s}` is not a duration like 30, 30s, 500ms or 2m")),
+    };
+    number
+        .parse::<f64>()
+        .ok()
+        .map(|n| n * seconds_per)
+        .filter(|n| n.is_finite() && *n > 0.0 && *n < 1e9)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("`{s}` is not a duration like 30, 30s, 500ms or 2m (above zero)"))
+}

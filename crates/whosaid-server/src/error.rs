@@ -102,8 +102,14 @@ pub(crate) async fn json_errors(
     if !(status.is_client_error() || status.is_server_error()) || is_json(&response) {
         return response;
     }
-    let message = default_message(status, &method, &path, &state);
-    let (mut parts, _) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
+    // Rejections of axum's extractors explain themselves in a short text body: keep it.
+    let original = axum::body::to_bytes(body, 1024)
+        .await
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .filter(|t| !t.is_empty());
+    let message = default_message(status, &method, &path, &state, original);
     let mut rewritten = ApiError::new(status, message).into_response();
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(
@@ -124,7 +130,13 @@ fn is_json(response: &Response) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
-fn default_message(status: StatusCode, method: &Method, path: &str, state: &AppState) -> String {
+fn default_message(
+    status: StatusCode,
+    method: &Method,
+    path: &str,
+    state: &AppState,
+    original: Option<String>,
+) -> String {
     match status {
         StatusCode::METHOD_NOT_ALLOWED => {
             format!("method {method} is not allowed on {path} (see the Allow header)")
@@ -138,10 +150,12 @@ fn default_message(status: StatusCode, method: &Method, path: &str, state: &AppS
             human(state.request_timeout())
         ),
         StatusCode::NOT_FOUND => format!("no route for {method} {path}"),
-        other => other
-            .canonical_reason()
-            .unwrap_or("request failed")
-            .to_string(),
+        other => original.unwrap_or_else(|| {
+            other
+                .canonical_reason()
+                .unwrap_or("request failed")
+                .to_string()
+        }),
     }
 }
 

@@ -109,9 +109,13 @@ impl Params {
 /// Parses a strict `YYYY-MM-DD` calendar date.
 pub(crate) fn parse_date(v: &str) -> Result<Date, String> {
     let shape_ok = v.len() == 10
-        && v.bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && v.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     let bad = || format!("`{v}` is not a calendar date like 2020-02-15");
     if !shape_ok {
         return Err(bad());

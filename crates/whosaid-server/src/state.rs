@@ -83,11 +83,6 @@ impl AppState {
         })
     }
 
-    /// Whether a store is served.
-    pub(crate) fn has_corpus(&self) -> bool {
-        self.inner.corpus.is_some()
-    }
-
     /// Waits for a free extraction slot (one per core).
     pub(crate) async fn extract_slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
         self.inner

@@ -72,11 +72,13 @@ pub fn attribute_colons(doc: &Document, lexicon: &Lexicon, out: &mut Vec<Attribu
         }
         let all_caps =
             (a..colon).all(|k| doc.tokens[k].has(TokenFlags::ALL_CAPS) || doc.word(k).len() == 1);
-        let named = doc.mentions.iter().any(|m| {
-            m.tokens.start as usize == a
-                && m.tokens.end as usize == colon
-                && m.kind == MentionKind::Name
-        });
+        let first = doc
+            .mentions
+            .partition_point(|m| (m.tokens.start as usize) < a);
+        let named = doc.mentions[first..]
+            .iter()
+            .take_while(|m| m.tokens.start as usize == a)
+            .any(|m| m.tokens.end as usize == colon && m.kind == MentionKind::Name);
         let people = lexicon.people_noun(doc.lower(colon - 1)).is_some();
         if !(all_caps || named || people) {
             continue;

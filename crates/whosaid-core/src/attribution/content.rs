@@ -57,16 +57,14 @@ pub fn trim(doc: &Document, a: usize, b: usize) -> Option<TokenRange> {
 
 /// Whether the quotation mark at `mark` closes a quotation opened at or after `a`.
 fn closes_inside(doc: &Document, a: usize, mark: usize) -> bool {
-    doc.quotations
-        .iter()
-        .any(|q| q.close == Some(mark as u32) && q.open as usize >= a)
+    doc.quotation_closed_at(mark)
+        .is_some_and(|k| doc.quotations[k].open as usize >= a)
 }
 
 /// Whether the quotation mark at `mark` opens a quotation that closes before `b`.
 fn opens_inside(doc: &Document, mark: usize, b: usize) -> bool {
-    doc.quotations
-        .iter()
-        .any(|q| q.open as usize == mark && q.close.is_some_and(|c| (c as usize) < b))
+    doc.quotation_opened_at(mark)
+        .is_some_and(|k| doc.quotations[k].close.is_some_and(|c| (c as usize) < b))
 }
 
 /// Skips adjuncts that stand between a cue and its content: "in a statement", "on

@@ -1,9 +1,9 @@
 //! Indirect and mixed speech: from cues to speakers and contents.
 
+use super::Attribution;
 use super::content::{content_after, content_before, skip_adjuncts};
 use super::direct::clause_subject;
 use super::speaker::{subject_after, subject_before};
-use super::{Attribution, QuoteKind};
 use crate::cue::Cue;
 use crate::document::Document;
 use crate::lexicon::{CueClass, Frames, Lexicon};
@@ -19,10 +19,31 @@ pub fn attribute_indirect(
     used: &[bool],
     out: &mut Vec<Attribution>,
 ) {
-    let direct_spans: Vec<TokenRange> = out
+    let mut direct_spans: Vec<TokenRange> = out
         .iter()
         .flat_map(|a| a.content_tokens.iter().copied())
         .collect();
+    direct_spans.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    // The longest end among spans starting at or before each position, for containment
+    // tests by binary search.
+    let mut reach = Vec::with_capacity(direct_spans.len());
+    let mut far = 0u32;
+    for r in &direct_spans {
+        far = far.max(r.end);
+        reach.push(far);
+    }
+    let inside_direct = |c: TokenRange| {
+        let k = direct_spans.partition_point(|d| d.start <= c.start);
+        k > 0 && reach[k - 1] >= c.end
+    };
+    // Speakers found so far, by sentence (for participial cues: ", adding that …").
+    let mut speakers: rustc_hash::FxHashMap<u32, Vec<TokenRange>> =
+        rustc_hash::FxHashMap::default();
+    for a in out.iter() {
+        if let Some(r) = a.speaker_tokens {
+            speakers.entry(a.sentence).or_default().push(r);
+        }
+    }
     for (k, cue) in doc.cues.iter().enumerate() {
         if used[k] {
             continue;
@@ -30,19 +51,24 @@ pub fn attribute_indirect(
         let found = if cue.lemma(lexicon) == "according to" {
             according_to(doc, lexicon, cue)
         } else {
-            reported(doc, lexicon, cue, out)
+            reported(
+                doc,
+                lexicon,
+                cue,
+                speakers
+                    .get(&cue.sentence)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
+            )
         };
         let Some((speaker, content)) = found else {
             continue;
         };
         // Never re-attribute the inside of a direct quotation already attributed.
-        if direct_spans
-            .iter()
-            .any(|d| d.start <= content.start && content.end <= d.end)
-        {
+        if inside_direct(content) {
             continue;
         }
-        let kind = kind_of(doc, content);
+        let kind = super::kind_of(doc, &[content]);
         let class = cue.class(lexicon);
         let mut confidence = match class {
             CueClass::Speech => 0.85,
@@ -52,6 +78,9 @@ pub fn attribute_indirect(
         };
         if speaker.is_none() {
             confidence -= 0.2;
+        }
+        if let Some(r) = speaker {
+            speakers.entry(cue.sentence).or_default().push(r);
         }
         out.push(Attribution {
             kind,
@@ -69,30 +98,6 @@ pub fn attribute_indirect(
             confidence,
             sentence: cue.sentence,
         });
-    }
-}
-
-/// Direct when the content is one quotation, mixed when it holds one, else indirect.
-fn kind_of(doc: &Document, r: TokenRange) -> QuoteKind {
-    let (a, b) = (r.start as usize, r.end as usize);
-    let mut has_quote = false;
-    for q in &doc.quotations {
-        let open = q.open as usize;
-        if open >= a && open < b {
-            let end = q
-                .close
-                .map(|c| c as usize + 1)
-                .unwrap_or(q.inner_end as usize);
-            if open == a && end == b && q.depth == 0 {
-                return QuoteKind::Direct;
-            }
-            has_quote = true;
-        }
-    }
-    if has_quote {
-        QuoteKind::Mixed
-    } else {
-        QuoteKind::Indirect
     }
 }
 
@@ -125,7 +130,7 @@ fn reported(
     doc: &Document,
     lexicon: &Lexicon,
     cue: &Cue,
-    out: &[Attribution],
+    earlier_speakers: &[TokenRange],
 ) -> Option<(Option<TokenRange>, TokenRange)> {
     let s = doc.sentences[cue.sentence as usize];
     let (s_start, s_end) = (s.tokens.start as usize, s.tokens.end as usize);
@@ -138,14 +143,11 @@ fn reported(
     let mut inverted = false;
     if speaker.is_none() && after_comma && doc.tags[head] == Tag::VBG {
         // Participial cue: the speaker is the main clause's ("…, adding that …").
-        speaker = out
+        speaker = earlier_speakers
             .iter()
             .rev()
-            .find(|a| {
-                a.sentence == cue.sentence
-                    && a.speaker_tokens.is_some_and(|r| (r.end as usize) <= aux)
-            })
-            .and_then(|a| a.speaker_tokens)
+            .find(|r| (r.end as usize) <= aux)
+            .copied()
             .or_else(|| clause_subject(doc, lexicon, s_start, aux - 1));
     }
     if speaker.is_none()

@@ -105,6 +105,34 @@ pub fn attribute(doc: &mut Document, lexicon: &Lexicon) -> Vec<Attribution> {
     out
 }
 
+/// Direct when every piece is exactly one quotation, mixed when a piece holds one, else
+/// indirect.
+pub(crate) fn kind_of(doc: &Document, pieces: &[TokenRange]) -> QuoteKind {
+    let mut all_quotes = !pieces.is_empty();
+    let mut any_quote = false;
+    for r in pieces {
+        let (a, b) = (r.start as usize, r.end as usize);
+        let mut whole = false;
+        for k in doc.quotations_opening_in(a, b) {
+            let q = &doc.quotations[k];
+            any_quote = true;
+            let end = q
+                .close
+                .map(|c| c as usize + 1)
+                .unwrap_or(q.inner_end as usize);
+            whole |= q.open as usize == a && end == b;
+        }
+        all_quotes &= whole;
+    }
+    if all_quotes {
+        QuoteKind::Direct
+    } else if any_quote {
+        QuoteKind::Mixed
+    } else {
+        QuoteKind::Indirect
+    }
+}
+
 /// Cue lemmas that name or label rather than report ("critics called the plan a
 /// “band-aid”"): with a short quoted label as content they mark scare quotes, which are
 /// not quotations.
@@ -129,13 +157,15 @@ pub fn drop_namings(doc: &mut Document) {
         if a.content_tokens.len() != 1 || r.len() > 14 {
             return false;
         }
-        doc.quotations.iter().any(|q| {
-            let inner_words = q
-                .inner_tokens()
-                .filter(|&i| doc.tokens[i].kind == crate::token::TokenKind::Word)
-                .count();
-            r.contains(q.open as usize) && q.close.is_some() && inner_words <= 3
-        })
+        doc.quotations_opening_in(r.start as usize, r.end as usize)
+            .any(|k| {
+                let q = &doc.quotations[k];
+                let inner_words = q
+                    .inner_tokens()
+                    .filter(|&i| doc.tokens[i].kind == crate::token::TokenKind::Word)
+                    .count();
+                q.close.is_some() && inner_words <= 3
+            })
     };
     let keep: Vec<bool> = doc.attributions.iter().map(|a| !is_naming(a)).collect();
     let mut k = 0;
@@ -150,7 +180,8 @@ pub fn drop_namings(doc: &mut Document) {
 fn widen_cues(doc: &Document, out: &mut [Attribution]) {
     for a in out.iter_mut() {
         let Some(r) = a.cue_tokens else { continue };
-        let Some(cue) = doc.cues.iter().find(|c| c.tokens == r) else {
+        let k = doc.cues.partition_point(|c| c.tokens.start < r.start);
+        let Some(cue) = doc.cues.get(k).filter(|c| c.tokens == r) else {
             continue;
         };
         let mut start = cue.aux_start as usize;
@@ -174,27 +205,52 @@ fn widen_cues(doc: &Document, out: &mut [Attribution]) {
 /// Drops attributions nested inside another's content (annotators mark one role per
 /// word: in "X said Y claimed Z" only X's attribution stands), and exact duplicates.
 fn drop_nested(out: &mut Vec<Attribution>) {
-    let inside = |r: TokenRange, outer: &Attribution| {
-        outer
-            .content_tokens
-            .iter()
-            .any(|c| c.start <= r.start && r.end <= c.end)
-    };
+    // For every token, the longest content piece covering it and its attribution.
+    let n = out
+        .iter()
+        .flat_map(|a| {
+            a.content_tokens
+                .iter()
+                .chain(a.cue_tokens.iter())
+                .chain(a.speaker_tokens.iter())
+        })
+        .map(|r| r.end as usize)
+        .max()
+        .unwrap_or(0);
+    let mut pieces: Vec<(TokenRange, usize)> = out
+        .iter()
+        .enumerate()
+        .flat_map(|(k, a)| a.content_tokens.iter().map(move |r| (*r, k)))
+        .collect();
+    pieces.sort_by_key(|(r, _)| r.len());
+    let mut cover: Vec<Option<(TokenRange, usize)>> = vec![None; n];
+    for (r, k) in pieces {
+        for c in &mut cover[r.range()] {
+            *c = Some((r, k));
+        }
+    }
     let keep: Vec<bool> = (0..out.len())
         .map(|k| {
             let a = &out[k];
-            let anchor = a
+            let Some(anchor) = a
                 .cue_tokens
                 .or(a.speaker_tokens)
-                .or(a.content_tokens.first().copied());
-            !out.iter().enumerate().any(|(j, b)| {
-                j != k
-                    && anchor.is_some_and(|r| inside(r, b))
-                    && !a
+                .or(a.content_tokens.first().copied())
+            else {
+                return true;
+            };
+            match cover.get(anchor.start as usize).copied().flatten() {
+                Some((piece, j))
+                    if j != k && piece.start <= anchor.start && anchor.end <= piece.end =>
+                {
+                    let shared = a
                         .content_tokens
                         .iter()
-                        .any(|c| b.content_tokens.contains(c))
-            })
+                        .any(|c| out[j].content_tokens.contains(c));
+                    shared
+                }
+                _ => true,
+            }
         })
         .collect();
     let mut k = 0;
@@ -234,8 +290,14 @@ pub fn link_speakers(doc: &mut Document, out: &mut [Attribution]) {
 /// only when the speaker is that pronoun.
 fn find_mention(doc: &Document, r: TokenRange) -> Option<usize> {
     let head = speaker::head_of(doc, r) as u32;
-    let inside = |m: &Mention| r.start <= m.tokens.start && m.tokens.end <= r.end;
-    let names: Vec<usize> = (0..doc.mentions.len())
+    // Mentions are sorted by start: only those starting inside the range can fit in it.
+    let lo = doc.mentions.partition_point(|m| m.tokens.start < r.start);
+    let hi = doc
+        .mentions
+        .partition_point(|m| m.tokens.start < r.end)
+        .max(lo);
+    let inside = |m: &Mention| m.tokens.end <= r.end;
+    let names: Vec<usize> = (lo..hi)
         .filter(|&k| inside(&doc.mentions[k]) && doc.mentions[k].kind == MentionKind::Name)
         .collect();
     // A name holding the head ("US Defense Secretary Mark Esper").
@@ -262,10 +324,11 @@ fn find_mention(doc: &Document, r: TokenRange) -> Option<usize> {
     }) {
         return Some(k);
     }
-    doc.mentions
+    doc.mentions[lo..hi]
         .iter()
         .enumerate()
-        .filter(|(_, m)| r.start <= m.tokens.start && m.tokens.end <= r.end)
+        .map(|(k, m)| (k + lo, m))
+        .filter(|(_, m)| m.tokens.end <= r.end)
         .filter(|(_, m)| m.kind != MentionKind::Pronoun || r.len() == 1)
         .filter(|(_, m)| {
             m.tokens.start <= head && head < m.tokens.end || m.kind == MentionKind::Name

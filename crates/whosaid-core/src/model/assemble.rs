@@ -13,7 +13,7 @@
 //!    piece, and pieces separated only by white space merge into one.
 
 use super::labels::{B_CONTENT, B_CUE, B_SOURCE, I_CONTENT, I_CUE, I_SOURCE, Label};
-use crate::attribution::{Attribution, QuoteKind};
+use crate::attribution::Attribution;
 use crate::document::Document;
 use crate::lexicon::{Lexicon, lower};
 use crate::segment::TokenRange;
@@ -77,51 +77,55 @@ pub fn assemble(
     let cues = spans_of(doc, labels, B_CUE, I_CUE);
     let contents = spans_of(doc, labels, B_CONTENT, I_CONTENT);
     // Content → cue.
-    let mut owner: Vec<Option<usize>> = vec![None; contents.len()];
-    for (ci, c) in contents.iter().enumerate() {
-        let same_sentence = cues
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| k.sentence == c.sentence);
-        let best = same_sentence
-            .min_by_key(|(_, k)| (gap(k.range, c.range), k.range.start > c.range.start));
-        owner[ci] = match best {
-            Some((k, _)) => Some(k),
-            None => cues
-                .iter()
-                .enumerate()
-                .filter(|(_, k)| k.paragraph == c.paragraph && k.sentence.abs_diff(c.sentence) <= 2)
-                .min_by_key(|(_, k)| (gap(k.range, c.range), k.range.start > c.range.start))
-                .map(|(k, _)| k),
+    // Spans are in text order, so their sentence numbers never decrease: the spans of a
+    // window of sentences are a contiguous run, found by binary search.
+    let in_sentences = |spans: &[RoleSpan], lo: u32, hi: u32| -> std::ops::Range<usize> {
+        let a = spans.partition_point(|x| x.sentence < lo);
+        let b = spans.partition_point(|x| x.sentence <= hi);
+        a..b.max(a)
+    };
+    let mut owned: Vec<Vec<TokenRange>> = vec![Vec::new(); cues.len()];
+    let mut unowned = Vec::new();
+    for c in &contents {
+        let nearest = |r: std::ops::Range<usize>, ok: &dyn Fn(&RoleSpan) -> bool| {
+            r.filter(|&k| ok(&cues[k])).min_by_key(|&k| {
+                (
+                    gap(cues[k].range, c.range),
+                    cues[k].range.start > c.range.start,
+                )
+            })
         };
+        let same = nearest(in_sentences(&cues, c.sentence, c.sentence), &|_| true);
+        let near = || {
+            nearest(
+                in_sentences(&cues, c.sentence.saturating_sub(2), c.sentence + 2),
+                &|k: &RoleSpan| k.paragraph == c.paragraph,
+            )
+        };
+        match same.or_else(near) {
+            Some(k) => owned[k].push(c.range),
+            None => unowned.push(c.range),
+        }
     }
     let mut out = Vec::new();
     for (k, cue) in cues.iter().enumerate() {
-        let pieces: Vec<TokenRange> = contents
-            .iter()
-            .zip(&owner)
-            .filter(|(_, o)| **o == Some(k))
-            .map(|(c, _)| c.range)
-            .collect();
+        let pieces = std::mem::take(&mut owned[k]);
         if pieces.is_empty() {
             continue;
         }
-        let source = sources
-            .iter()
+        let source = in_sentences(&sources, cue.sentence, cue.sentence)
+            .map(|k| &sources[k])
             .filter(|s| {
-                s.sentence == cue.sentence
-                    && !pieces
-                        .iter()
-                        .any(|p| p.start <= s.range.start && s.range.end <= p.end)
+                !pieces
+                    .iter()
+                    .any(|p| p.start <= s.range.start && s.range.end <= p.end)
             })
             .min_by_key(|s| (gap(s.range, cue.range), s.range.start > cue.range.start))
             .map(|s| s.range);
         out.push(build(doc, lexicon, Some(cue.range), source, pieces, rules));
     }
-    for (c, o) in contents.iter().zip(&owner) {
-        if o.is_none() {
-            out.push(build(doc, lexicon, None, None, vec![c.range], rules));
-        }
+    for c in unowned {
+        out.push(build(doc, lexicon, None, None, vec![c], rules));
     }
     join_chained_quotations(doc, &mut out);
     out.sort_by_key(|a| a.content_tokens.first().map(|r| r.start));
@@ -139,15 +143,16 @@ fn build(
     pieces.sort_by_key(|r| r.start);
     let pieces = merge_adjacent(doc, pieces);
     let lex_cue = cue.and_then(|r| {
+        let k = doc.cues.partition_point(|c| c.tokens.end <= r.start);
         doc.cues
-            .iter()
-            .find(|c| c.tokens.start < r.end && r.start < c.tokens.end)
+            .get(k)
+            .filter(|c| c.tokens.start < r.end && r.start < c.tokens.end)
     });
     let cue_lemma = cue.map(|r| match lex_cue {
         Some(c) => c.lemma(lexicon).to_string(),
         None => lower(doc.slice(doc.token_span(r.start as usize, r.end as usize))).into_owned(),
     });
-    let agreeing = rules.iter().find(|a| {
+    let agreeing = rules_starting_at(rules, pieces[0].start).iter().find(|a| {
         a.content_tokens.first() == pieces.first() && (cue.is_none() || a.cue_tokens == cue)
     });
     let confidence = match agreeing {
@@ -160,7 +165,7 @@ fn build(
         .map(|r| doc.token_sentence[r.start as usize])
         .unwrap_or_else(|| doc.token_sentence[pieces[0].start as usize]);
     Attribution {
-        kind: kind_of(doc, &pieces),
+        kind: crate::attribution::kind_of(doc, &pieces),
         content: pieces
             .iter()
             .map(|r| doc.token_span(r.start as usize, r.end as usize))
@@ -196,43 +201,13 @@ fn merge_adjacent(doc: &Document, pieces: Vec<TokenRange>) -> Vec<TokenRange> {
     out
 }
 
-/// Direct when every piece is a quotation, mixed when a piece holds one, else indirect.
-fn kind_of(doc: &Document, pieces: &[TokenRange]) -> QuoteKind {
-    let mut all_quotes = true;
-    let mut any_quote = false;
-    for r in pieces {
-        let (a, b) = (r.start as usize, r.end as usize);
-        let whole = doc.quotations.iter().any(|q| {
-            let end = q
-                .close
-                .map(|c| c as usize + 1)
-                .unwrap_or(q.inner_end as usize);
-            q.open as usize == a && end == b
-        });
-        let inside = doc
-            .quotations
-            .iter()
-            .any(|q| (q.open as usize) >= a && (q.open as usize) < b);
-        all_quotes &= whole;
-        any_quote |= inside;
-    }
-    if all_quotes {
-        QuoteKind::Direct
-    } else if any_quote {
-        QuoteKind::Mixed
-    } else {
-        QuoteKind::Indirect
-    }
-}
-
 /// Joins an unattributed piece that is part of a quotation chain (a quotation continuing
 /// over paragraphs) to the attribution owning another piece of the chain.
 fn join_chained_quotations(doc: &Document, out: &mut Vec<Attribution>) {
     let chain_of = |tok: u32| -> Option<usize> {
         let k = doc
-            .quotations
-            .iter()
-            .position(|q| q.open == tok && q.depth == 0)?;
+            .quotation_opened_at(tok as usize)
+            .filter(|&k| doc.quotations[k].depth == 0)?;
         let mut head = k;
         let mut guard = 0;
         while let Some(p) = doc.quotations[head].prev {
@@ -277,4 +252,13 @@ fn join_chained_quotations(doc: &Document, out: &mut Vec<Attribution>) {
         }
         k += 1;
     }
+}
+
+/// The rule attributions whose first content piece starts at token `start` (`rules` is
+/// sorted by first content piece).
+pub fn rules_starting_at(rules: &[Attribution], start: u32) -> &[Attribution] {
+    let first = |a: &Attribution| a.content_tokens.first().map_or(u32::MAX, |r| r.start);
+    let lo = rules.partition_point(|a| first(a) < start);
+    let hi = rules.partition_point(|a| first(a) <= start).max(lo);
+    &rules[lo..hi]
 }

@@ -357,10 +357,10 @@ impl FeatureContext {
 
     /// Adds the first layer's labels, for the stacked second layer's features.
     pub fn set_stack(&mut self, doc: &Document, labels: &[Label]) {
-        for p in &doc.paragraphs {
-            let r = p.tokens.range();
+        for range in super::sequences(doc) {
+            let r = range.range();
             if r.end <= labels.len() {
-                self.fill_stack(doc, p.tokens, &labels[r]);
+                self.fill_stack(doc, range, &labels[r]);
             }
         }
     }

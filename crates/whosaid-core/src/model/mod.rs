@@ -30,6 +30,39 @@ use crate::document::Document;
 use crate::lexicon::Lexicon;
 use crate::segment::TokenRange;
 
+/// The longest token sequence decoded at once: paragraphs longer than this (a 100 MB line)
+/// are decoded in windows of whole sentences, so memory stays proportional to the window.
+pub const MAX_SEQUENCE_TOKENS: usize = 4096;
+
+/// The sequences the tagger decodes: paragraphs, cut into windows of whole sentences when
+/// longer than [`MAX_SEQUENCE_TOKENS`].
+pub fn sequences(doc: &Document) -> Vec<TokenRange> {
+    let mut out = Vec::with_capacity(doc.paragraphs.len());
+    for p in &doc.paragraphs {
+        if p.tokens.len() <= MAX_SEQUENCE_TOKENS {
+            out.push(p.tokens);
+            continue;
+        }
+        let first = doc.token_sentence[p.tokens.start as usize] as usize;
+        let last = doc.token_sentence[p.tokens.end as usize - 1] as usize;
+        let mut start = p.tokens.start;
+        for s in &doc.sentences[first..=last] {
+            if s.tokens.end - start > MAX_SEQUENCE_TOKENS as u32 && s.tokens.start > start {
+                out.push(TokenRange {
+                    start,
+                    end: s.tokens.start,
+                });
+                start = s.tokens.start;
+            }
+        }
+        out.push(TokenRange {
+            start,
+            end: p.tokens.end,
+        });
+    }
+    out
+}
+
 /// Magic bytes at the start of a weights file.
 const MAGIC: &[u8; 8] = b"WHOSAID2";
 
@@ -112,33 +145,33 @@ impl Model {
         let mut base: Vec<u64> = Vec::new();
         let mut offsets: Vec<usize> = Vec::new();
         let mut extra: Vec<u64> = Vec::new();
-        for p in &doc.paragraphs {
-            if !ctx.may_attribute(p.tokens) {
+        for range in sequences(doc) {
+            if !ctx.may_attribute(range) {
                 continue;
             }
             base.clear();
             offsets.clear();
             offsets.push(0);
-            for i in p.tokens.range() {
+            for i in range.range() {
                 ctx.base_features(i, &mut base);
                 offsets.push(base.len());
             }
-            let a = p.tokens.start as usize;
+            let a = range.start as usize;
             let feats_of = |i: usize| &base[offsets[i - a]..offsets[i - a + 1]];
-            let mut first = Vec::with_capacity(p.tokens.len());
+            let mut first = Vec::with_capacity(range.len());
             self.first.tag_with(
-                p.tokens,
+                range,
                 |i, out| out.extend_from_slice(feats_of(i)),
                 &mut scratch,
                 &mut first,
             );
             match &self.second {
-                None => labels[p.tokens.range()].copy_from_slice(&first),
+                None => labels[range.range()].copy_from_slice(&first),
                 Some(second) => {
-                    ctx.fill_stack(doc, p.tokens, &first);
-                    let mut out = Vec::with_capacity(p.tokens.len());
+                    ctx.fill_stack(doc, range, &first);
+                    let mut out = Vec::with_capacity(range.len());
                     second.tag_with(
-                        p.tokens,
+                        range,
                         |i, f| {
                             f.extend_from_slice(feats_of(i));
                             extra.clear();
@@ -148,7 +181,7 @@ impl Model {
                         &mut scratch,
                         &mut out,
                     );
-                    labels[p.tokens.range()].copy_from_slice(&out);
+                    labels[range.range()].copy_from_slice(&out);
                 }
             }
         }
@@ -277,11 +310,11 @@ impl Layer {
         let mut labels = vec![0 as Label; doc.tokens.len()];
         let mut scratch = Scratch::default();
         let mut out = Vec::new();
-        for p in &doc.paragraphs {
-            if ctx.may_attribute(p.tokens) {
+        for range in sequences(doc) {
+            if ctx.may_attribute(range) {
                 out.clear();
-                self.tag_with(p.tokens, |i, f| ctx.features(i, f), &mut scratch, &mut out);
-                labels[p.tokens.range()].copy_from_slice(&out);
+                self.tag_with(range, |i, f| ctx.features(i, f), &mut scratch, &mut out);
+                labels[range.range()].copy_from_slice(&out);
             }
         }
         labels

@@ -219,7 +219,7 @@ fn train_layer(
         .iter()
         .enumerate()
         .filter(|(k, _)| include(*k))
-        .flat_map(|(k, e)| e.doc.paragraphs.iter().map(move |p| (k, p.tokens)))
+        .flat_map(|(k, e)| super::sequences(&e.doc).into_iter().map(move |r| (k, r)))
         .collect();
     let tokens: usize = order.iter().map(|(_, r)| r.len()).sum();
     let mut seed = 0x2545F4914F6CDD1Du64;

@@ -168,10 +168,14 @@ fn read_text(body: &[u8], charset: Option<&str>) -> Result<Article, ApiError> {
             Ok(s) => (s.to_string(), None),
             Err(_) => (
                 String::from_utf8_lossy(body).into_owned(),
-                Some("invalid UTF-8 in the body was replaced with U+FFFD; spans refer to the decoded text"),
+                Some(
+                    "invalid UTF-8 in the body was replaced with U+FFFD; spans refer to the decoded text",
+                ),
             ),
         },
-        "iso-8859-1" | "latin1" | "latin-1" => (body.iter().map(|&b| char::from(b)).collect(), None),
+        "iso-8859-1" | "latin1" | "latin-1" => {
+            (body.iter().map(|&b| char::from(b)).collect(), None)
+        }
         other => {
             return Err(ApiError::unsupported_media(format!(
                 "unsupported charset `{other}`: send UTF-8 (or ISO-8859-1)"
