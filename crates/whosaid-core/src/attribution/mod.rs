@@ -243,11 +243,9 @@ fn drop_nested(out: &mut Vec<Attribution>) {
                 Some((piece, j))
                     if j != k && piece.start <= anchor.start && anchor.end <= piece.end =>
                 {
-                    let shared = a
-                        .content_tokens
+                    a.content_tokens
                         .iter()
-                        .any(|c| out[j].content_tokens.contains(c));
-                    shared
+                        .any(|c| out[j].content_tokens.contains(c))
                 }
                 _ => true,
             }
