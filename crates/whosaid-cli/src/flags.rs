@@ -29,6 +29,7 @@ pub enum Command {
     ///   cat report.txt | whosaid extract --format jsonl
     ///   whosaid extract --format csv -o quotes.csv news-please.jsonl
     ///   whosaid extract --format parquet -o quotes.parquet CC-NEWS-*.warc.gz
+    #[command(verbatim_doc_comment)]
     Extract(ExtractArgs),
     /// Measure accuracy against an annotated corpus.
     ///
@@ -36,11 +37,13 @@ pub enum Command {
     ///   whosaid eval polnear ../shared/data/polnear/dev
     ///   whosaid eval polnear ../shared/data/polnear/dev --cofenet ../shared/data/cofenet-polnear/valid.txt
     ///   whosaid eval polnear ../shared/data/polnear/dev --errors 20
+    #[command(verbatim_doc_comment)]
     Eval(EvalArgs),
     /// Train the attribution tagger on the PolNeAR train split (a reproducible command).
     ///
     /// Example:
     ///   whosaid train ../shared/data/polnear/train -o crates/whosaid-core/model/tagger.bin
+    #[command(verbatim_doc_comment)]
     Train(TrainArgs),
     /// Measure extraction throughput (MB/s of article text) and peak memory on a corpus.
     ///
@@ -49,6 +52,7 @@ pub enum Command {
     ///
     /// Example:
     ///   whosaid bench ../shared/data/polnear/train/text
+    #[command(verbatim_doc_comment)]
     Bench(BenchArgs),
     /// Index news reports into a corpus store (SQLite), extracting their quotations.
     ///
@@ -58,6 +62,7 @@ pub enum Command {
     /// Examples:
     ///   whosaid index --db corpus.db news/*.txt
     ///   whosaid index --db corpus.db --rebuild crawl.jsonl
+    #[command(verbatim_doc_comment)]
     Index(IndexArgs),
     /// Search the quotations of a corpus store.
     ///
@@ -65,15 +70,29 @@ pub enum Command {
     ///   whosaid search taliban --speaker Stoltenberg --since 2020-01-01
     ///   whosaid search '"peace deal"' --kind direct --format json
     ///   whosaid search "" --speaker Trump
+    #[command(verbatim_doc_comment)]
     Search(SearchArgs),
     /// List the most quoted speakers of a corpus store.
     ///
     /// Example: whosaid speakers --top 10
+    #[command(verbatim_doc_comment)]
     Speakers(SpeakersArgs),
     /// Show one stored document with its quotations.
     ///
     /// Example: whosaid show kabul-nato-report
+    #[command(verbatim_doc_comment)]
     Show(ShowArgs),
+    /// Serve the HTTP API and the web viewer.
+    ///
+    /// The API is described at /openapi.json; the viewer is at /. Without --db only
+    /// extraction (POST /v1/extract) and the viewer's extract page are served.
+    ///
+    /// Examples:
+    ///   whosaid serve --db corpus.db
+    ///   whosaid serve --db corpus.db --addr 0.0.0.0:8080 --read-only
+    ///   whosaid serve --max-body 8M --timeout 60
+    #[command(verbatim_doc_comment)]
+    Serve(ServeArgs),
 }
 
 /// Arguments of `whosaid bench`.
@@ -456,4 +475,29 @@ pub struct ShowArgs {
 pub fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     s.parse::<jiff::civil::Date>()
         .map_err(|e| format!("expected a date like 2020-02-15: {e}"))
+}
+
+/// Arguments of `whosaid serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// The corpus store to serve (built by `whosaid index`); without it only extraction
+    /// is served.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// The address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = whosaid_server::DEFAULT_ADDR, value_name = "HOST:PORT")]
+    pub addr: String,
+
+    /// Open the store with SQLite's read-only flag, so no write can reach the file.
+    #[arg(long)]
+    pub read_only: bool,
+
+    /// The largest request body accepted (413 above it): bytes, or 512K, 2M, 1G.
+    #[arg(long, default_value = "2M", value_parser = whosaid_server::parse_size, value_name = "SIZE")]
+    pub max_body: usize,
+
+    /// How long a request may take (503 after it): seconds, or 500ms, 2m.
+    #[arg(long, default_value = "30", value_parser = whosaid_server::parse_duration, value_name = "DURATION")]
+    pub timeout: std::time::Duration,
 }

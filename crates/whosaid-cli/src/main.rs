@@ -9,6 +9,7 @@ mod index;
 mod output;
 mod progress;
 mod render;
+mod serve;
 mod silver;
 mod store_cmd;
 mod train;
@@ -28,6 +29,7 @@ fn main() -> std::process::ExitCode {
         Command::Search(args) => index::search(&args),
         Command::Speakers(args) => index::speakers(&args),
         Command::Show(args) => index::show(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     match result {
         Ok(code) => code,
