@@ -207,8 +207,15 @@ fn is_name_token(
     if i == sentence_start || starts_after_quote(doc, i) {
         // Sentence-initial capitals are only names when the lexicon does not know the word
         // as something else, or when it is a title.
+        // A common noun opening a sentence ("Consumer advocates argued") starts a name only
+        // when a name follows it ("Consumer Reports said") or it is a known organisation.
+        let common_noun = lexicon.pos(w).is_some_and(|(t1, t2)| !t1.is_proper() && !t2.is_some_and(Tag::is_proper));
+        let next_is_name = i + 1 < doc.tokens.len() && doc.tokens[i + 1].is_capitalized() && doc.tags[i + 1].is_proper();
         return !function_word
-            && (lexicon.pos(w).is_none() || lexicon.title(&lower(w)).is_some() || tag.is_noun());
+            && (lexicon.pos(w).is_none()
+                || lexicon.title(&lower(w)).is_some()
+                || lexicon.is_org_name(w)
+                || tag.is_noun() && (!common_noun || next_is_name));
     }
     !function_word || lexicon.title(&lower(w)).is_some()
 }

@@ -177,10 +177,21 @@ impl Tag {
 
 /// Tags every token of `tokens`.
 pub fn tag(text: &str, tokens: &[Token], lexicon: &Lexicon) -> Vec<Tag> {
-    let mut tags: Vec<Tag> = tokens
-        .iter()
-        .map(|t| initial_tag(text, t, lexicon))
-        .collect();
+    let mut tags: Vec<Tag> = tokens.iter().map(|t| initial_tag(text, t, lexicon)).collect();
+    // A plural possessive apostrophe ("the residents' groups"): glued to a word ending in
+    // "s" and followed by a space and a word.
+    for i in 1..tokens.len().saturating_sub(1) {
+        let t = &tokens[i];
+        if t.kind == TokenKind::Quote
+            && matches!(&text[t.span], "'" | "’")
+            && !t.has(TokenFlags::SPACE_BEFORE)
+            && t.has(TokenFlags::SPACE_AFTER)
+            && text[tokens[i - 1].span].ends_with(['s', 'S'])
+            && tokens[i + 1].kind == TokenKind::Word
+        {
+            tags[i] = Tag::POS;
+        }
+    }
     repair(text, tokens, &mut tags, lexicon);
     tags
 }
@@ -240,15 +251,10 @@ fn initial_tag(text: &str, tok: &Token, lexicon: &Lexicon) -> Tag {
 
 /// Guesses the tag of an unknown word from its shape.
 fn guess(s: &str, capitalized: bool) -> Tag {
+    // An unknown capitalised word is a proper noun; one ending in "s" is as likely a surname
+    // ("Moss", "Davis") as a plural, so it stays singular.
     if capitalized {
-        return if s.ends_with('s')
-            && s.len() > 3
-            && s[..s.len() - 1].chars().all(|c| c.is_alphabetic())
-        {
-            Tag::NNPS
-        } else {
-            Tag::NNP
-        };
+        return Tag::NNP;
     }
     let l = s;
     if l.ends_with("ly") {
