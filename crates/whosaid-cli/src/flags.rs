@@ -218,6 +218,10 @@ pub struct TrainArgs {
     #[arg(long)]
     pub single_layer: bool,
 
+    /// Runs per layer, each with its own shuffling, whose weights are averaged.
+    #[arg(long, default_value_t = 5)]
+    pub ensemble: usize,
+
     /// Experiment: add features from silver dependency parses (CoNLL-U .gz of the train
     /// split); with --silver-dev, also score on dev with the dev parses.
     #[arg(long, hide = true)]

@@ -72,6 +72,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         epochs: args.epochs,
         folds: args.folds,
         stacked: !args.single_layer,
+        ensemble: args.ensemble,
     };
     let log = |m: String| eprintln!("whosaid: {m} ({:.1}s)", started.elapsed().as_secs_f64());
     let model = train_model(&examples, Lexicon::get(), &cfg, &log);

@@ -212,6 +212,18 @@ fn reads_as_verb(
         return true;
     }
     let tag = doc.tags[i];
+    // A capitalised word inside a name is part of the name ("the Travellers' Rights
+    // Project", "Human Rights Watch").
+    let t = &doc.tokens[i];
+    if t.is_capitalized() && i > 0 && !t.has(crate::token::TokenFlags::NEWLINE_BEFORE) {
+        let prev = &doc.tokens[i - 1];
+        let sentence_start = doc.sentence_of(i).tokens.start as usize == i;
+        if !sentence_start
+            && (prev.is_capitalized() || tag.is_proper() || doc.tags[i - 1] == crate::pos::Tag::POS)
+        {
+            return false;
+        }
+    }
     if tag.is_verb() {
         // A participle or gerund directly after a determiner is a noun or adjective
         // ("the reported deal", "a saying").

@@ -260,37 +260,8 @@ pub fn extract_with_hook(
     if let Some(model) = model {
         let labels = model.tag_document_with(&doc, lexicon, hook);
         let rules = std::mem::take(&mut doc.attributions);
-        let mut learned = model::assemble::assemble(&doc, lexicon, &labels, &rules);
-        for a in learned.iter_mut() {
-            // A quotation the rules attributed with a clear frame the tagger left without
-            // speaker ("“…” — Councillor Ruth Abara").
-            if a.speaker_tokens.is_none()
-                && let Some(first) = a.content_tokens.first()
-                && let Some(r) = model::assemble::rules_starting_at(&rules, first.start)
-                    .iter()
-                    .find(|r| {
-                        r.confidence >= 0.8
-                            && r.speaker_tokens.is_some()
-                            && r.content_tokens.first() == a.content_tokens.first()
-                    })
-            {
-                a.speaker_tokens = r.speaker_tokens;
-                if a.cue_tokens.is_none() {
-                    a.cue_tokens = r.cue_tokens;
-                    a.cue = r.cue;
-                    a.cue_lemma = r.cue_lemma.clone();
-                    a.cue_class = r.cue_class;
-                }
-            }
-            if let Some(r) = a.speaker_tokens {
-                let cue_start = a.cue_tokens.map(|c| c.start as usize);
-                a.speaker_tokens =
-                    attribution::speaker::repair_speaker(&doc, lexicon, r, cue_start);
-                a.speaker = a
-                    .speaker_tokens
-                    .map(|s| doc.token_span(s.start as usize, s.end as usize));
-            }
-        }
+        let learned = model::assemble::assemble(&doc, lexicon, &labels, &rules);
+        let mut learned = model::assemble::reconcile(&doc, lexicon, learned, &rules);
         attribution::link_speakers(&mut doc, &mut learned);
         doc.attributions = learned;
     }

@@ -60,7 +60,7 @@ pub mod span;
 pub mod token;
 pub mod when;
 
-pub use attribution::{Attribution, QuoteKind};
+pub use attribution::{Attribution, QuoteKind, Shape};
 pub use document::{Document, Options, Tagger, extract, extract_with_hook};
 pub use entity::Entity;
 pub use lexicon::{EntityKind, Gender};

@@ -209,8 +209,12 @@ fn is_name_token(
         // as something else, or when it is a title.
         // A common noun opening a sentence ("Consumer advocates argued") starts a name only
         // when a name follows it ("Consumer Reports said") or it is a known organisation.
-        let common_noun = lexicon.pos(w).is_some_and(|(t1, t2)| !t1.is_proper() && !t2.is_some_and(Tag::is_proper));
-        let next_is_name = i + 1 < doc.tokens.len() && doc.tokens[i + 1].is_capitalized() && doc.tags[i + 1].is_proper();
+        let common_noun = lexicon
+            .pos(w)
+            .is_some_and(|(t1, t2)| !t1.is_proper() && !t2.is_some_and(Tag::is_proper));
+        let next_is_name = i + 1 < doc.tokens.len()
+            && doc.tokens[i + 1].is_capitalized()
+            && doc.tags[i + 1].is_proper();
         return !function_word
             && (lexicon.pos(w).is_none()
                 || lexicon.title(&lower(w)).is_some()

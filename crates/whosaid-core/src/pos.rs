@@ -177,7 +177,10 @@ impl Tag {
 
 /// Tags every token of `tokens`.
 pub fn tag(text: &str, tokens: &[Token], lexicon: &Lexicon) -> Vec<Tag> {
-    let mut tags: Vec<Tag> = tokens.iter().map(|t| initial_tag(text, t, lexicon)).collect();
+    let mut tags: Vec<Tag> = tokens
+        .iter()
+        .map(|t| initial_tag(text, t, lexicon))
+        .collect();
     // A plural possessive apostrophe ("the residents' groups"): glued to a word ending in
     // "s" and followed by a space and a word.
     for i in 1..tokens.len().saturating_sub(1) {

@@ -280,6 +280,14 @@ fn attribution_shapes() {
             "put it bluntly:",
             Direct,
         ),
+        // A postposed speaker keeps its relative clause; the clause is not content.
+        case(
+            "“We must act now,” said the envoy Maria Lopez, who led the talks on river pollution.",
+            "We must act now",
+            "the envoy Maria Lopez, who led the talks on river pollution",
+            "said",
+            Direct,
+        ),
         case(
             "Responding to a question on the talks, he said: “Those are sensitive negotiations.”",
             "Those are sensitive",

@@ -108,6 +108,7 @@ pub fn attribute_colons(doc: &Document, lexicon: &Lexicon, out: &mut Vec<Attribu
             entity: None,
             when: None,
             confidence: 0.8,
+            shape: super::Shape::Colon,
             sentence: doc.token_sentence[colon],
         });
     }

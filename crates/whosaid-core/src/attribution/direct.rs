@@ -28,9 +28,21 @@ struct Frame {
     /// Whether the frame follows the quotation.
     trailing: bool,
     confidence: f32,
+    /// Which pattern the frame is.
+    shape: super::Shape,
     /// Where the content starts when words between a leading cue and the quotation belong
     /// to it (`said on the other hand, “…”`, `tweeted that, “…”`).
     content_start: Option<usize>,
+}
+
+impl Frame {
+    /// The frame with `shape`, unless a more specific one was set where it was found.
+    fn shaped(mut self, shape: super::Shape) -> Frame {
+        if self.shape == super::Shape::Unframed {
+            self.shape = shape;
+        }
+        self
+    }
 }
 
 /// Attributes direct quotations; marks the cues it uses.
@@ -46,9 +58,17 @@ pub fn attribute_direct(
         if !is_speech(doc, &cue_at, lexicon, &unit) {
             continue;
         }
+        use super::Shape;
         let frame = trailing_frame(doc, lexicon, &cue_at, &unit, used_cues)
-            .or_else(|| leading_frame(doc, lexicon, &cue_at, &unit, used_cues))
-            .or_else(|| introducing_paragraph_frame(doc, lexicon, &cue_at, &unit, used_cues));
+            .map(|f| f.shaped(Shape::QuoteThenFrame))
+            .or_else(|| {
+                leading_frame(doc, lexicon, &cue_at, &unit, used_cues)
+                    .map(|f| f.shaped(Shape::FrameThenQuote))
+            })
+            .or_else(|| {
+                introducing_paragraph_frame(doc, lexicon, &cue_at, &unit, used_cues)
+                    .map(|f| f.shaped(Shape::ParagraphFrame))
+            });
         if let Some(f) = &frame
             && let Some(c) = f.cue
         {
@@ -134,6 +154,7 @@ pub fn attribute_direct(
             entity: None,
             when: None,
             confidence: frame.confidence,
+            shape: frame.shape,
             sentence,
         });
     }
@@ -275,6 +296,7 @@ fn trailing_frame(
             end: sp.end as usize - 1,
             trailing: true,
             confidence: 0.85,
+            shape: super::Shape::DashFrame,
             ..Frame::default()
         });
     }
@@ -300,6 +322,7 @@ fn trailing_frame(
                     trailing: true,
                     confidence: 0.95,
                     content_start: None,
+                    shape: super::Shape::Unframed,
                 });
             }
         }
@@ -341,6 +364,7 @@ fn trailing_frame(
         trailing: true,
         confidence: 0.95,
         content_start: None,
+        shape: super::Shape::Unframed,
     })
 }
 
@@ -366,6 +390,7 @@ fn dash_paragraph_frame(doc: &Document, lexicon: &Lexicon, next_start: usize) ->
         end: sp.end as usize - 1,
         trailing: true,
         confidence: 0.8,
+        shape: super::Shape::DashFrame,
         ..Frame::default()
     })
 }
@@ -462,6 +487,7 @@ fn leading_frame(
             trailing: false,
             confidence: if sp.is_some() { 0.95 } else { 0.6 },
             content_start: leftover.then_some(after),
+            shape: super::Shape::Unframed,
         });
     }
     if colon {
@@ -545,6 +571,7 @@ fn colon_frame(doc: &Document, lexicon: &Lexicon, s_start: usize, colon: usize) 
         trailing: false,
         confidence: 0.8,
         content_start: None,
+        shape: super::Shape::Unframed,
     })
 }
 
@@ -588,6 +615,7 @@ fn introducing_paragraph_frame(
             trailing: false,
             confidence: 0.85,
             content_start: None,
+            shape: super::Shape::Unframed,
         });
     }
     colon_frame(doc, lexicon, s_start, last)

@@ -61,7 +61,7 @@ pub fn attribute_indirect(
                     .unwrap_or(&[]),
             )
         };
-        let Some((speaker, content)) = found else {
+        let Some((speaker, content, shape)) = found else {
             continue;
         };
         // Never re-attribute the inside of a direct quotation already attributed.
@@ -96,6 +96,7 @@ pub fn attribute_indirect(
             entity: None,
             when: None,
             confidence,
+            shape,
             sentence: cue.sentence,
         });
     }
@@ -106,7 +107,7 @@ fn according_to(
     doc: &Document,
     lexicon: &Lexicon,
     cue: &Cue,
-) -> Option<(Option<TokenRange>, TokenRange)> {
+) -> Option<(Option<TokenRange>, TokenRange, super::Shape)> {
     let s = doc.sentences[cue.sentence as usize];
     let (s_start, s_end) = (s.tokens.start as usize, s.tokens.end as usize);
     let src_np = basic_np_starting_at(doc, cue.tokens.end as usize, s_end)?;
@@ -122,7 +123,7 @@ fn according_to(
     } else {
         content_before(doc, s_start, before)?
     };
-    Some((Some(src), content))
+    Some((Some(src), content, super::Shape::AccordingTo))
 }
 
 /// "X said (that) …", "…, X said.", "…, said X.", "X wants to …", "X criticized Y".
@@ -131,7 +132,7 @@ fn reported(
     lexicon: &Lexicon,
     cue: &Cue,
     earlier_speakers: &[TokenRange],
-) -> Option<(Option<TokenRange>, TokenRange)> {
+) -> Option<(Option<TokenRange>, TokenRange, super::Shape)> {
     let s = doc.sentences[cue.sentence as usize];
     let (s_start, s_end) = (s.tokens.start as usize, s.tokens.end as usize);
     let frames = cue.frames(lexicon);
@@ -169,7 +170,8 @@ fn reported(
     if inverted {
         // "…, said X." — the content is before the cue.
         let end = if after_comma { aux - 1 } else { aux };
-        return content_before(doc, s_start, end).map(|c| (Some(speaker), c));
+        return content_before(doc, s_start, end)
+            .map(|c| (Some(speaker), c, super::Shape::ContentThenCue));
     }
     let mut after = skip_adjuncts(doc, lexicon, cue.tokens.end as usize, s_end);
     if frames.has(Frames::RECIPIENT)
@@ -194,12 +196,13 @@ fn reported(
     {
         let content = content_after(doc, lexicon, after, s_end)?;
         // Infinitive frames need "to", clause frames anything; objects need a noun phrase.
-        return Some((Some(speaker), content));
+        return Some((Some(speaker), content, super::Shape::CueThenContent));
     }
     // "…, officials said." — the content is before the speaker.
     let sp_start = speaker.start as usize;
     if sp_start > s_start && doc.tags[sp_start - 1] == Tag::Comma && frames.has(Frames::CLAUSE) {
-        return content_before(doc, s_start, sp_start - 1).map(|c| (Some(speaker), c));
+        return content_before(doc, s_start, sp_start - 1)
+            .map(|c| (Some(speaker), c, super::Shape::ContentThenCue));
     }
     None
 }

@@ -41,6 +41,35 @@ pub enum QuoteKind {
     Mixed,
 }
 
+/// Which pattern found an attribution.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// A quotation followed by its frame: `“…,” she said`, `“…,” said X`.
+    QuoteThenFrame,
+    /// A frame followed by its quotation: `she said: “…”`.
+    FrameThenQuote,
+    /// A frame in the paragraph before or after: `X continued:` ⏎ `“…”`.
+    ParagraphFrame,
+    /// A dash attribution: `“…” — X`.
+    DashFrame,
+    /// A quotation without a frame.
+    #[default]
+    Unframed,
+    /// Reported speech after its cue: `X said (that) …`.
+    CueThenContent,
+    /// Reported speech before its cue: `…, X said`, `…, said X`.
+    ContentThenCue,
+    /// `according to X, …` or `…, according to X`.
+    AccordingTo,
+    /// A speaker before a colon: `PENCE: …`.
+    Colon,
+    /// Found by the learned tagger alone.
+    Learned,
+}
+
 /// One attribution: content, cue and speaker.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribution {
@@ -70,6 +99,8 @@ pub struct Attribution {
     pub when: Option<When>,
     /// How sure the extractor is, in 0..1.
     pub confidence: f32,
+    /// Which pattern found it.
+    pub shape: Shape,
     /// Sentence of the cue (or of the first content piece when there is no cue).
     pub sentence: u32,
 }
@@ -103,6 +134,11 @@ pub fn attribute(doc: &mut Document, lexicon: &Lexicon) -> Vec<Attribution> {
     out.dedup_by(|b, a| a.content == b.content);
     link_speakers(doc, &mut out);
     out
+}
+
+/// Trims a token range to content (see [`content::trim`]).
+pub(crate) fn trim_content(doc: &Document, a: usize, b: usize) -> Option<TokenRange> {
+    content::trim(doc, a, b)
 }
 
 /// Direct when every piece is exactly one quotation, mixed when a piece holds one, else
@@ -229,28 +265,35 @@ fn drop_nested(out: &mut Vec<Attribution>) {
             *c = Some((r, k));
         }
     }
-    let keep: Vec<bool> = (0..out.len())
-        .map(|k| {
-            let a = &out[k];
-            let Some(anchor) = a
-                .cue_tokens
-                .or(a.speaker_tokens)
-                .or(a.content_tokens.first().copied())
-            else {
-                return true;
-            };
-            match cover.get(anchor.start as usize).copied().flatten() {
-                Some((piece, j))
-                    if j != k && piece.start <= anchor.start && anchor.end <= piece.end =>
-                {
-                    a.content_tokens
-                        .iter()
-                        .any(|c| out[j].content_tokens.contains(c))
-                }
-                _ => true,
+    // Of two nested attributions the less confident goes: normally the inner one ("X said
+    // Y claimed Z" keeps X's), but a quotation with a clear frame outlives an outer
+    // attribution found by a doubtful cue.
+    let mut keep = vec![true; out.len()];
+    for k in 0..out.len() {
+        let a = &out[k];
+        let Some(anchor) = a
+            .cue_tokens
+            .or(a.speaker_tokens)
+            .or(a.content_tokens.first().copied())
+        else {
+            continue;
+        };
+        if let Some((piece, j)) = cover.get(anchor.start as usize).copied().flatten()
+            && j != k
+            && piece.start <= anchor.start
+            && anchor.end <= piece.end
+            && !a
+                .content_tokens
+                .iter()
+                .any(|c| out[j].content_tokens.contains(c))
+        {
+            if a.confidence >= 0.9 && out[j].confidence + 0.1 < a.confidence {
+                keep[j] = false;
+            } else {
+                keep[k] = false;
             }
-        })
-        .collect();
+        }
+    }
     let mut k = 0;
     out.retain(|_| {
         k += 1;

@@ -16,6 +16,7 @@ use super::labels::{B_CONTENT, B_CUE, B_SOURCE, I_CONTENT, I_CUE, I_SOURCE, Labe
 use crate::attribution::Attribution;
 use crate::document::Document;
 use crate::lexicon::{Lexicon, lower};
+use crate::pos::Tag;
 use crate::segment::TokenRange;
 
 #[derive(Clone, Copy, Debug)]
@@ -181,6 +182,7 @@ fn build(
         entity: None,
         when: None,
         confidence,
+        shape: agreeing.map_or(crate::attribution::Shape::Learned, |a| a.shape),
         sentence,
     }
 }
@@ -261,4 +263,218 @@ pub fn rules_starting_at(rules: &[Attribution], start: u32) -> &[Attribution] {
     let lo = rules.partition_point(|a| first(a) < start);
     let hi = rules.partition_point(|a| first(a) <= start).max(lo);
     &rules[lo..hi]
+}
+
+/// Reconciles the tagger's attributions with the rules' where the rules are sure:
+/// - a quotation the rules attributed with a clear frame but the tagger left without
+///   speaker takes the rules' speaker (and cue, if it had none): `“…” — Ruth Abara`;
+/// - a quotation frame the tagger missed altogether (no learned cue on it) is restored,
+///   and its quotation is cut out of any learned content that swallowed it;
+/// - speakers are repaired (trailing adjuncts cut, see
+///   [`crate::attribution::speaker::repair_speaker`]).
+pub fn reconcile(
+    doc: &Document,
+    lexicon: &Lexicon,
+    mut learned: Vec<Attribution>,
+    rules: &[Attribution],
+) -> Vec<Attribution> {
+    use crate::attribution::Shape;
+    for a in learned.iter_mut() {
+        if a.speaker_tokens.is_none()
+            && let Some(first) = a.content_tokens.first()
+            && let Some(r) = rules_starting_at(rules, first.start).iter().find(|r| {
+                r.confidence >= 0.8
+                    && r.speaker_tokens.is_some()
+                    && r.content_tokens.first() == a.content_tokens.first()
+            })
+        {
+            a.speaker_tokens = r.speaker_tokens;
+            if a.cue_tokens.is_none() {
+                a.cue_tokens = r.cue_tokens;
+                a.cue = r.cue;
+                a.cue_lemma = r.cue_lemma.clone();
+                a.cue_class = r.cue_class;
+            }
+        }
+    }
+    // Frames the tagger missed.
+    let learned_cues: Vec<TokenRange> = learned.iter().filter_map(|a| a.cue_tokens).collect();
+    let missed: Vec<&Attribution> = rules
+        .iter()
+        .filter(|r| {
+            r.confidence >= 0.95
+                && matches!(
+                    r.shape,
+                    Shape::QuoteThenFrame
+                        | Shape::FrameThenQuote
+                        | Shape::DashFrame
+                        | Shape::ParagraphFrame
+                )
+                && r.cue_tokens.is_some_and(|c| {
+                    !learned_cues
+                        .iter()
+                        .any(|l| l.start < c.end && c.start < l.end)
+                })
+                && r.speaker_tokens.is_some()
+        })
+        .collect();
+    for r in &missed {
+        for a in learned.iter_mut() {
+            let mut pieces = Vec::new();
+            for p in &a.content_tokens {
+                let mut rest = vec![*p];
+                for q in &r.content_tokens {
+                    rest = rest
+                        .into_iter()
+                        .flat_map(|x| {
+                            if q.end <= x.start || x.end <= q.start {
+                                vec![x]
+                            } else {
+                                [
+                                    TokenRange::new(
+                                        x.start as usize,
+                                        q.start.max(x.start) as usize,
+                                    ),
+                                    TokenRange::new(q.end.min(x.end) as usize, x.end as usize),
+                                ]
+                                .into_iter()
+                                .filter_map(|y| {
+                                    crate::attribution::trim_content(
+                                        doc,
+                                        y.start as usize,
+                                        y.end as usize,
+                                    )
+                                })
+                                .collect()
+                            }
+                        })
+                        .collect();
+                }
+                pieces.extend(rest);
+            }
+            if pieces != a.content_tokens {
+                a.content = pieces
+                    .iter()
+                    .map(|x| doc.token_span(x.start as usize, x.end as usize))
+                    .collect();
+                a.content_tokens = pieces;
+                a.kind = crate::attribution::kind_of(doc, &a.content_tokens);
+            }
+        }
+        learned.retain(|a| !a.content_tokens.is_empty());
+        learned.push((*r).clone());
+    }
+    reassign_orphaned_content(doc, &mut learned, rules);
+    for a in learned.iter_mut() {
+        close_relative_clause(doc, a);
+        if let Some(r) = a.speaker_tokens {
+            let cue_start = a.cue_tokens.map(|c| c.start as usize);
+            a.speaker_tokens =
+                crate::attribution::speaker::repair_speaker(doc, lexicon, r, cue_start);
+            a.speaker = a
+                .speaker_tokens
+                .map(|s| doc.token_span(s.start as usize, s.end as usize));
+        }
+    }
+    learned.retain(|a| !a.content_tokens.is_empty());
+    learned.sort_by_key(|a| a.content_tokens.first().map(|r| (r.start, r.end)));
+    learned
+}
+
+/// "said Jens Stoltenberg, who addressed the opening session": a speaker after its cue
+/// that opens a relative clause owns the whole clause, up to the next comma or the end
+/// of the sentence. An unquoted content piece inside the clause is the tagger cutting it
+/// short, and goes back to the speaker.
+fn close_relative_clause(doc: &Document, a: &mut Attribution) {
+    let Some(s) = a.speaker_tokens else { return };
+    let (start, end) = (s.start as usize, s.end as usize);
+    if a.cue_tokens.is_none_or(|c| (c.end as usize) > start) {
+        return;
+    }
+    let Some(opener) = (start + 1..end).find(|&i| {
+        doc.tags[i - 1] == Tag::Comma && matches!(doc.lower(i), "who" | "which" | "whose")
+    }) else {
+        return;
+    };
+    let sentence = doc.sentence_of(start).tokens;
+    let mut clause_end = opener + 1;
+    while clause_end < sentence.end as usize
+        && !matches!(
+            doc.tags[clause_end],
+            Tag::Comma | Tag::Final | Tag::Colon | Tag::Quote | Tag::Dash
+        )
+        && doc.quotation_at(clause_end).is_none()
+    {
+        clause_end += 1;
+    }
+    if clause_end <= end {
+        return;
+    }
+    let outside = |p: &TokenRange| (p.end as usize) <= end || (p.start as usize) >= clause_end;
+    if a.content_tokens.iter().any(|p| {
+        !outside(p)
+            && !doc
+                .quotations_opening_in(p.start as usize, p.end as usize)
+                .is_empty()
+    }) {
+        return;
+    }
+    let keep: Vec<usize> = (0..a.content_tokens.len())
+        .filter(|&k| outside(&a.content_tokens[k]))
+        .collect();
+    a.content = keep.iter().map(|&k| a.content[k]).collect();
+    a.content_tokens = keep.iter().map(|&k| a.content_tokens[k]).collect();
+    a.speaker_tokens = Some(TokenRange::new(start, clause_end));
+    a.kind = crate::attribution::kind_of(doc, &a.content_tokens);
+}
+
+/// "X told reporters that A and expected B": when the tagger leaves a reporting verb the
+/// rules are sure of unlabelled and hands the content right after it to a later verb (as
+/// content *before* that verb), the content goes back to the verb it follows.
+fn reassign_orphaned_content(
+    doc: &Document,
+    learned: &mut Vec<Attribution>,
+    rules: &[Attribution],
+) {
+    use crate::attribution::Shape;
+    let learned_cues: Vec<TokenRange> = learned.iter().filter_map(|a| a.cue_tokens).collect();
+    let mut added = Vec::new();
+    for r in rules
+        .iter()
+        .filter(|r| r.confidence >= 0.85 && r.shape == Shape::CueThenContent)
+    {
+        let Some(rc) = r.cue_tokens else { continue };
+        if learned_cues
+            .iter()
+            .any(|l| l.start < rc.end && rc.start < l.end)
+        {
+            continue;
+        }
+        let Some(rule_content) = r.content_tokens.first().copied() else {
+            continue;
+        };
+        for a in learned.iter_mut() {
+            let Some(ac) = a.cue_tokens else { continue };
+            // A piece that starts inside the rule's content, right after the rule's cue, and
+            // ends before the learned cue.
+            let Some(k) = a.content_tokens.iter().position(|p| {
+                p.start >= rc.end
+                    && p.start <= rule_content.start + 1
+                    && p.end <= ac.start
+                    && rule_content.contains(p.start as usize)
+            }) else {
+                continue;
+            };
+            let piece = a.content_tokens.remove(k);
+            a.content.remove(k);
+            let mut moved = r.clone();
+            moved.content_tokens = vec![piece];
+            moved.content = vec![doc.token_span(piece.start as usize, piece.end as usize)];
+            moved.kind = crate::attribution::kind_of(doc, &moved.content_tokens);
+            added.push(moved);
+            break;
+        }
+    }
+    learned.retain(|a| !a.content_tokens.is_empty());
+    learned.extend(added);
 }

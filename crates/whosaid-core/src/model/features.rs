@@ -25,9 +25,13 @@ pub struct FeatureContext {
     pos: Vec<u8>,
     rule: Vec<u8>,
     rule_kind: Vec<u8>,
+    rule_shape: Vec<u8>,
     quote: Vec<u8>,
     cue_class: Vec<u8>,
     cue_lemma: Vec<u64>,
+    /// Lemma of the nearest lexicon cue to the left / right in the sentence (0 for none).
+    lemma_left: Vec<u64>,
+    lemma_right: Vec<u64>,
     cue_left: Vec<u8>,
     cue_right: Vec<u8>,
     mention: Vec<u8>,
@@ -188,6 +192,24 @@ impl FeatureContext {
             }
         }
         // Distance to the nearest cue in the same sentence, each side.
+        let mut lemma_left = vec![0u64; n];
+        let mut lemma_right = vec![0u64; n];
+        for s in &doc.sentences {
+            let mut last = 0u64;
+            for i in s.tokens.range() {
+                lemma_left[i] = last;
+                if cue_lemma[i] != 0 {
+                    last = cue_lemma[i];
+                }
+            }
+            let mut next = 0u64;
+            for i in s.tokens.range().rev() {
+                lemma_right[i] = next;
+                if cue_lemma[i] != 0 {
+                    next = cue_lemma[i];
+                }
+            }
+        }
         let is_cue: Vec<bool> = cue_class.iter().map(|&c| c != 0).collect();
         let (cue_left, cue_right) = distances(doc, &is_cue);
         let probs: Vec<f32> = (0..n).map(|i| stats.get(doc.lower(i))).collect();
@@ -195,7 +217,7 @@ impl FeatureContext {
         let likely: Vec<bool> = probs.iter().map(|&p| p >= 0.2).collect();
         let (learned_left, learned_right) = distances(doc, &likely);
         // Rule roles, projected like the scorers do: longer pieces win.
-        let (rule, rule_kind) = role_labels(doc);
+        let (rule, rule_kind, rule_shape) = role_labels(doc);
         // Tokens the rules left between the parts of an attribution: 1 between speaker and
         // cue ("Esper [in a statement on Saturday] said"), 2 between cue and content.
         let mut rule_gap = vec![0u8; n];
@@ -289,8 +311,11 @@ impl FeatureContext {
             pos,
             rule,
             rule_kind,
+            rule_shape,
             quote,
             cue_class,
+            lemma_left,
+            lemma_right,
             cue_lemma,
             cue_left,
             cue_right,
@@ -483,6 +508,8 @@ impl FeatureContext {
         out.push(mix(23, r(0), p(0), 0));
         out.push(mix(24, r(0), self.rule_kind[i] as u64, 0));
         out.push(mix(52, r(0), self.rule_kind[i] as u64, p(0)));
+        out.push(mix(92, r(0), self.rule_shape[i] as u64, 0));
+        out.push(mix(93, r(0), self.rule_shape[i] as u64, p(0)));
         out.push(mix(54, self.rule_gap[i] as u64, 0, 0));
         out.push(mix(
             55,
@@ -513,6 +540,9 @@ impl FeatureContext {
         let cc = |k: isize| at(&self.cue_class, k);
         out.push(mix(31, cc(0), 0, 0));
         out.push(mix(32, self.cue_lemma[i], 0, 0));
+        out.push(mix(59, self.lemma_left[i], self.cue_left[i] as u64, 0));
+        out.push(mix(90, self.lemma_left[i], p(0), 0));
+        out.push(mix(91, self.lemma_right[i], self.cue_right[i] as u64, 0));
         out.push(mix(33, cc(-1), cc(1), 0));
         out.push(mix(34, self.cue_left[i] as u64, 0, 0));
         out.push(mix(35, self.cue_right[i] as u64, 0, 0));

@@ -79,12 +79,29 @@ pub fn project(n: usize, pieces: &mut [(TokenRange, u8)]) -> Vec<Label> {
 
 /// The rule-based attributions of `doc` as token labels, with, for each token, the kind
 /// of the attribution it belongs to (0 none, 1 direct, 2 indirect, 3 mixed) plus 4 times
-/// a confidence bucket (0 below 0.6, 1 below 0.8, 2 below 0.9, 3 above).
-pub fn role_labels(doc: &Document) -> (Vec<Label>, Vec<u8>) {
+/// a confidence bucket (0 below 0.6, 1 below 0.8, 2 below 0.9, 3 above), and the
+/// attribution's [`crate::Shape`] plus one (0 for none).
+pub fn role_labels(doc: &Document) -> (Vec<Label>, Vec<u8>, Vec<u8>) {
     let n = doc.tokens.len();
     let mut pieces = Vec::new();
     let mut kind = vec![0u8; n];
+    let mut shape = vec![0u8; n];
     for a in &doc.attributions {
+        let sh = a.shape as u8 + 1;
+        for r in a
+            .speaker_tokens
+            .iter()
+            .chain(a.cue_tokens.iter())
+            .chain(a.content_tokens.iter())
+        {
+            for v in shape
+                .iter_mut()
+                .take((r.end as usize).min(n))
+                .skip(r.start as usize)
+            {
+                *v = sh;
+            }
+        }
         let conf = match a.confidence {
             c if c < 0.6 => 0,
             c if c < 0.8 => 1,
@@ -119,5 +136,5 @@ pub fn role_labels(doc: &Document) -> (Vec<Label>, Vec<u8>) {
             }
         }
     }
-    (project(n, &mut pieces), kind)
+    (project(n, &mut pieces), kind, shape)
 }

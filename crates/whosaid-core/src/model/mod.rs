@@ -262,6 +262,38 @@ impl Layer {
         }
     }
 
+    /// The weight-wise mean of full-precision layers of the same shape (the first layer
+    /// when there is only one).
+    pub(crate) fn average(mut layers: Vec<Layer>) -> Layer {
+        let count = layers.len() as f32;
+        let mut first = layers.remove(0);
+        if layers.is_empty() {
+            return first;
+        }
+        let mut trans = first.trans;
+        for l in &layers {
+            for (a, b) in trans.iter_mut().flatten().zip(l.trans.iter().flatten()) {
+                *a += b;
+            }
+        }
+        for a in trans.iter_mut().flatten() {
+            *a /= count;
+        }
+        first.trans = trans;
+        let others: Vec<Vec<[f32; 8]>> = layers
+            .into_iter()
+            .filter_map(|mut l| l.float_rows_mut().map(std::mem::take))
+            .collect();
+        if let Some(rows) = first.float_rows_mut() {
+            for (k, row) in rows.iter_mut().enumerate() {
+                for (l, w) in row.iter_mut().enumerate() {
+                    *w = (*w + others.iter().map(|o| o[k][l]).sum::<f32>()) / count;
+                }
+            }
+        }
+        first
+    }
+
     /// The full-precision rows, while training (`None` once packed).
     pub(crate) fn float_rows_mut(&mut self) -> Option<&mut Vec<[f32; 8]>> {
         match &mut self.weights {
