@@ -266,7 +266,209 @@ pub fn extract_with_hook(
         doc.attributions = learned;
     }
     attribution::drop_namings(&mut doc);
+    let mut attributions = std::mem::take(&mut doc.attributions);
+    attribution::titles::drop_titles(&doc, lexicon, &mut attributions);
+    doc.attributions = attributions;
     doc.entities = entity::resolve(&mut doc, lexicon);
     when::attach_dates(&mut doc);
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(text: &str) -> Document {
+        extract(
+            text,
+            &Options {
+                tagger: Tagger::RulesOnly,
+                ..Options::default()
+            },
+        )
+    }
+
+    fn index_of(doc: &Document, word: &str) -> usize {
+        (0..doc.tokens.len())
+            .find(|&i| doc.word(i) == word)
+            .unwrap_or_else(|| panic!("no token {word:?}"))
+    }
+
+    const TEXT: &str = "Officials met on Monday. “We will appeal,” the lawyer said. It rained.";
+
+    #[test]
+    fn slice_word_and_token_span() {
+        let doc = rules(TEXT);
+        assert_eq!(doc.slice(Span::new(0, 9)), "Officials");
+        let words: Vec<&str> = (0..doc.tokens.len()).map(|i| doc.word(i)).collect();
+        assert_eq!(
+            words,
+            [
+                "Officials",
+                "met",
+                "on",
+                "Monday",
+                ".",
+                "“",
+                "We",
+                "will",
+                "appeal",
+                ",",
+                "”",
+                "the",
+                "lawyer",
+                "said",
+                ".",
+                "It",
+                "rained",
+                "."
+            ]
+        );
+        assert_eq!(doc.slice(doc.token_span(11, 14)), "the lawyer said");
+        assert_eq!(doc.slice(doc.token_span(5, 11)), "“We will appeal,”");
+        assert_eq!(
+            doc.token_span(0, doc.tokens.len()),
+            Span::new(0, TEXT.len())
+        );
+        // Empty and out-of-range requests give empty spans, never a panic.
+        assert_eq!(
+            doc.token_span(3, 3),
+            Span::empty(doc.tokens[3].span.start as usize)
+        );
+        assert_eq!(
+            doc.token_span(4, 2),
+            Span::empty(doc.tokens[4].span.start as usize)
+        );
+        assert_eq!(
+            doc.token_span(2, 99),
+            Span::empty(doc.tokens[2].span.start as usize)
+        );
+        assert_eq!(doc.token_span(99, 100), Span::empty(TEXT.len()));
+    }
+
+    #[test]
+    fn sentence_of_each_token() {
+        let doc = rules(TEXT);
+        assert_eq!(doc.sentences.len(), 3);
+        assert_eq!(
+            doc.slice(doc.sentence_of(0).span),
+            "Officials met on Monday."
+        );
+        let said = index_of(&doc, "said");
+        assert_eq!(
+            doc.slice(doc.sentence_of(said).span),
+            "“We will appeal,” the lawyer said."
+        );
+        assert_eq!(doc.sentence_of(5), doc.sentence_of(said));
+        assert_eq!(
+            doc.slice(doc.sentence_of(doc.tokens.len() - 1).span),
+            "It rained."
+        );
+        for (k, s) in doc.sentences.iter().enumerate() {
+            for i in s.tokens.range() {
+                assert_eq!(doc.sentence_of(i), doc.sentences[k]);
+            }
+        }
+    }
+
+    #[test]
+    fn quotation_lookups() {
+        let doc = rules(TEXT);
+        assert_eq!(doc.quotations.len(), 1);
+        let q = doc.quotations[0];
+        assert_eq!((q.open, q.close), (5, Some(10)));
+        assert_eq!(doc.slice(q.span), "“We will appeal,”");
+        // Marks and everything between them lie in the quotation; nothing else does.
+        for i in 0..doc.tokens.len() {
+            let inside = (5..=10).contains(&i);
+            assert_eq!(doc.quotation_at(i), inside.then_some(0), "token {i}");
+        }
+        assert_eq!(doc.quotation_at(1000), None);
+        assert_eq!(doc.quotation_opened_at(5), Some(0));
+        assert_eq!(doc.quotation_opened_at(10), None);
+        assert_eq!(doc.quotation_closed_at(10), Some(0));
+        assert_eq!(doc.quotation_closed_at(5), None);
+        assert_eq!(doc.quotation_opened_at(6), None);
+        assert_eq!(doc.quotation_closed_at(1000), None);
+        assert_eq!(doc.quotations_opening_in(0, 5), 0..0);
+        assert_eq!(doc.quotations_opening_in(5, 6), 0..1);
+        assert_eq!(doc.quotations_opening_in(0, doc.tokens.len()), 0..1);
+        assert_eq!(doc.quotations_opening_in(6, doc.tokens.len()), 1..1);
+        assert!(doc.quotations_opening_in(8, 2).is_empty());
+    }
+
+    #[test]
+    fn nested_and_unclosed_quotations() {
+        let doc = rules("“He said ‘no’ twice,” she said.\n\nShe added: “It is over");
+        assert_eq!(doc.quotations.len(), 3, "{:?}", doc.quotations);
+        let (outer, inner, open) = (doc.quotations[0], doc.quotations[1], doc.quotations[2]);
+        assert_eq!((outer.depth, inner.depth), (0, 1));
+        assert_eq!(doc.slice(inner.span), "‘no’");
+        let no = index_of(&doc, "no");
+        // A token of the nested quotation belongs to the top-level one.
+        assert_eq!(doc.quotation_at(no), Some(0));
+        assert_eq!(doc.quotation_opened_at(inner.open as usize), Some(1));
+        assert_eq!(
+            doc.quotation_closed_at(inner.close.unwrap() as usize),
+            Some(1)
+        );
+        assert_eq!(doc.quotations_opening_in(0, no), 0..2);
+        // The unclosed quotation runs to the end of its paragraph.
+        assert_eq!(open.close, None);
+        assert_eq!(doc.slice(open.span), "“It is over");
+        assert_eq!(doc.quotation_at(doc.tokens.len() - 1), Some(2));
+        assert_eq!(doc.quotation_opened_at(open.open as usize), Some(2));
+        let added = index_of(&doc, "added");
+        assert_eq!(doc.quotation_at(added), None);
+    }
+
+    #[test]
+    fn byte_spans_over_non_ascii_text() {
+        let text = "ÜNAL Çelik said the café’s “crème brûlée” was 5 €.";
+        let doc = rules(text);
+        let words: Vec<&str> = (0..doc.tokens.len()).map(|i| doc.word(i)).collect();
+        assert_eq!(
+            words,
+            [
+                "ÜNAL", "Çelik", "said", "the", "café", "’s", "“", "crème", "brûlée", "”", "was",
+                "5", "€", "."
+            ],
+        );
+        // Spans are byte offsets: "ÜNAL " is 5 characters but 6 bytes.
+        assert_eq!(doc.tokens[1].span, Span::new(6, 12));
+        assert_eq!(text[..6].chars().count(), 5);
+        let brulee = index_of(&doc, "brûlée");
+        let start = text.find("brûlée").unwrap();
+        assert_eq!(
+            doc.tokens[brulee].span,
+            Span::new(start, start + "brûlée".len())
+        );
+        assert_eq!(doc.slice(doc.token_span(6, 10)), "“crème brûlée”");
+        for t in &doc.tokens {
+            assert!(text.is_char_boundary(t.span.start as usize));
+            assert!(text.is_char_boundary(t.span.end as usize));
+        }
+        // Lowercase forms: full Unicode lowercasing, curly apostrophes made straight.
+        assert_eq!(doc.lower(0), "ünal");
+        assert_eq!(doc.lower(1), "çelik");
+        assert_eq!(doc.lower(4), "café");
+        assert_eq!(doc.lower(5), "'s");
+        assert_eq!(doc.lower(brulee), "brûlée");
+        assert_eq!(doc.lower(12), "€");
+        assert_eq!(doc.quotations.len(), 1);
+        assert_eq!(doc.quotation_at(brulee), Some(0));
+    }
+
+    #[test]
+    fn empty_and_blank_text() {
+        for text in ["", "   \n\n  "] {
+            let doc = rules(text);
+            assert!(doc.tokens.is_empty());
+            assert!(doc.sentences.is_empty() && doc.attributions.is_empty());
+            assert_eq!(doc.token_span(0, 1), Span::empty(text.len()));
+            assert_eq!(doc.quotation_at(0), None);
+            assert_eq!(doc.quotation_opened_at(0), None);
+            assert_eq!(doc.quotations_opening_in(0, 10), 0..0);
+        }
+    }
 }

@@ -506,3 +506,246 @@ fn absorb(doc: &Document, lexicon: &Lexicon, c: &mut Cluster, mi: usize, is_spea
 pub fn first_span(doc: &Document, e: &Entity) -> Option<Span> {
     e.mentions.first().map(|&m| doc.mentions[m as usize].span)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Options, Tagger, extract};
+
+    /// Runs the rule pipeline (no learned tagger, so the test does not depend on weights),
+    /// then the entity pass again, directly, and checks it agrees with the pipeline's run.
+    fn resolved(text: &str) -> Document {
+        let options = Options {
+            tagger: Tagger::RulesOnly,
+            ..Options::default()
+        };
+        let mut doc = extract(text, &options);
+        let entities = resolve(&mut doc, Lexicon::get());
+        assert_eq!(entities, doc.entities, "resolve is not repeatable");
+        doc
+    }
+
+    /// The index of the mention with this text (the first one).
+    fn mention(doc: &Document, text: &str) -> usize {
+        doc.mentions
+            .iter()
+            .position(|m| doc.slice(m.span) == text)
+            .unwrap_or_else(|| panic!("no mention {text:?} in {:?}", texts(doc)))
+    }
+
+    fn texts(doc: &Document) -> Vec<&str> {
+        doc.mentions.iter().map(|m| doc.slice(m.span)).collect()
+    }
+
+    /// The entity of the mention with this text.
+    fn entity_of(doc: &Document, text: &str) -> Option<u32> {
+        doc.mentions[mention(doc, text)].entity
+    }
+
+    /// The texts of an entity's mentions.
+    fn mention_texts<'d>(doc: &'d Document, e: &Entity) -> Vec<&'d str> {
+        e.mentions
+            .iter()
+            .map(|&m| doc.slice(doc.mentions[m as usize].span))
+            .collect()
+    }
+
+    #[test]
+    fn titled_name_then_surname_honorific_and_pronoun() {
+        let doc = resolved(
+            "US Defense Secretary Mark Esper said on Saturday that the alliance was strong. \
+             Esper added that he would visit Brussels. “We are ready,” Mr. Esper said.",
+        );
+        let k = entity_of(&doc, "US Defense Secretary Mark Esper").unwrap();
+        let e = &doc.entities[k as usize];
+        assert_eq!(e.name, "Mark Esper");
+        assert_eq!(e.kind, EntityKind::Person);
+        assert_eq!(e.gender, Gender::Male);
+        assert_eq!(e.titles, ["US Defense Secretary"]);
+        assert!(e.speaks);
+        assert_eq!(
+            mention_texts(&doc, e),
+            [
+                "US Defense Secretary Mark Esper",
+                "Esper",
+                "he",
+                "Mr. Esper"
+            ]
+        );
+        // Every attribution of the text is his.
+        assert_eq!(doc.attributions.len(), 3);
+        assert!(doc.attributions.iter().all(|a| a.entity == Some(k)));
+        // A place that never speaks keeps no entity; "We" inside the quotation is the
+        // speaker's business.
+        assert_eq!(entity_of(&doc, "Brussels"), None);
+        assert_eq!(entity_of(&doc, "We"), None);
+        assert_eq!(
+            first_span(&doc, e).map(|s| doc.slice(s)),
+            Some("US Defense Secretary Mark Esper")
+        );
+    }
+
+    #[test]
+    fn pronoun_gender_separates_two_people() {
+        // "He" comes after "She" has made Maria Gonzalez the most recent entity: only gender
+        // sends it to John Carter.
+        let doc = resolved(
+            "Maria Gonzalez met John Carter on Monday. She said the talks went well. \
+             He said the deal was close.",
+        );
+        let maria = entity_of(&doc, "Maria Gonzalez").unwrap();
+        let john = entity_of(&doc, "John Carter").unwrap();
+        assert_ne!(maria, john);
+        assert_eq!(doc.entities[maria as usize].gender, Gender::Female);
+        assert_eq!(doc.entities[john as usize].gender, Gender::Male);
+        assert_eq!(entity_of(&doc, "She"), Some(maria));
+        assert_eq!(entity_of(&doc, "He"), Some(john));
+        assert_eq!(
+            mention_texts(&doc, &doc.entities[maria as usize]),
+            ["Maria Gonzalez", "She"]
+        );
+        assert_eq!(
+            mention_texts(&doc, &doc.entities[john as usize]),
+            ["John Carter", "He"]
+        );
+        assert_eq!(doc.attributions[0].entity, Some(maria));
+        assert_eq!(doc.attributions[1].entity, Some(john));
+    }
+
+    #[test]
+    fn same_surname_different_given_names_stay_apart() {
+        let doc = resolved(
+            "John Carter and Maria Carter arrived on Monday. Ms. Carter said the vote was fair.",
+        );
+        let john = entity_of(&doc, "John Carter").unwrap();
+        let maria = entity_of(&doc, "Maria Carter").unwrap();
+        assert_ne!(john, maria);
+        assert_eq!(entity_of(&doc, "Ms. Carter"), Some(maria));
+    }
+
+    #[test]
+    fn organisation_and_neuter_pronoun() {
+        let doc = resolved(
+            "The World Meteorological Organization said temperatures would rise. \
+             It warned of floods.",
+        );
+        let k = entity_of(&doc, "World Meteorological Organization").unwrap();
+        let e = &doc.entities[k as usize];
+        assert_eq!(e.name, "World Meteorological Organization");
+        assert_eq!(e.kind, EntityKind::Organization);
+        assert_eq!(e.gender, Gender::Unknown);
+        assert!(e.titles.is_empty());
+        assert_eq!(
+            mention_texts(&doc, e),
+            ["World Meteorological Organization", "It"]
+        );
+    }
+
+    #[test]
+    fn role_description_joins_the_titled_name() {
+        let doc = resolved(
+            "Mayor Daniel Okafor said the bridge would reopen. \
+             The mayor added that repairs were finished.",
+        );
+        let k = entity_of(&doc, "Mayor Daniel Okafor").unwrap();
+        assert_eq!(entity_of(&doc, "The mayor"), Some(k));
+        let e = &doc.entities[k as usize];
+        assert_eq!(e.name, "Daniel Okafor");
+        assert_eq!(e.titles, ["Mayor"]);
+        assert_eq!(e.kind, EntityKind::Person);
+        assert_eq!(mention_texts(&doc, e), ["Mayor Daniel Okafor", "The mayor"]);
+        assert_eq!(doc.attributions[1].entity, Some(k));
+    }
+
+    #[test]
+    fn description_without_titled_antecedent_stands_for_itself() {
+        let doc = resolved("The mayor said the bridge would reopen.");
+        let k = entity_of(&doc, "The mayor").unwrap();
+        let e = &doc.entities[k as usize];
+        assert_eq!(e.name, "The mayor");
+        assert_eq!(e.kind, EntityKind::Person);
+        assert!(e.speaks);
+    }
+
+    #[test]
+    fn apposition_and_relative_pronoun() {
+        let doc = resolved(
+            "The housing minister, Sarah Whitmore, said rents would fall. \
+             The talks will resume in May, said the envoy Maria Lopez, who led the talks.",
+        );
+        let sarah = entity_of(&doc, "Sarah Whitmore").unwrap();
+        assert_eq!(entity_of(&doc, "The housing minister"), Some(sarah));
+        let e = &doc.entities[sarah as usize];
+        assert_eq!(e.name, "Sarah Whitmore");
+        assert_eq!(e.titles, ["housing minister"]);
+        let maria = entity_of(&doc, "the envoy Maria Lopez").unwrap();
+        assert_eq!(entity_of(&doc, "who"), Some(maria));
+        assert_eq!(doc.entities[maria as usize].name, "Maria Lopez");
+        assert_eq!(doc.entities[maria as usize].titles, ["envoy"]);
+    }
+
+    #[test]
+    fn pronouns_look_back_only_a_few_sentences() {
+        let doc = resolved(
+            "John Carter arrived. The sky was grey. The road was wet. The bus was late. \
+             The hall was cold. The lights were dim. The room was full. The clock was slow. \
+             He said the vote was fair.",
+        );
+        let john = entity_of(&doc, "John Carter");
+        let he = entity_of(&doc, "He");
+        // "He" speaks, so it is kept, but as an entity of its own.
+        assert!(he.is_some());
+        assert_ne!(he, john);
+    }
+
+    #[test]
+    fn every_entity_lists_all_its_mentions() {
+        let doc = resolved(
+            "US Defense Secretary Mark Esper met Maria Gonzalez on Monday. \
+             Esper said he was pleased. She said the World Meteorological Organization \
+             agreed.\n\n“We will act,” Mr. Esper said. The organization said it would help. \
+             Gonzalez said she was hopeful.",
+        );
+        assert!(doc.entities.len() >= 3, "{:?}", doc.entities);
+        for (k, e) in doc.entities.iter().enumerate() {
+            assert!(!e.mentions.is_empty());
+            assert!(e.mentions.windows(2).all(|w| w[0] < w[1]), "{e:?}");
+            for &m in &e.mentions {
+                assert_eq!(doc.mentions[m as usize].entity, Some(k as u32), "{e:?}");
+            }
+        }
+        for (m, mention) in doc.mentions.iter().enumerate() {
+            if let Some(k) = mention.entity {
+                assert!(doc.entities[k as usize].mentions.contains(&(m as u32)));
+            }
+        }
+        for a in &doc.attributions {
+            assert_eq!(
+                a.entity,
+                a.speaker_mention
+                    .and_then(|m| doc.mentions[m as usize].entity)
+            );
+        }
+        let esper = entity_of(&doc, "US Defense Secretary Mark Esper").unwrap();
+        assert_eq!(
+            mention_texts(&doc, &doc.entities[esper as usize]),
+            [
+                "US Defense Secretary Mark Esper",
+                "Esper",
+                "he",
+                "Mr. Esper"
+            ]
+        );
+        let maria = entity_of(&doc, "Maria Gonzalez").unwrap();
+        assert_eq!(
+            mention_texts(&doc, &doc.entities[maria as usize]),
+            ["Maria Gonzalez", "She", "Gonzalez", "she"]
+        );
+    }
+
+    #[test]
+    fn empty_document_has_no_entities() {
+        let mut doc = extract("", &Options::default());
+        assert!(resolve(&mut doc, Lexicon::get()).is_empty());
+    }
+}

@@ -217,6 +217,9 @@ pub struct Lexicon {
     given_names: FxHashMap<String, Gender>,
     pos: FxHashMap<String, (Tag, Option<Tag>)>,
     time_words: FxHashMap<String, TimeWord>,
+    adjunct_preps: FxHashSet<String>,
+    adjunct_heads: FxHashSet<String>,
+    work_nouns: FxHashSet<String>,
 }
 
 /// A calendar word.
@@ -354,8 +357,25 @@ impl Lexicon {
             time_words.insert(row[0].to_string(), w);
         }
 
+        let mut adjunct_preps = FxHashSet::default();
+        let mut adjunct_heads = FxHashSet::default();
+        for row in rows(include_str!("../lexicon/adjuncts.tsv")) {
+            match row.get(1).copied() {
+                Some("prep") => adjunct_preps.insert(row[0].to_string()),
+                Some("head") => adjunct_heads.insert(row[0].to_string()),
+                _ => continue,
+            };
+        }
+
+        let work_nouns = rows(include_str!("../lexicon/work_nouns.txt"))
+            .map(|row| row[0].to_string())
+            .collect();
+
         Lexicon {
             time_words,
+            adjunct_preps,
+            adjunct_heads,
+            work_nouns,
             abbreviations,
             cue_entries,
             cue_forms,
@@ -454,6 +474,26 @@ impl Lexicon {
     /// The calendar word `word` (weekday or month), if it is one.
     pub fn time_word(&self, word: &str) -> Option<TimeWord> {
         self.time_words.get(lower(word).as_ref()).copied()
+    }
+
+    /// Whether `word` is a preposition that opens an adjunct between a speaker and a cue
+    /// ("in", "at", "following": "Esper *in* a statement said").
+    pub fn is_adjunct_prep(&self, word: &str) -> bool {
+        self.adjunct_preps.contains(lower(word).as_ref())
+    }
+
+    /// Whether `word` is a head noun that makes the object of an adjunct preposition a time,
+    /// occasion or medium rather than a speaker ("on *Twitter*", "at a news *conference*",
+    /// "over the *weekend*"). Calendar words and speech events count too, but are not in
+    /// this list (see [`Lexicon::time_word`] and [`Lexicon::is_speech_event`]).
+    pub fn is_adjunct_head(&self, word: &str) -> bool {
+        self.adjunct_heads.contains(lower(word).as_ref())
+    }
+
+    /// Whether `word` names a kind of work whose title may follow in quotation marks
+    /// ("the documentary", "a spot titled").
+    pub fn is_work_noun(&self, word: &str) -> bool {
+        self.work_nouns.contains(lower(word).as_ref())
     }
 
     /// The part-of-speech entry for `word`: most frequent tag and a frequent second one.
@@ -639,5 +679,41 @@ mod tests {
         assert_eq!(lex.given_name_gender("Mark"), Some(Gender::Male));
         assert!(lex.pos("said").is_some());
         assert!(lex.is_org_name("NATO"));
+    }
+
+    #[test]
+    fn adjuncts_load_by_kind() {
+        let lex = Lexicon::get();
+        let data = include_str!("../lexicon/adjuncts.tsv");
+        let (mut preps, mut heads) = (0, 0);
+        for row in rows(data) {
+            assert_eq!(row.len(), 2, "two columns in {row:?}");
+            match row[1] {
+                "prep" => {
+                    preps += 1;
+                    assert!(lex.is_adjunct_prep(row[0]) && !lex.is_adjunct_head(row[0]));
+                }
+                "head" => {
+                    heads += 1;
+                    assert!(lex.is_adjunct_head(row[0]) && !lex.is_adjunct_prep(row[0]));
+                }
+                kind => panic!("unknown kind {kind:?} for {:?}", row[0]),
+            }
+        }
+        assert_eq!((preps, heads), (12, 19));
+        assert_eq!(lex.adjunct_preps.len(), preps);
+        assert_eq!(lex.adjunct_heads.len(), heads);
+        // Case-insensitive, and the two kinds are kept apart.
+        assert!(lex.is_adjunct_prep("Following") && lex.is_adjunct_prep("via"));
+        assert!(lex.is_adjunct_head("Twitter") && lex.is_adjunct_head("weekend"));
+        assert!(!lex.is_adjunct_prep("week") && !lex.is_adjunct_head("in"));
+        assert!(!lex.is_adjunct_prep("of") && !lex.is_adjunct_head("minister"));
+    }
+
+    #[test]
+    fn work_nouns_load() {
+        let lex = Lexicon::get();
+        assert!(lex.is_work_noun("documentary") && lex.is_work_noun("Titled"));
+        assert!(!lex.is_work_noun("minister") && !lex.is_work_noun("said"));
     }
 }

@@ -340,6 +340,52 @@ fn scare_quotes_are_not_quotations() {
 }
 
 #[test]
+fn titles_of_works_are_not_quotations() {
+    let text = "“We will not back down,” the senator said on CBS's “Face the Nation.” \
+                “Not now, not ever.”\n\nShe later appeared in the documentary “Seven Days.”";
+    let doc = extract(text, &Options::default());
+    for a in &doc.attributions {
+        for s in &a.content {
+            let s = doc.slice(*s);
+            assert!(
+                !s.contains("Nation") && !s.contains("Seven Days"),
+                "title {s:?} taken as content"
+            );
+        }
+    }
+    check(&Case {
+        text,
+        content: "We will not back down",
+        speaker: Some("the senator"),
+        cue: None,
+        kind: QuoteKind::Direct,
+        pieces: 2,
+    });
+    assert!(
+        doc.attributions.iter().all(|a| a
+            .content
+            .iter()
+            .all(|s| !doc.slice(*s).contains("documentary"))),
+        "the lead-in to a title is not content"
+    );
+}
+
+#[test]
+fn transcript_turns() {
+    let text = "Partial transcript as follows:\n\n“WALLACE: Why would he do that?\n\n\
+                “PENCE: Well, look, it was a joke about the front row.”";
+    let doc = extract(text, &Options::default());
+    for (content, speaker) in [
+        ("Why would he do that", "WALLACE"),
+        ("it was a joke", "PENCE"),
+    ] {
+        let a = find(&doc, content).unwrap_or_else(|| panic!("{content:?} not found"));
+        assert_eq!(a.speaker.map(|s| doc.slice(s)), Some(speaker));
+        assert_eq!(a.cue.map(|s| doc.slice(s)), Some(":"));
+    }
+}
+
+#[test]
 fn unbalanced_marks_stay_in_their_paragraph() {
     let text = "He said \"this never ends and nobody closes it.\n\nThe next paragraph is plain prose about the weather.\n\n“Quoted words here,” she said.";
     let doc = extract(text, &Options::default());

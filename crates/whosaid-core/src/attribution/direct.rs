@@ -412,6 +412,10 @@ fn starts_complement(doc: &Document, i: usize, s_end: usize) -> bool {
         Some(np) => {
             let mut v = np.end;
             while v < s_end && crate::cue::is_aux_or_adverb(doc, v) {
+                // An auxiliary is the clause's finite verb ("the plan would fail").
+                if doc.tags[v].is_finite_verb() {
+                    return true;
+                }
                 v += 1;
             }
             v < s_end && (doc.tags[v].is_finite_verb() || doc.tags[v] == Tag::MD)
@@ -665,4 +669,273 @@ fn merge_split_quotations(
         out.push((unit, frame));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attribution::Shape;
+    use crate::document::{Options, Tagger, extract};
+
+    /// The document as the rule passes see it (no learned tagger).
+    fn rules(text: &str) -> Document {
+        extract(
+            text,
+            &Options {
+                tagger: Tagger::RulesOnly,
+                ..Options::default()
+            },
+        )
+    }
+
+    /// The direct pass alone, and which cues it used.
+    fn direct(text: &str) -> (Document, Vec<Attribution>, Vec<bool>) {
+        let doc = rules(text);
+        let mut used = vec![false; doc.cues.len()];
+        let out = attribute_direct(&doc, Lexicon::get(), &mut used);
+        (doc, out, used)
+    }
+
+    /// Speaker, cue and content pieces as text.
+    fn parts<'d>(
+        doc: &'d Document,
+        a: &Attribution,
+    ) -> (Option<&'d str>, Option<&'d str>, Vec<&'d str>) {
+        (
+            a.speaker.map(|s| doc.slice(s)),
+            a.cue.map(|s| doc.slice(s)),
+            a.content.iter().map(|s| doc.slice(*s)).collect(),
+        )
+    }
+
+    #[test]
+    fn quote_then_subject_and_cue() {
+        let (doc, out, used) = direct("“We will appeal,” the lawyer said.");
+        assert_eq!(out.len(), 1);
+        let a = &out[0];
+        assert_eq!(
+            parts(&doc, a),
+            (Some("the lawyer"), Some("said"), vec!["“We will appeal,”"])
+        );
+        assert_eq!(
+            (a.kind, a.shape),
+            (QuoteKind::Direct, Shape::QuoteThenFrame)
+        );
+        assert_eq!(a.cue_lemma.as_deref(), Some("say"));
+        assert_eq!(a.confidence, 0.95);
+        assert_eq!(used, [true]);
+    }
+
+    #[test]
+    fn quote_then_inverted_cue() {
+        let (doc, out, _) = direct("“We will appeal,” said Mayor Ruth Abara.");
+        assert_eq!(
+            parts(&doc, &out[0]),
+            (
+                Some("Mayor Ruth Abara"),
+                Some("said"),
+                vec!["“We will appeal,”"]
+            )
+        );
+        assert_eq!(out[0].shape, Shape::QuoteThenFrame);
+    }
+
+    #[test]
+    fn frame_in_the_next_sentence_only_when_it_is_short() {
+        let (doc, out, used) = direct("“We will appeal.” The lawyer said.");
+        assert_eq!(
+            parts(&doc, &out[0]),
+            (Some("The lawyer"), Some("said"), vec!["“We will appeal.”"])
+        );
+        assert_eq!(out[0].sentence, 1);
+        assert_eq!(used, [true]);
+        // A next sentence with a clause of its own reports something else.
+        let (doc, out, used) = direct("“We will appeal.” The lawyer said the family was angry.");
+        assert_eq!(
+            parts(&doc, &out[0]),
+            (None, None, vec!["“We will appeal.”"])
+        );
+        assert_eq!((out[0].shape, out[0].confidence), (Shape::Unframed, 0.3));
+        assert_eq!(used, [false]);
+    }
+
+    #[test]
+    fn cue_with_its_own_clause_is_not_a_frame() {
+        for text in [
+            "“We will appeal,” he said the plan failed.",
+            "“We will appeal,” he said the plan would fail.",
+            "“We will appeal,” he said the plan has failed.",
+        ] {
+            let (doc, out, used) = direct(text);
+            assert_eq!(
+                parts(&doc, &out[0]),
+                (None, None, vec!["“We will appeal,”"]),
+                "{text}"
+            );
+            assert_eq!(used, [false], "{text}");
+        }
+        // Adjuncts after the cue do not make a clause.
+        let (doc, out, _) = direct("“We will appeal,” the lawyer said on Friday.");
+        assert_eq!(parts(&doc, &out[0]).0, Some("the lawyer"));
+    }
+
+    #[test]
+    fn frame_then_quote() {
+        let (doc, out, _) = direct("The mayor said: “We will not back down.”");
+        assert_eq!(
+            parts(&doc, &out[0]),
+            (
+                Some("The mayor"),
+                Some("said"),
+                vec!["“We will not back down.”"]
+            )
+        );
+        assert_eq!(out[0].shape, Shape::FrameThenQuote);
+        // A recipient between cue and quotation.
+        let (doc, out, _) = direct("The minister told reporters: “The plan is dead.”");
+        assert_eq!(
+            parts(&doc, &out[0]),
+            (
+                Some("The minister"),
+                Some("told"),
+                vec!["“The plan is dead.”"]
+            )
+        );
+        // A participial cue takes the main clause's subject.
+        let (doc, out, _) =
+            direct("The minister left the hall, telling reporters: “The plan is dead.”");
+        assert_eq!(
+            parts(&doc, &out[0]),
+            (
+                Some("The minister"),
+                Some("telling"),
+                vec!["“The plan is dead.”"]
+            )
+        );
+    }
+
+    #[test]
+    fn words_between_cue_and_quotation_make_it_mixed() {
+        let (doc, out, _) =
+            direct("The mayor tweeted that, “the plan is dead and buried for good now.”");
+        assert_eq!(
+            parts(&doc, &out[0]),
+            (
+                Some("The mayor"),
+                Some("tweeted"),
+                vec!["that, “the plan is dead and buried for good now.”"]
+            )
+        );
+        assert_eq!(
+            (out[0].kind, out[0].shape),
+            (QuoteKind::Mixed, Shape::FrameThenQuote)
+        );
+    }
+
+    #[test]
+    fn colon_after_a_short_verb_phrase() {
+        let (doc, out, _) = direct("Okafor put it bluntly: “The plan is dead.”");
+        let a = &out[0];
+        assert_eq!(
+            parts(&doc, a),
+            (
+                Some("Okafor"),
+                Some("put it bluntly"),
+                vec!["“The plan is dead.”"]
+            )
+        );
+        assert_eq!(
+            (a.cue_lemma.as_deref(), a.cue_class),
+            (None, Some(CueClass::Speech))
+        );
+        assert_eq!((a.shape, a.confidence), (Shape::FrameThenQuote, 0.8));
+    }
+
+    #[test]
+    fn dash_frames() {
+        let (doc, out, _) = direct("“The ruling ignores the evidence” — Councillor Ruth Abara");
+        assert_eq!(
+            parts(&doc, &out[0]),
+            (
+                Some("Councillor Ruth Abara"),
+                Some("—"),
+                vec!["“The ruling ignores the evidence”"]
+            )
+        );
+        assert_eq!((out[0].shape, out[0].confidence), (Shape::DashFrame, 0.85));
+        // The dash and name in a paragraph of their own.
+        let (doc, out, _) = direct("“The plan is dead.”\n\n— Bernie Sanders.");
+        assert_eq!(
+            parts(&doc, &out[0]),
+            (
+                Some("Bernie Sanders"),
+                Some("—"),
+                vec!["“The plan is dead.”"]
+            )
+        );
+        assert_eq!((out[0].shape, out[0].confidence), (Shape::DashFrame, 0.8));
+    }
+
+    #[test]
+    fn frame_in_the_introducing_paragraph() {
+        let (doc, out, used) = direct("Cruz continued:\n\n“We will fight this in every court.”");
+        assert_eq!(
+            parts(&doc, &out[0]),
+            (
+                Some("Cruz"),
+                Some("continued"),
+                vec!["“We will fight this in every court.”"]
+            )
+        );
+        assert_eq!(
+            (out[0].shape, out[0].confidence),
+            (Shape::ParagraphFrame, 0.85)
+        );
+        assert_eq!(used, [true]);
+    }
+
+    #[test]
+    fn split_quotations_join_their_frame() {
+        for (text, second) in [
+            (
+                "“We will appeal,” she said, “and we will win.”",
+                "“and we will win.”",
+            ),
+            (
+                "“We will appeal,” she said. “This ruling ignores the evidence.”",
+                "“This ruling ignores the evidence.”",
+            ),
+        ] {
+            let (doc, out, _) = direct(text);
+            assert_eq!(out.len(), 1, "{text}");
+            assert_eq!(
+                parts(&doc, &out[0]),
+                (Some("she"), Some("said"), vec!["“We will appeal,”", second])
+            );
+            assert_eq!(out[0].shape, Shape::QuoteThenFrame);
+        }
+        // In the next paragraph the quotation stands alone, carrying the speaker.
+        let (doc, out, _) = direct(
+            "“We will appeal,” she said.\n\n“This ruling ignores the evidence and the law.”",
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(
+            parts(&doc, &out[1]),
+            (
+                Some("she"),
+                None,
+                vec!["“This ruling ignores the evidence and the law.”"]
+            )
+        );
+        assert_eq!((out[1].shape, out[1].confidence), (Shape::Unframed, 0.5));
+    }
+
+    #[test]
+    fn scare_quotes_are_not_speech() {
+        let (doc, out, _) = direct("The so-called “reform” failed.");
+        assert_eq!(doc.quotations.len(), 1);
+        let unit = &units(&doc)[0];
+        assert!(!is_speech(&doc, &cue_index(&doc), Lexicon::get(), unit));
+        assert!(out.is_empty());
+    }
 }

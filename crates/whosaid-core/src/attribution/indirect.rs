@@ -224,3 +224,181 @@ fn starts_clause(doc: &Document, i: usize) -> bool {
     matches!(t, Tag::PRP | Tag::DT | Tag::NNP | Tag::NNPS | Tag::EX)
         && doc.tokens[i].kind == TokenKind::Word
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attribution::{QuoteKind, Shape};
+    use crate::document::{Options, Tagger, extract};
+
+    /// The document as the rule passes see it (no learned tagger).
+    fn rules(text: &str) -> Document {
+        extract(
+            text,
+            &Options {
+                tagger: Tagger::RulesOnly,
+                ..Options::default()
+            },
+        )
+    }
+
+    /// The indirect pass alone, with no cue used by the direct pass.
+    fn indirect(text: &str) -> (Document, Vec<Attribution>) {
+        let doc = rules(text);
+        let used = vec![false; doc.cues.len()];
+        let mut out = Vec::new();
+        attribute_indirect(&doc, Lexicon::get(), &used, &mut out);
+        (doc, out)
+    }
+
+    /// Speaker, cue, content and shape of the only attribution found.
+    fn one(text: &str) -> (String, String, String, Shape) {
+        let (doc, out) = indirect(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        let a = &out[0];
+        let s = |x: Option<crate::span::Span>| x.map(|s| doc.slice(s).to_string());
+        (
+            s(a.speaker).unwrap_or_default(),
+            s(a.cue).unwrap_or_default(),
+            doc.slice(a.content[0]).to_string(),
+            a.shape,
+        )
+    }
+
+    fn owned(s: &str, c: &str, t: &str, shape: Shape) -> (String, String, String, Shape) {
+        (s.to_string(), c.to_string(), t.to_string(), shape)
+    }
+
+    #[test]
+    fn speaker_cue_then_content() {
+        assert_eq!(
+            one("The minister said that the plan would fail."),
+            owned(
+                "The minister",
+                "said",
+                "that the plan would fail",
+                Shape::CueThenContent
+            )
+        );
+        let (_, out) = indirect("The minister said that the plan would fail.");
+        assert_eq!(out[0].kind, QuoteKind::Indirect);
+        assert_eq!(out[0].cue_lemma.as_deref(), Some("say"));
+        assert_eq!(out[0].confidence, 0.85);
+    }
+
+    #[test]
+    fn recipient_before_the_content() {
+        assert_eq!(
+            one("The minister told reporters that the plan would fail."),
+            owned(
+                "The minister",
+                "told",
+                "that the plan would fail",
+                Shape::CueThenContent
+            )
+        );
+    }
+
+    #[test]
+    fn content_before_the_cue() {
+        assert_eq!(
+            one("The plan would fail, officials said."),
+            owned(
+                "officials",
+                "said",
+                "The plan would fail",
+                Shape::ContentThenCue
+            )
+        );
+        assert_eq!(
+            one("The plan would fail, said the minister."),
+            owned(
+                "the minister",
+                "said",
+                "The plan would fail",
+                Shape::ContentThenCue
+            )
+        );
+    }
+
+    #[test]
+    fn according_to_before_and_after() {
+        assert_eq!(
+            one("According to the ministry, the plan would fail."),
+            owned(
+                "the ministry",
+                "According to",
+                "the plan would fail",
+                Shape::AccordingTo
+            )
+        );
+        assert_eq!(
+            one("The plan would fail, according to the ministry."),
+            owned(
+                "the ministry",
+                "according to",
+                "The plan would fail",
+                Shape::AccordingTo
+            )
+        );
+    }
+
+    #[test]
+    fn participial_cue_takes_the_main_subject() {
+        assert_eq!(
+            one("The mayor spoke on Friday, adding that the plan would fail."),
+            owned(
+                "The mayor",
+                "adding",
+                "that the plan would fail",
+                Shape::CueThenContent
+            )
+        );
+    }
+
+    #[test]
+    fn confidence_follows_the_cue_class() {
+        let (_, out) = indirect("The minister believes the plan will fail.");
+        assert_eq!(out[0].cue_class, Some(CueClass::Thought));
+        assert_eq!(out[0].confidence, 0.65);
+        let (doc, out) = indirect("The minister wants to raise taxes.");
+        assert_eq!(doc.slice(out[0].content[0]), "to raise taxes");
+        assert_eq!(
+            (out[0].cue_class, out[0].confidence),
+            (Some(CueClass::Intent), 0.6)
+        );
+    }
+
+    #[test]
+    fn passives_are_not_reports() {
+        let (doc, out) = indirect("The plan was criticized by the minister.");
+        assert_eq!(doc.cues.len(), 1);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn used_cues_and_direct_quotations_are_left_alone() {
+        let lex = Lexicon::get();
+        let doc = rules("The minister said that the plan would fail.");
+        let mut out = Vec::new();
+        attribute_indirect(&doc, lex, &[true], &mut out);
+        assert!(out.is_empty());
+        // A content inside one the direct pass already attributed is not reported again,
+        // even when its cue is offered again.
+        let doc = rules("The mayor tweeted that, “the plan is dead and buried for good now.”");
+        let mut used = vec![false; doc.cues.len()];
+        let mut out = super::super::direct::attribute_direct(&doc, lex, &mut used);
+        assert_eq!((out.len(), used.as_slice()), (1, &[true][..]));
+        attribute_indirect(&doc, lex, &[false], &mut out);
+        assert_eq!(out.len(), 1);
+        // Without the direct attribution, the cue yields one.
+        let mut alone = Vec::new();
+        attribute_indirect(&doc, lex, &[false], &mut alone);
+        assert_eq!(alone.len(), 1);
+        assert_eq!(
+            doc.slice(alone[0].content[0]),
+            "that, “the plan is dead and buried for good now.”"
+        );
+        assert_eq!(alone[0].kind, QuoteKind::Mixed);
+    }
+}

@@ -21,6 +21,7 @@ mod content;
 mod direct;
 mod indirect;
 pub(crate) mod speaker;
+pub mod titles;
 
 use crate::document::Document;
 use crate::lexicon::{CueClass, EntityKind, Gender, Lexicon};
@@ -139,6 +140,39 @@ pub fn attribute(doc: &mut Document, lexicon: &Lexicon) -> Vec<Attribution> {
 /// Trims a token range to content (see [`content::trim`]).
 pub(crate) fn trim_content(doc: &Document, a: usize, b: usize) -> Option<TokenRange> {
     content::trim(doc, a, b)
+}
+
+/// Removes the tokens of `ranges` from `a`'s content pieces (splitting a piece around a
+/// range, trimming what is left) and updates its spans and kind.
+pub(crate) fn cut_out(doc: &Document, a: &mut Attribution, ranges: &[TokenRange]) {
+    let mut pieces = Vec::new();
+    for p in &a.content_tokens {
+        let mut rest = vec![*p];
+        for q in ranges {
+            rest = rest
+                .into_iter()
+                .flat_map(|x| {
+                    if q.end <= x.start || x.end <= q.start {
+                        vec![x]
+                    } else {
+                        [(x.start, q.start.max(x.start)), (q.end.min(x.end), x.end)]
+                            .into_iter()
+                            .filter_map(|(s, e)| trim_content(doc, s as usize, e as usize))
+                            .collect()
+                    }
+                })
+                .collect();
+        }
+        pieces.extend(rest);
+    }
+    if pieces != a.content_tokens {
+        a.content = pieces
+            .iter()
+            .map(|x| doc.token_span(x.start as usize, x.end as usize))
+            .collect();
+        a.content_tokens = pieces;
+        a.kind = kind_of(doc, &a.content_tokens);
+    }
 }
 
 /// Direct when every piece is exactly one quotation, mixed when a piece holds one, else
@@ -407,5 +441,241 @@ fn description_for(doc: &Document, r: TokenRange) -> Mention {
         pronoun_role: None,
         sentence: doc.token_sentence[head],
         entity: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Options, Tagger, extract};
+
+    /// The document as the rule passes see it (no learned tagger).
+    fn rules(text: &str) -> Document {
+        extract(
+            text,
+            &Options {
+                tagger: Tagger::RulesOnly,
+                ..Options::default()
+            },
+        )
+    }
+
+    /// Speaker, cue and content pieces of every attribution, as text.
+    fn found(
+        doc: &Document,
+        out: &[Attribution],
+    ) -> Vec<(Option<String>, Option<String>, Vec<String>)> {
+        out.iter()
+            .map(|a| {
+                (
+                    a.speaker.map(|s| doc.slice(s).to_string()),
+                    a.cue.map(|s| doc.slice(s).to_string()),
+                    a.content
+                        .iter()
+                        .map(|s| doc.slice(*s).to_string())
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// An attribution with only the token ranges and confidence [`drop_nested`] reads.
+    fn bare(
+        speaker: (usize, usize),
+        cue: (usize, usize),
+        content: (usize, usize),
+        confidence: f32,
+    ) -> Attribution {
+        Attribution {
+            kind: QuoteKind::Indirect,
+            content: Vec::new(),
+            content_tokens: vec![TokenRange::new(content.0, content.1)],
+            cue: None,
+            cue_tokens: Some(TokenRange::new(cue.0, cue.1)),
+            cue_lemma: None,
+            cue_class: None,
+            speaker: None,
+            speaker_tokens: Some(TokenRange::new(speaker.0, speaker.1)),
+            speaker_mention: None,
+            entity: None,
+            when: None,
+            confidence,
+            shape: Shape::CueThenContent,
+            sentence: 0,
+        }
+    }
+
+    #[test]
+    fn kind_of_pieces() {
+        let doc = rules("He said “we will win” and left.");
+        assert_eq!(doc.word(2), "“");
+        assert_eq!(doc.word(6), "”");
+        let kind = |rs: &[(usize, usize)]| {
+            let pieces: Vec<TokenRange> = rs.iter().map(|&(a, b)| TokenRange::new(a, b)).collect();
+            kind_of(&doc, &pieces)
+        };
+        assert_eq!(kind(&[(2, 7)]), QuoteKind::Direct);
+        assert_eq!(kind(&[(1, 7)]), QuoteKind::Mixed);
+        assert_eq!(kind(&[(2, 9)]), QuoteKind::Mixed);
+        assert_eq!(kind(&[(7, 9)]), QuoteKind::Indirect);
+        assert_eq!(kind(&[(2, 7), (7, 9)]), QuoteKind::Mixed);
+        assert_eq!(kind(&[]), QuoteKind::Indirect);
+    }
+
+    #[test]
+    fn trim_content_drops_edge_punctuation() {
+        let doc = rules("The plan would fail, officials said.");
+        let r = trim_content(&doc, 0, 5).unwrap();
+        assert_eq!(
+            doc.slice(doc.token_span(r.start as usize, r.end as usize)),
+            "The plan would fail"
+        );
+        let doc = rules("He said: we will win.");
+        let r = trim_content(&doc, 2, 7).unwrap();
+        assert_eq!(
+            doc.slice(doc.token_span(r.start as usize, r.end as usize)),
+            "we will win"
+        );
+        // A final period before the closing mark stays inside the quotation.
+        let doc = rules("He said, “we will win.”");
+        let r = trim_content(&doc, 2, doc.tokens.len()).unwrap();
+        assert_eq!(
+            doc.slice(doc.token_span(r.start as usize, r.end as usize)),
+            "“we will win.”"
+        );
+        // Punctuation alone is no content.
+        assert_eq!(trim_content(&doc, 2, 3), None);
+    }
+
+    #[test]
+    fn cues_widen_to_auxiliaries_and_colon() {
+        let lex = Lexicon::get();
+        let mut doc = rules("The senator has also said the plan would fail.");
+        let out = attribute(&mut doc, lex);
+        assert_eq!(
+            found(&doc, &out),
+            [(
+                Some("The senator".into()),
+                Some("has also said".into()),
+                vec!["the plan would fail".into()]
+            )]
+        );
+        let mut doc = rules("The mayor said: “We will not back down.”");
+        let out = attribute(&mut doc, lex);
+        assert_eq!(
+            found(&doc, &out),
+            [(
+                Some("The mayor".into()),
+                Some("said:".into()),
+                vec!["“We will not back down.”".into()]
+            )]
+        );
+    }
+
+    #[test]
+    fn nested_attributions_keep_the_outer_one() {
+        let lex = Lexicon::get();
+        let mut doc = rules("Sanders said Clinton claimed the plan would fail.");
+        let out = attribute(&mut doc, lex);
+        assert_eq!(
+            found(&doc, &out),
+            [(
+                Some("Sanders".into()),
+                Some("said".into()),
+                vec!["Clinton claimed the plan would fail".into()]
+            )]
+        );
+    }
+
+    #[test]
+    fn drop_nested_prefers_a_clearly_more_confident_inner_one() {
+        // "X said Y claimed Z": tokens 0 X, 1 said, 2 Y, 3 claimed, 4.. Z.
+        let outer = |c| bare((0, 1), (1, 2), (2, 8), c);
+        let inner = |c| bare((2, 3), (3, 4), (4, 8), c);
+        let apart = bare((8, 9), (9, 10), (10, 12), 0.85);
+        let mut out = vec![outer(0.85), inner(0.85), apart.clone()];
+        drop_nested(&mut out);
+        assert_eq!(out, [outer(0.85), apart.clone()]);
+        // A framed quotation (0.95) outlives a doubtful outer cue (0.6) ...
+        let mut out = vec![outer(0.6), inner(0.95)];
+        drop_nested(&mut out);
+        assert_eq!(out, [inner(0.95)]);
+        // ... but not one nearly as sure as itself.
+        let mut out = vec![outer(0.9), inner(0.95)];
+        drop_nested(&mut out);
+        assert_eq!(out, [outer(0.9)]);
+    }
+
+    #[test]
+    fn drop_namings_removes_scare_quote_labels() {
+        let lex = Lexicon::get();
+        let mut doc = rules("Critics called the plan a “band-aid.”");
+        doc.attributions = attribute(&mut doc, lex);
+        assert_eq!(doc.attributions.len(), 1);
+        assert_eq!(doc.attributions[0].cue_lemma.as_deref(), Some("call"));
+        drop_namings(&mut doc);
+        assert!(doc.attributions.is_empty());
+        // A longer quotation after a naming cue, or a short one after a reporting cue, stays.
+        for text in [
+            "Critics called the plan “a band-aid that will not hold for long.”",
+            "Critics said the plan was a “band-aid.”",
+        ] {
+            let mut doc = rules(text);
+            doc.attributions = attribute(&mut doc, lex);
+            assert_eq!(doc.attributions.len(), 1, "{text}");
+            drop_namings(&mut doc);
+            assert_eq!(doc.attributions.len(), 1, "{text}");
+        }
+    }
+
+    #[test]
+    fn speakers_link_to_the_mention_that_names_them() {
+        let lex = Lexicon::get();
+        for (text, speaker, mention) in [
+            (
+                "The housing minister, Sarah Whitmore, said the plan would fail.",
+                "The housing minister, Sarah Whitmore,",
+                "Sarah Whitmore",
+            ),
+            (
+                "A statement from the WMO said the plan would fail.",
+                "A statement from the WMO",
+                "WMO",
+            ),
+        ] {
+            let mut doc = rules(text);
+            let out = attribute(&mut doc, lex);
+            let a = &out[0];
+            assert_eq!(doc.slice(a.speaker.unwrap()), speaker);
+            let m = &doc.mentions[a.speaker_mention.unwrap() as usize];
+            assert_eq!(doc.slice(m.span), mention, "{text}");
+        }
+    }
+
+    #[test]
+    fn unknown_speakers_become_description_mentions() {
+        let mut doc = rules("Officials said the plan would fail.");
+        let mut out = doc.attributions.clone();
+        doc.mentions.clear();
+        link_speakers(&mut doc, &mut out);
+        assert_eq!(doc.mentions.len(), 1);
+        let m = &doc.mentions[0];
+        assert_eq!(doc.slice(m.span), "Officials");
+        assert_eq!(m.kind, MentionKind::Description);
+        assert_eq!(
+            (m.entity_kind, m.gender, m.plural),
+            (EntityKind::Group, Gender::Plural, true)
+        );
+        assert_eq!(out[0].speaker_mention, Some(0));
+    }
+
+    #[test]
+    fn clean_text_joins_pieces_without_marks() {
+        let doc = rules("“We will appeal,” she said, “and we will win.”");
+        assert_eq!(doc.attributions.len(), 1);
+        assert_eq!(
+            doc.attributions[0].clean_text(&doc),
+            "We will appeal, and we will win."
+        );
     }
 }

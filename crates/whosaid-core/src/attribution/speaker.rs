@@ -74,54 +74,20 @@ fn np_with_left_attachments(
 }
 
 /// Whether a noun phrase is the object of an adjunct preposition (time, occasion, medium)
-/// rather than a subject.
+/// rather than a subject. The prepositions and head nouns are data (`lexicon/adjuncts.tsv`);
+/// calendar words and speech events count as heads too.
 pub(crate) fn is_adjunct_np(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool {
     if np.start == 0 {
         return false;
     }
     let p = np.start - 1;
-    let prep = doc.lower(p);
-    if !matches!(
-        prep,
-        "in" | "on"
-            | "at"
-            | "during"
-            | "following"
-            | "after"
-            | "before"
-            | "over"
-            | "via"
-            | "through"
-            | "with"
-            | "by"
-    ) {
+    if !lexicon.is_adjunct_prep(doc.lower(p)) {
         return false;
     }
     let head = doc.lower(np.head);
-    lexicon.time_word(doc.lower(np.head)).is_some()
+    lexicon.time_word(head).is_some()
         || lexicon.is_speech_event(head)
-        || matches!(
-            head,
-            "week"
-                | "weekend"
-                | "month"
-                | "year"
-                | "day"
-                | "night"
-                | "morning"
-                | "afternoon"
-                | "evening"
-                | "twitter"
-                | "facebook"
-                | "television"
-                | "radio"
-                | "conference"
-                | "interview"
-                | "appearance"
-                | "event"
-                | "time"
-                | "point"
-        )
+        || lexicon.is_adjunct_head(head)
 }
 
 fn acceptable_subject(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool {
@@ -336,4 +302,187 @@ pub fn repair_speaker(
             .filter(|s| s.end as usize <= a);
     }
     Some(TokenRange::new(a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Options, Tagger, extract};
+
+    /// The document as the rule passes see it (no learned tagger).
+    fn rules(text: &str) -> Document {
+        extract(
+            text,
+            &Options {
+                tagger: Tagger::RulesOnly,
+                ..Options::default()
+            },
+        )
+    }
+
+    /// Index of the first token spelled `word`.
+    fn tok(doc: &Document, word: &str) -> usize {
+        (0..doc.tokens.len())
+            .find(|&i| doc.word(i) == word)
+            .unwrap_or_else(|| panic!("no token {word:?} in {:?}", doc.text))
+    }
+
+    fn text(doc: &Document, r: Option<TokenRange>) -> Option<&str> {
+        r.map(|r| doc.slice(doc.token_span(r.start as usize, r.end as usize)))
+    }
+
+    /// The speaker before the first `said` of `s`.
+    fn before_said(s: &str) -> Option<String> {
+        let doc = rules(s);
+        let r = subject_before(&doc, Lexicon::get(), tok(&doc, "said"), 0);
+        text(&doc, r).map(str::to_string)
+    }
+
+    #[test]
+    fn head_of_stops_before_attachments_and_appositives() {
+        let doc = rules("A spokesman for the ministry said the plan would fail.");
+        let r = TokenRange::new(0, tok(&doc, "said"));
+        assert_eq!(doc.word(head_of(&doc, r)), "spokesman");
+        let doc = rules("Simone Perry, a tea party activist, said the plan would fail.");
+        let r = TokenRange::new(0, tok(&doc, "said"));
+        assert_eq!(doc.word(head_of(&doc, r)), "Perry");
+        let doc = rules("The housing minister said the plan would fail.");
+        assert_eq!(doc.word(head_of(&doc, TokenRange::new(0, 3))), "minister");
+    }
+
+    #[test]
+    fn adjunct_nps_are_time_occasion_or_medium_after_a_preposition() {
+        let lex = Lexicon::get();
+        let doc = rules("Esper in a statement on Saturday said the troops would leave.");
+        let np = |last: &str| basic_np_ending_at(&doc, tok(&doc, last), 0).unwrap();
+        // A speech event ("statement") and a calendar word ("Saturday").
+        assert_eq!((np("statement").start, np("statement").head), (2, 3));
+        assert!(is_adjunct_np(&doc, lex, &np("statement")));
+        assert!(is_adjunct_np(&doc, lex, &np("Saturday")));
+        // The first noun phrase of the text has no preposition before it.
+        assert!(!is_adjunct_np(&doc, lex, &np("Esper")));
+        // Head nouns from the adjunct list, whatever their case.
+        let doc = rules("Esper on Twitter over the weekend said the troops would leave.");
+        let np = |last: &str| basic_np_ending_at(&doc, tok(&doc, last), 0).unwrap();
+        assert!(is_adjunct_np(&doc, lex, &np("Twitter")));
+        assert!(is_adjunct_np(&doc, lex, &np("weekend")));
+        // Not after a non-adjunct preposition, and not with an ordinary head.
+        let doc = rules("The head of the week said that officials with the ministry left.");
+        let np = |last: &str| basic_np_ending_at(&doc, tok(&doc, last), 0).unwrap();
+        assert!(!is_adjunct_np(&doc, lex, &np("week")));
+        assert!(!is_adjunct_np(&doc, lex, &np("ministry")));
+    }
+
+    #[test]
+    fn subject_before_looks_past_adjuncts() {
+        assert_eq!(
+            before_said("Esper in a statement on Saturday said the troops would leave.").as_deref(),
+            Some("Esper")
+        );
+        assert_eq!(
+            before_said("Stoltenberg at the press conference said the plan would fail.").as_deref(),
+            Some("Stoltenberg")
+        );
+    }
+
+    #[test]
+    fn subject_before_folds_in_left_attachments() {
+        assert_eq!(
+            before_said("A spokesman for the ministry said the plan would fail.").as_deref(),
+            Some("A spokesman for the ministry")
+        );
+    }
+
+    #[test]
+    fn subject_before_keeps_appositives_and_drops_relative_clauses() {
+        assert_eq!(
+            before_said("Simone Perry, a tea party activist, said the plan would fail.").as_deref(),
+            Some("Simone Perry, a tea party activist,")
+        );
+        assert_eq!(
+            before_said("Clinton, 35, said the plan would fail.").as_deref(),
+            Some("Clinton, 35,")
+        );
+        assert_eq!(
+            before_said("Stoltenberg, who visited Kabul, said the plan would fail.").as_deref(),
+            Some("Stoltenberg")
+        );
+        assert_eq!(
+            before_said("Clinton, for her part, said the plan would fail.").as_deref(),
+            Some("Clinton")
+        );
+    }
+
+    #[test]
+    fn subject_before_rejects_non_subjects() {
+        // A calendar word is never a speaker; nor is anything at or before the floor.
+        assert_eq!(before_said("On Friday said the plan would fail."), None);
+        let doc = rules("The minister said the plan would fail.");
+        let said = tok(&doc, "said");
+        assert_eq!(subject_before(&doc, Lexicon::get(), said, said), None);
+        assert_eq!(
+            text(&doc, subject_before(&doc, Lexicon::get(), said, 0)),
+            Some("The minister")
+        );
+    }
+
+    #[test]
+    fn subject_after_an_inverted_cue() {
+        let lex = Lexicon::get();
+        let doc = rules("“We will stay,” said NATO Secretary General Jens Stoltenberg.");
+        let (from, end) = (tok(&doc, "said") + 1, doc.tokens.len());
+        assert_eq!(
+            text(&doc, subject_after(&doc, lex, from, end)),
+            Some("NATO Secretary General Jens Stoltenberg")
+        );
+        // An appositive runs to the end of the clause.
+        let doc = rules("“We will stay,” said Jens Stoltenberg, the head of NATO.");
+        let (from, end) = (tok(&doc, "said") + 1, doc.tokens.len());
+        assert_eq!(
+            text(&doc, subject_after(&doc, lex, from, end)),
+            Some("Jens Stoltenberg, the head of NATO")
+        );
+        // Subject pronouns qualify, object pronouns do not.
+        let doc = rules("“It will fail,” said he.");
+        let (from, end) = (tok(&doc, "said") + 1, doc.tokens.len());
+        assert_eq!(text(&doc, subject_after(&doc, lex, from, end)), Some("he"));
+        let doc = rules("“It will fail,” said him.");
+        let (from, end) = (tok(&doc, "said") + 1, doc.tokens.len());
+        assert_eq!(subject_after(&doc, lex, from, end), None);
+    }
+
+    #[test]
+    fn repair_speaker_cuts_trailing_adjuncts_and_relatives() {
+        let lex = Lexicon::get();
+        let doc = rules("Esper in a statement on Saturday said the troops would leave.");
+        let said = tok(&doc, "said");
+        let r = repair_speaker(&doc, lex, TokenRange::new(0, said), Some(said));
+        assert_eq!(text(&doc, r), Some("Esper"));
+        let doc = rules("Stoltenberg, who visited Kabul, said the plan would fail.");
+        let r = TokenRange::new(0, tok(&doc, "who") + 1);
+        assert_eq!(text(&doc, Some(r)), Some("Stoltenberg, who"));
+        assert_eq!(
+            text(&doc, repair_speaker(&doc, lex, r, None)),
+            Some("Stoltenberg")
+        );
+        // A good span stays as it is.
+        let doc = rules("The minister said the plan would fail.");
+        let r = TokenRange::new(0, 2);
+        assert_eq!(repair_speaker(&doc, lex, r, Some(2)), Some(r));
+    }
+
+    #[test]
+    fn repair_speaker_replaces_an_adjunct_object_by_the_subject() {
+        let lex = Lexicon::get();
+        let doc = rules("Stoltenberg at the press conference said the plan would fail.");
+        let (the, said) = (tok(&doc, "the"), tok(&doc, "said"));
+        let r = TokenRange::new(the, said);
+        assert_eq!(text(&doc, Some(r)), Some("the press conference"));
+        assert_eq!(
+            text(&doc, repair_speaker(&doc, lex, r, Some(said))),
+            Some("Stoltenberg")
+        );
+        // Without a cue to search from, nothing usable is left.
+        assert_eq!(repair_speaker(&doc, lex, r, None), None);
+    }
 }

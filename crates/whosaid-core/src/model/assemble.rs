@@ -297,6 +297,23 @@ pub fn reconcile(
             }
         }
     }
+    // Transcript turns (`PENCE: …`): the rules' reading is the whole story, and any learned
+    // attribution built on the same turn gives way to it.
+    let overlaps = |x: TokenRange, y: TokenRange| x.start < y.end && y.start < x.end;
+    for r in rules
+        .iter()
+        .filter(|r| r.shape == Shape::Colon && r.confidence >= 0.95)
+    {
+        let turn = TokenRange::new(
+            r.speaker_tokens.map_or(0, |s| s.start) as usize,
+            r.content_tokens.last().map_or(0, |c| c.end) as usize,
+        );
+        learned.retain(|a| {
+            !a.cue_tokens.is_some_and(|c| overlaps(c, turn))
+                && !a.content_tokens.iter().any(|&c| overlaps(c, turn))
+        });
+        learned.push(r.clone());
+    }
     // Frames the tagger missed.
     let learned_cues: Vec<TokenRange> = learned.iter().filter_map(|a| a.cue_tokens).collect();
     let missed: Vec<&Attribution> = rules
@@ -320,46 +337,14 @@ pub fn reconcile(
         .collect();
     for r in &missed {
         for a in learned.iter_mut() {
-            let mut pieces = Vec::new();
-            for p in &a.content_tokens {
-                let mut rest = vec![*p];
-                for q in &r.content_tokens {
-                    rest = rest
-                        .into_iter()
-                        .flat_map(|x| {
-                            if q.end <= x.start || x.end <= q.start {
-                                vec![x]
-                            } else {
-                                [
-                                    TokenRange::new(
-                                        x.start as usize,
-                                        q.start.max(x.start) as usize,
-                                    ),
-                                    TokenRange::new(q.end.min(x.end) as usize, x.end as usize),
-                                ]
-                                .into_iter()
-                                .filter_map(|y| {
-                                    crate::attribution::trim_content(
-                                        doc,
-                                        y.start as usize,
-                                        y.end as usize,
-                                    )
-                                })
-                                .collect()
-                            }
-                        })
-                        .collect();
-                }
-                pieces.extend(rest);
-            }
-            if pieces != a.content_tokens {
-                a.content = pieces
-                    .iter()
-                    .map(|x| doc.token_span(x.start as usize, x.end as usize))
-                    .collect();
-                a.content_tokens = pieces;
-                a.kind = crate::attribution::kind_of(doc, &a.content_tokens);
-            }
+            let frame: Vec<TokenRange> = r
+                .content_tokens
+                .iter()
+                .copied()
+                .chain(r.speaker_tokens)
+                .chain(r.cue_tokens)
+                .collect();
+            crate::attribution::cut_out(doc, a, &frame);
         }
         learned.retain(|a| !a.content_tokens.is_empty());
         learned.push((*r).clone());
@@ -425,6 +410,7 @@ fn close_relative_clause(doc: &Document, a: &mut Attribution) {
     a.content = keep.iter().map(|&k| a.content[k]).collect();
     a.content_tokens = keep.iter().map(|&k| a.content_tokens[k]).collect();
     a.speaker_tokens = Some(TokenRange::new(start, clause_end));
+    a.speaker = Some(doc.token_span(start, clause_end));
     a.kind = crate::attribution::kind_of(doc, &a.content_tokens);
 }
 
@@ -477,4 +463,424 @@ fn reassign_orphaned_content(
     }
     learned.retain(|a| !a.content_tokens.is_empty());
     learned.extend(added);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attribution::{QuoteKind, Shape};
+    use crate::document::{Options, Tagger, extract};
+    use crate::model::labels::O;
+    use crate::model::train::gold_labels;
+    use crate::span::Span;
+
+    /// The document with the rules' attributions (no learned tagger).
+    fn rules(text: &str) -> Document {
+        extract(
+            text,
+            &Options {
+                tagger: Tagger::RulesOnly,
+                ..Options::default()
+            },
+        )
+    }
+
+    /// Token labels from `(text, role)` parts given in text order (role 1 source, 2 cue,
+    /// 3 content); each part is looked for after the start of the one before.
+    fn labels(doc: &Document, parts: &[(&str, u8)]) -> Vec<Label> {
+        let mut from = 0;
+        let mut pieces = Vec::new();
+        for &(part, role) in parts {
+            let at = from
+                + doc.text[from..]
+                    .find(part)
+                    .unwrap_or_else(|| panic!("{part:?} not in {:?}", doc.text));
+            pieces.push((Span::new(at, at + part.len()), role));
+            from = at + part.chars().next().map_or(1, char::len_utf8);
+        }
+        gold_labels(doc, &pieces)
+    }
+
+    /// Speaker, cue and content pieces of an attribution, as text.
+    fn show<'d>(
+        doc: &'d Document,
+        a: &Attribution,
+    ) -> (Option<&'d str>, Option<&'d str>, Vec<&'d str>) {
+        assert_eq!(a.content.len(), a.content_tokens.len());
+        for (s, r) in a.content.iter().zip(&a.content_tokens) {
+            assert_eq!(*s, doc.token_span(r.start as usize, r.end as usize));
+        }
+        let speaker = a
+            .speaker_tokens
+            .map(|r| doc.slice(doc.token_span(r.start as usize, r.end as usize)));
+        assert_eq!(
+            speaker,
+            a.speaker.map(|s| doc.slice(s)),
+            "speaker span and tokens"
+        );
+        let cue = a
+            .cue_tokens
+            .map(|r| doc.slice(doc.token_span(r.start as usize, r.end as usize)));
+        assert_eq!(cue, a.cue.map(|s| doc.slice(s)), "cue span and tokens");
+        (
+            speaker,
+            cue,
+            a.content.iter().map(|s| doc.slice(*s)).collect(),
+        )
+    }
+
+    fn assembled(doc: &Document, parts: &[(&str, u8)], rules: &[Attribution]) -> Vec<Attribution> {
+        assemble(doc, Lexicon::get(), &labels(doc, parts), rules)
+    }
+
+    /// A bare attribution whose content pieces are the given token ranges.
+    fn bare(pieces: &[(usize, usize)], confidence: f32) -> Attribution {
+        Attribution {
+            kind: QuoteKind::Indirect,
+            content: pieces.iter().map(|&(a, b)| Span::new(a, b)).collect(),
+            content_tokens: pieces.iter().map(|&(a, b)| TokenRange::new(a, b)).collect(),
+            cue: None,
+            cue_tokens: None,
+            cue_lemma: None,
+            cue_class: None,
+            speaker: None,
+            speaker_tokens: None,
+            speaker_mention: None,
+            entity: None,
+            when: None,
+            confidence,
+            shape: Shape::Unframed,
+            sentence: 0,
+        }
+    }
+
+    #[test]
+    fn rules_starting_at_finds_the_run() {
+        let rules = [
+            bare(&[(2, 4)], 0.1),
+            bare(&[(5, 6), (9, 12)], 0.2),
+            bare(&[(5, 8)], 0.3),
+            bare(&[(9, 10)], 0.4),
+            bare(&[], 0.5),
+        ];
+        let conf = |s: &[Attribution]| s.iter().map(|a| a.confidence).collect::<Vec<_>>();
+        assert_eq!(conf(rules_starting_at(&rules, 2)), [0.1]);
+        assert_eq!(conf(rules_starting_at(&rules, 5)), [0.2, 0.3]);
+        assert_eq!(conf(rules_starting_at(&rules, 9)), [0.4]);
+        // Only the first piece counts: (9, 12) of the second does not start at 9.
+        assert!(rules_starting_at(&rules, 3).is_empty());
+        assert!(rules_starting_at(&rules, 0).is_empty());
+        assert!(rules_starting_at(&rules, 100).is_empty());
+        assert!(rules_starting_at(&[], 0).is_empty());
+    }
+
+    #[test]
+    fn labels_become_an_attribution() {
+        let doc = rules("Officials said the plan was late.");
+        let parts = [("Officials", 1), ("said", 2), ("the plan was late", 3)];
+        let out = assembled(&doc, &parts, &[]);
+        assert_eq!(out.len(), 1);
+        let a = &out[0];
+        assert_eq!(
+            show(&doc, a),
+            (Some("Officials"), Some("said"), vec!["the plan was late"])
+        );
+        assert_eq!(a.kind, QuoteKind::Indirect);
+        assert_eq!(a.cue_lemma.as_deref(), Some("say"));
+        assert!(a.cue_class.is_some());
+        assert_eq!(a.shape, Shape::Learned);
+        assert_eq!(a.confidence, 0.7);
+        assert_eq!(a.sentence, 0);
+        // Where the rules agree, their shape and confidence are kept.
+        assert_eq!(doc.attributions.len(), 1);
+        let out = assembled(&doc, &parts, &doc.attributions);
+        assert_eq!(out[0].shape, Shape::CueThenContent);
+        assert_eq!(out[0].confidence, doc.attributions[0].confidence.max(0.6));
+        // Without a source: lower confidence.
+        let out = assembled(&doc, &[("said", 2), ("the plan was late", 3)], &[]);
+        assert_eq!(
+            show(&doc, &out[0]),
+            (None, Some("said"), vec!["the plan was late"])
+        );
+        assert_eq!(out[0].confidence, 0.55);
+    }
+
+    #[test]
+    fn cues_without_content_drop_and_content_without_cue_stands_alone() {
+        let doc = rules("Officials said nothing.\n\n“We will appeal.”");
+        let out = assembled(
+            &doc,
+            &[("Officials", 1), ("said", 2), ("“We will appeal.”", 3)],
+            &[],
+        );
+        assert_eq!(out.len(), 1);
+        assert_eq!(show(&doc, &out[0]), (None, None, vec!["“We will appeal.”"]));
+        assert_eq!(out[0].kind, QuoteKind::Direct);
+        assert_eq!(out[0].confidence, 0.35);
+        assert_eq!(out[0].sentence, 1);
+        assert!(assemble(&doc, Lexicon::get(), &vec![O; doc.tokens.len()], &[]).is_empty());
+    }
+
+    #[test]
+    fn quotation_split_over_sentences_joins_the_cue() {
+        let doc = rules("“We will appeal,” the lawyer said. “The ruling ignores the evidence.”");
+        let out = assembled(
+            &doc,
+            &[
+                ("“We will appeal,”", 3),
+                ("the lawyer", 1),
+                ("said", 2),
+                ("“The ruling ignores the evidence.”", 3),
+            ],
+            &[],
+        );
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            show(&doc, &out[0]),
+            (
+                Some("the lawyer"),
+                Some("said"),
+                vec!["“We will appeal,”", "“The ruling ignores the evidence.”"]
+            )
+        );
+        assert_eq!(out[0].kind, QuoteKind::Direct);
+    }
+
+    #[test]
+    fn quotation_chained_over_paragraphs_joins_its_owner() {
+        let doc = rules("The lawyer said: “We will appeal.\n\n“The ruling ignores the evidence.”");
+        let q = &doc.quotations;
+        assert_eq!((q[0].next, q[1].prev), (Some(1), Some(0)), "{q:?}");
+        let out = assembled(
+            &doc,
+            &[
+                ("The lawyer", 1),
+                ("said", 2),
+                ("“We will appeal.", 3),
+                ("“The ruling ignores the evidence.”", 3),
+            ],
+            &[],
+        );
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            show(&doc, &out[0]),
+            (
+                Some("The lawyer"),
+                Some("said"),
+                vec!["“We will appeal.", "“The ruling ignores the evidence.”"]
+            )
+        );
+    }
+
+    #[test]
+    fn reconcile_takes_a_sure_speaker_and_cue_from_the_rules() {
+        let doc = rules("“We will appeal,” the lawyer said.");
+        assert_eq!(doc.attributions[0].shape, Shape::QuoteThenFrame);
+        let lexicon = Lexicon::get();
+        for parts in [
+            &[("“We will appeal,”", 3), ("said", 2)][..],
+            &[("“We will appeal,”", 3)][..],
+        ] {
+            let learned = assembled(&doc, parts, &doc.attributions);
+            assert_eq!(learned[0].speaker_tokens, None);
+            let out = reconcile(&doc, lexicon, learned, &doc.attributions);
+            assert_eq!(out.len(), 1);
+            assert_eq!(
+                show(&doc, &out[0]),
+                (Some("the lawyer"), Some("said"), vec!["“We will appeal,”"])
+            );
+            assert_eq!(out[0].cue_lemma.as_deref(), Some("say"));
+        }
+    }
+
+    #[test]
+    fn reconcile_restores_a_missed_frame() {
+        let doc = rules("Officials said the plan was late. “It is a disaster,” the mayor said.");
+        let frame = doc
+            .attributions
+            .iter()
+            .find(|a| a.shape == Shape::QuoteThenFrame)
+            .expect("the rules frame the quotation");
+        // The tagger ran the first content on over the quotation and missed its frame.
+        let learned = assembled(
+            &doc,
+            &[
+                ("Officials", 1),
+                ("said", 2),
+                ("the plan was late. “It is a disaster,”", 3),
+            ],
+            &doc.attributions,
+        );
+        assert_eq!(learned.len(), 1);
+        let out = reconcile(&doc, Lexicon::get(), learned, &doc.attributions);
+        let shown: Vec<_> = out.iter().map(|a| show(&doc, a)).collect();
+        assert_eq!(
+            shown,
+            [
+                (Some("Officials"), Some("said"), vec!["the plan was late"]),
+                (Some("the mayor"), Some("said"), vec!["“It is a disaster,”"]),
+            ]
+        );
+        assert_eq!(out[0].kind, QuoteKind::Indirect);
+        assert_eq!(out[1], *frame);
+    }
+
+    const ENVOY: &str = "The talks will resume in May, said the envoy Maria Lopez, who led the talks on river pollution.";
+
+    #[test]
+    fn postposed_speaker_keeps_its_relative_clause() {
+        let doc = rules(ENVOY);
+        // The tagger cut the speaker after "who" and took the rest of the clause as content.
+        let parts = [
+            ("The talks will resume in May", 3),
+            ("said", 2),
+            ("the envoy Maria Lopez, who", 1),
+            ("the talks on river pollution", 3),
+        ];
+        let learned = assembled(&doc, &parts, &doc.attributions);
+        assert_eq!(
+            show(&doc, &learned[0]).2,
+            [
+                "The talks will resume in May",
+                "the talks on river pollution"
+            ]
+        );
+        let expected = (
+            Some("the envoy Maria Lopez, who led the talks on river pollution"),
+            Some("said"),
+            vec!["The talks will resume in May"],
+        );
+        // The clause repair alone…
+        let mut a = learned[0].clone();
+        close_relative_clause(&doc, &mut a);
+        assert_eq!(show(&doc, &a), expected);
+        assert_eq!(a.kind, QuoteKind::Indirect);
+        // … and through reconcile, whose speaker repair keeps the clause.
+        let out = reconcile(&doc, Lexicon::get(), learned, &doc.attributions);
+        assert_eq!(out.len(), 1);
+        assert_eq!(show(&doc, &out[0]), expected);
+        // The learned tagger and the rules, end to end, agree.
+        let full = extract(ENVOY, &Options::default());
+        assert_eq!(
+            full.attributions
+                .iter()
+                .map(|a| show(&full, a))
+                .collect::<Vec<_>>(),
+            [expected]
+        );
+    }
+
+    #[test]
+    fn relative_clause_left_alone_when_it_does_not_apply() {
+        let doc = rules(ENVOY);
+        let base = assembled(
+            &doc,
+            &[
+                ("The talks will resume in May", 3),
+                ("said", 2),
+                ("the envoy Maria Lopez, who", 1),
+                ("the talks on river pollution", 3),
+            ],
+            &[],
+        )
+        .remove(0);
+        // A speaker without the relative pronoun.
+        let mut a = base.clone();
+        a.speaker_tokens = a
+            .speaker_tokens
+            .map(|r| TokenRange::new(r.start as usize, r.end as usize - 2));
+        let before = a.clone();
+        close_relative_clause(&doc, &mut a);
+        assert_eq!(a, before);
+        // No cue at all.
+        let mut a = base;
+        a.cue_tokens = None;
+        let before = a.clone();
+        close_relative_clause(&doc, &mut a);
+        assert_eq!(a, before);
+
+        // A speaker before its cue: the clause ends at its comma, the rest is content.
+        let doc = rules("The envoy Maria Lopez, who led the talks, said they would resume in May.");
+        let parts = [
+            ("The envoy Maria Lopez, who", 1),
+            ("said", 2),
+            ("they would resume in May", 3),
+        ];
+        let mut a = assembled(&doc, &parts, &[]).remove(0);
+        let before = a.clone();
+        close_relative_clause(&doc, &mut a);
+        assert_eq!(a, before);
+
+        // A quotation inside the clause is content, not part of the speaker.
+        let text =
+            "The talks will resume, said the envoy Maria Lopez, who called them “a farce” today.";
+        let doc = rules(text);
+        let parts = [
+            ("The talks will resume", 3),
+            ("said", 2),
+            ("the envoy Maria Lopez, who", 1),
+            ("them “a farce” today", 3),
+        ];
+        let mut a = assembled(&doc, &parts, &[]).remove(0);
+        let before = a.clone();
+        close_relative_clause(&doc, &mut a);
+        assert_eq!(a, before);
+    }
+
+    #[test]
+    fn orphaned_content_goes_back_to_its_verb() {
+        let doc =
+            rules("The minister told reporters that the plant would close and expected protests.");
+        assert_eq!(
+            show(&doc, &doc.attributions[0]),
+            (
+                Some("The minister"),
+                Some("told"),
+                vec!["that the plant would close and expected protests"]
+            )
+        );
+        // The tagger missed "told" and handed its content to "expected".
+        let parts = [
+            ("The minister", 1),
+            ("that the plant would close", 3),
+            ("expected", 2),
+        ];
+        let learned = assembled(&doc, &parts, &doc.attributions);
+        assert_eq!(
+            show(&doc, &learned[0]),
+            (
+                Some("The minister"),
+                Some("expected"),
+                vec!["that the plant would close"]
+            )
+        );
+        let out = reconcile(&doc, Lexicon::get(), learned.clone(), &doc.attributions);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            show(&doc, &out[0]),
+            (
+                Some("The minister"),
+                Some("told"),
+                vec!["that the plant would close"]
+            )
+        );
+        assert_eq!(out[0].shape, Shape::CueThenContent);
+        assert_eq!(out[0].cue_lemma, doc.attributions[0].cue_lemma);
+
+        // Rules that are not sure enough leave the tagger's attribution alone.
+        let mut unsure = doc.attributions.clone();
+        unsure[0].confidence = 0.8;
+        let out = reconcile(&doc, Lexicon::get(), learned.clone(), &unsure);
+        assert_eq!(out, learned);
+        // So does a tagger that labelled the rules' cue itself.
+        let parts = [
+            ("The minister", 1),
+            ("told", 2),
+            ("that the plant would close", 3),
+            ("expected", 2),
+        ];
+        let learned = assembled(&doc, &parts, &doc.attributions);
+        let out = reconcile(&doc, Lexicon::get(), learned.clone(), &doc.attributions);
+        assert_eq!(out, learned);
+    }
 }

@@ -663,3 +663,202 @@ impl FeatureContext {
         self.rule[i]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Options, Tagger, extract};
+    use crate::model::cuestats::CueCounter;
+    use crate::segment::TokenRange;
+
+    fn rules(text: &str) -> Document {
+        extract(
+            text,
+            &Options {
+                tagger: Tagger::RulesOnly,
+                ..Options::default()
+            },
+        )
+    }
+
+    fn context(doc: &Document) -> FeatureContext {
+        FeatureContext::new(doc, Lexicon::get(), &CueStats::default())
+    }
+
+    fn all_features(ctx: &FeatureContext) -> Vec<Vec<u64>> {
+        (0..ctx.len())
+            .map(|i| {
+                let mut f = Vec::new();
+                ctx.features(i, &mut f);
+                f
+            })
+            .collect()
+    }
+
+    const TEXT: &str = "Officials said the plan was late.";
+
+    #[test]
+    fn stable_word_hash() {
+        // FNV-1a test vectors: saved weights depend on these never changing.
+        assert_eq!(hash_str(""), 0xcbf29ce484222325);
+        assert_eq!(hash_str("a"), 0xaf63dc4c8601ec8c);
+        assert_ne!(
+            mix(2, hash_str("said"), 0, 0),
+            mix(3, hash_str("said"), 0, 0)
+        );
+        assert_ne!(mix(12, 1, 2, 0), mix(12, 2, 1, 0));
+    }
+
+    #[test]
+    fn deterministic() {
+        let doc = rules(TEXT);
+        let a = all_features(&context(&doc));
+        let b = all_features(&context(&rules(TEXT)));
+        assert_eq!(a, b);
+        // Without a parse or a stack every token gets the same number of base features.
+        let n = a[0].len();
+        assert!(n > 50, "{n}");
+        assert!(a.iter().all(|f| f.len() == n));
+        // Tokens in different contexts get different feature sets.
+        assert_ne!(a[0], a[1]);
+    }
+
+    #[test]
+    fn expected_keys_for_a_simple_sentence() {
+        let doc = rules(TEXT);
+        let ctx = context(&doc);
+        let feats = all_features(&ctx);
+        let said = 1;
+        assert_eq!(doc.word(said), "said");
+        let f = &feats[said];
+        let h = hash_str;
+        // Bias, the word, its neighbours and the word bigrams.
+        assert!(f.contains(&mix(1, 0, 0, 0)));
+        assert!(f.contains(&mix(2, h("said"), 0, 0)));
+        assert!(f.contains(&mix(3, h("officials"), 0, 0)));
+        assert!(f.contains(&mix(4, h("the"), 0, 0)));
+        assert!(f.contains(&mix(6, h("plan"), 0, 0)));
+        assert!(f.contains(&mix(18, h("officials"), h("said"), 0)));
+        // The last three characters, read backwards.
+        assert!(f.contains(&mix(17, h("dia"), 0, 0)));
+        // Before the first token the window reads a padding value.
+        assert!(feats[0].contains(&mix(3, 1, 0, 0)));
+        assert!(feats[0].contains(&mix(5, 1, 0, 0)));
+        // Part of speech and shape.
+        assert!(f.contains(&mix(7, crate::pos::Tag::VBD as u64, 0, 0)));
+        assert!(f.contains(&mix(16, 3, 0, 0)), "lowercase word");
+        assert!(feats[0].contains(&mix(16, 2, 0, 0)), "capitalised word");
+        // The rules' role of the token and the cue lexicon.
+        assert_eq!(ctx.rule_label(0), super::super::labels::B_SOURCE);
+        assert_eq!(ctx.rule_label(said), super::super::labels::B_CUE);
+        assert_eq!(ctx.rule_label(2), super::super::labels::B_CONTENT);
+        assert_eq!(ctx.rule_label(3), super::super::labels::I_CONTENT);
+        assert!(f.contains(&mix(20, ctx.rule_label(said) as u64, 0, 0)));
+        assert!(f.contains(&mix(32, h("say"), 0, 0)), "cue lemma");
+        // Distance to the cue: "plan" is two tokens right of it, nothing on its right.
+        assert!(feats[3].contains(&mix(34, 2, 0, 0)));
+        assert!(feats[3].contains(&mix(35, 15, 0, 0)));
+        assert!(feats[3].contains(&mix(59, h("say"), 2, 0)));
+        assert!(feats[0].contains(&mix(35, 1, 0, 0)));
+        // Sentence position: first token, last token.
+        assert!(feats[0].contains(&mix(42, 1, 0, 0)));
+        assert!(feats[doc.tokens.len() - 1].contains(&mix(42, 2, 0, 0)));
+        // "Officials" is a (plural) description mention.
+        assert!(feats[0].contains(&mix(40, 5, 0, 0)));
+    }
+
+    #[test]
+    fn word_features_ignore_case_but_not_shape() {
+        let a = rules("Officials said the plan was late.");
+        let b = rules("Officials SAID the plan was late.");
+        let (fa, fb) = (all_features(&context(&a)), all_features(&context(&b)));
+        let said = mix(2, hash_str("said"), 0, 0);
+        assert!(fa[1].contains(&said) && fb[1].contains(&said));
+        assert!(fa[1].contains(&mix(16, 3, 0, 0)));
+        assert!(fb[1].contains(&mix(16, 1, 0, 0)));
+    }
+
+    #[test]
+    fn learned_cue_statistics_enter_the_features() {
+        let doc = rules("The company unleashed a plan.");
+        let mut counter = CueCounter::default();
+        for _ in 0..10 {
+            counter.add("unleashed", true);
+        }
+        let stats = counter.finish();
+        let with = FeatureContext::new(&doc, Lexicon::get(), &stats);
+        let without = context(&doc);
+        let range = TokenRange::new(0, doc.tokens.len());
+        // No quotation, no lexicon cue, no rule label: only the statistic makes the
+        // paragraph worth tagging.
+        assert!(!without.may_attribute(range));
+        assert!(with.may_attribute(range));
+        let mut f = Vec::new();
+        with.features(2, &mut f);
+        assert!(f.contains(&mix(46, bucket_prob(stats.get("unleashed")) as u64, 0, 0)));
+        assert!(bucket_prob(stats.get("unleashed")) >= 7);
+    }
+
+    #[test]
+    fn quotation_state() {
+        let doc = rules("“We will appeal,” the lawyer said.");
+        let ctx = context(&doc);
+        let q: Vec<u8> = ctx.quote.clone();
+        assert_eq!(q[..7], [1, 2, 2, 2, 2, 3, 0]);
+        assert!(ctx.may_attribute(TokenRange::new(0, doc.tokens.len())));
+    }
+
+    #[test]
+    fn parse_and_stack_add_features() {
+        let doc = rules(TEXT);
+        let n = doc.tokens.len();
+        let mut ctx = context(&doc);
+        let base = all_features(&ctx);
+        // A parse of the wrong length is ignored.
+        ctx.set_parse(&[None], &[0]);
+        assert_eq!(all_features(&ctx), base);
+        // "said" heads everything.
+        let heads: Vec<Option<u32>> = (0..n).map(|i| (i != 1).then_some(1)).collect();
+        let rels: Vec<u8> = (0..n as u8).collect();
+        ctx.set_parse(&heads, &rels);
+        let parsed = all_features(&ctx);
+        assert!(
+            parsed
+                .iter()
+                .zip(&base)
+                .all(|(p, b)| p.len() == b.len() + 8)
+        );
+        // Under the cue "said", at depth 1, through the token's own relation.
+        assert!(parsed[3].contains(&mix(85, 3 * 8 + 1, 0, 0)));
+        assert!(parsed[1].contains(&mix(85, 0, 0, 0)));
+        // First-layer labels add the stacked features.
+        let labels = vec![0 as Label; n];
+        ctx.set_stack(&doc, &labels);
+        let stacked = all_features(&ctx);
+        assert!(
+            stacked
+                .iter()
+                .zip(&parsed)
+                .all(|(s, p)| s.len() == p.len() + 12)
+        );
+        let mut extra = Vec::new();
+        ctx.stack_features(1, &mut extra);
+        assert_eq!(stacked[1][parsed[1].len()..], extra[..]);
+        assert!(extra.contains(&mix(60, 0, 0, 0)));
+    }
+
+    #[test]
+    fn distances_to_marked_tokens_stay_in_their_sentence() {
+        let doc = rules("Officials said it was late. The plan failed.");
+        let marked: Vec<bool> = (0..doc.tokens.len()).map(|i| i == 1).collect();
+        let (left, right) = distances(&doc, &marked);
+        assert_eq!(left[..6], [15, 15, 1, 2, 3, 4]);
+        assert_eq!(right[..6], [1, 15, 15, 15, 15, 15]);
+        assert!(left[6..].iter().chain(&right[6..]).all(|&d| d == 15));
+        let buckets: Vec<u8> = [0, 1, 2, 3, 4, 6, 7, 10, 11, 20, 21, 1000]
+            .iter()
+            .map(|&d| bucket_distance(d))
+            .collect();
+        assert_eq!(buckets, [0, 1, 2, 3, 4, 4, 5, 5, 6, 6, 7, 7]);
+    }
+}

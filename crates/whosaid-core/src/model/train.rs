@@ -316,3 +316,283 @@ pub fn train_model(
         second,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::labels::LABELS;
+    use super::*;
+    use crate::document::{Options, Tagger, extract};
+
+    fn rules(text: &str) -> Document {
+        extract(
+            text,
+            &Options {
+                tagger: Tagger::RulesOnly,
+                ..Options::default()
+            },
+        )
+    }
+
+    /// The byte span of the first occurrence of `part` in `text`.
+    fn span_of(text: &str, part: &str) -> Span {
+        let at = text
+            .find(part)
+            .unwrap_or_else(|| panic!("{part:?} not in {text:?}"));
+        Span::new(at, at + part.len())
+    }
+
+    fn names(labels: &[Label]) -> Vec<&'static str> {
+        labels.iter().map(|&l| LABELS[l as usize]).collect()
+    }
+
+    /// Texts with gold (source, cue, content) that differ from the rules' in places: the
+    /// auxiliary belongs to the cue, "that" is not content.
+    const GOLD: [(&str, &str, &str, &str); 3] = [
+        (
+            "Sanders has said the plan works.",
+            "Sanders",
+            "has said",
+            "the plan works",
+        ),
+        (
+            "“We will appeal,” the lawyer said.",
+            "the lawyer",
+            "said",
+            "“We will appeal,”",
+        ),
+        (
+            "Officials said that the deal was late.",
+            "Officials",
+            "said",
+            "the deal was late",
+        ),
+    ];
+
+    fn examples() -> Vec<Example> {
+        GOLD.iter()
+            .map(|&(text, source, cue, content)| {
+                let doc = rules(text);
+                let pieces = [
+                    (span_of(text, source), 1),
+                    (span_of(text, cue), 2),
+                    (span_of(text, content), 3),
+                ];
+                let gold = gold_labels(&doc, &pieces);
+                Example {
+                    doc,
+                    gold,
+                    parse: None,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gold_spans_become_token_labels() {
+        let e = examples();
+        assert_eq!(
+            names(&e[0].gold),
+            [
+                "B-source",
+                "B-cue",
+                "I-cue",
+                "B-content",
+                "I-content",
+                "I-content",
+                "O"
+            ]
+        );
+        assert_eq!(
+            names(&e[2].gold),
+            [
+                "B-source",
+                "B-cue",
+                "O",
+                "B-content",
+                "I-content",
+                "I-content",
+                "I-content",
+                "O"
+            ]
+        );
+    }
+
+    #[test]
+    fn gold_token_holds_its_last_character() {
+        let text = "The café owner said prices rose.";
+        let doc = rules(text);
+        let label = |span: Span| names(&gold_labels(&doc, &[(span, 3)]));
+        // Starting inside "café" still takes it; its last character "é" is two bytes.
+        let cafe = span_of(text, "café");
+        assert_eq!(
+            label(Span::new(cafe.start as usize + 1, cafe.end as usize)),
+            ["O", "B-content", "O", "O", "O", "O", "O"]
+        );
+        // Stopping one character short ("caf") leaves the word out.
+        assert_eq!(
+            label(Span::new(cafe.start as usize, cafe.end as usize - 2)),
+            ["O"; 7]
+        );
+        // "owner sai" leaves "said" out; "owner said pri" takes "said" but not "prices".
+        let owner = span_of(text, "owner").start as usize;
+        assert_eq!(
+            label(Span::new(owner, owner + "owner sai".len())),
+            ["O", "O", "B-content", "O", "O", "O", "O"]
+        );
+        assert_eq!(
+            label(Span::new(owner, owner + "owner said pri".len())),
+            ["O", "O", "B-content", "I-content", "O", "O", "O"]
+        );
+        // Spans past the text or empty label nothing.
+        assert_eq!(label(Span::new(100, 120)), ["O"; 7]);
+        assert_eq!(label(Span::empty(4)), ["O"; 7]);
+    }
+
+    #[test]
+    fn perceptron_learns_the_examples() {
+        let examples = examples();
+        let stats = CueStats::default();
+        let lexicon = Lexicon::get();
+        let contexts: Vec<FeatureContext> = examples
+            .iter()
+            .map(|e| FeatureContext::new(&e.doc, lexicon, &stats))
+            .collect();
+        let mut trainer = Trainer::new(10);
+        let mut errors = Vec::new();
+        for _ in 0..6 {
+            let mut epoch = 0;
+            for (e, ctx) in examples.iter().zip(&contexts) {
+                for r in super::super::sequences(&e.doc) {
+                    epoch += trainer.learn(ctx, r, &e.gold[r.range()]);
+                }
+            }
+            errors.push(epoch);
+        }
+        assert!(errors[0] > 0, "{errors:?}");
+        assert_eq!(*errors.last().unwrap(), 0, "{errors:?}");
+        let layer = trainer.finish();
+        for (e, ctx) in examples.iter().zip(&contexts) {
+            assert_eq!(names(&layer.tag_paragraphs(&e.doc, ctx)), names(&e.gold));
+        }
+    }
+
+    #[test]
+    fn train_model_reproduces_its_training_data() {
+        let examples = examples();
+        let cfg = TrainConfig {
+            bits: 10,
+            epochs: 6,
+            folds: 2,
+            stacked: true,
+            ensemble: 2,
+        };
+        let lines = std::cell::RefCell::new(Vec::new());
+        let model = train_model(&examples, Lexicon::get(), &cfg, &|l| {
+            lines.borrow_mut().push(l)
+        });
+        assert!(model.second.is_some());
+        // Stacked: 2 folds and the second layer, then the first on all data; each layer is
+        // an ensemble of 2 runs of 6 epochs.
+        let lines = lines.into_inner();
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with("epoch")).count(),
+            4 * 2 * 6
+        );
+        assert_eq!(
+            lines.last().map(|l| l.contains(" 0.00% ")),
+            Some(true),
+            "{lines:?}"
+        );
+        let packed = Model::from_bytes(&model.to_bytes()).unwrap();
+        for e in &examples {
+            assert_eq!(
+                names(&model.tag_document(&e.doc, Lexicon::get())),
+                names(&e.gold)
+            );
+            assert_eq!(
+                names(&packed.tag_document(&e.doc, Lexicon::get())),
+                names(&e.gold)
+            );
+        }
+        // Cue statistics count gold cue words: "said" is a cue in all three examples.
+        assert!(model.stats.get("said") > 0.0);
+        assert_eq!(model.stats.get("plan"), 0.0);
+    }
+
+    fn sample_layer(bits: u32, scale: f32) -> Layer {
+        let mut l = Layer::zeros(bits);
+        if let Some(rows) = l.float_rows_mut() {
+            for (k, row) in rows.iter_mut().enumerate() {
+                for (j, w) in row.iter_mut().enumerate().take(N_LABELS) {
+                    *w = scale * ((k * 7 + j * 3) % 11) as f32 * 0.1 - 0.3;
+                }
+            }
+        }
+        for (k, row) in l.trans.iter_mut().enumerate() {
+            for (j, w) in row.iter_mut().enumerate() {
+                *w = scale * (k as f32 - j as f32) * 0.37;
+            }
+        }
+        l
+    }
+
+    fn rows(l: &mut Layer) -> Vec<[f32; 8]> {
+        l.float_rows_mut().unwrap().clone()
+    }
+
+    #[test]
+    fn average_of_identical_layers_is_the_layer() {
+        let mut l = sample_layer(4, 1.0);
+        let mut avg = Layer::average(vec![l.clone(), l.clone(), l.clone()]);
+        assert_eq!(avg.bits, l.bits);
+        for (a, b) in rows(&mut avg)
+            .iter()
+            .flatten()
+            .zip(rows(&mut l).iter().flatten())
+        {
+            assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+        }
+        for (a, b) in avg.trans.iter().flatten().zip(l.trans.iter().flatten()) {
+            assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+        }
+        let mut one = Layer::average(vec![l.clone()]);
+        assert_eq!(rows(&mut one), rows(&mut l));
+        assert_eq!(one.trans, l.trans);
+    }
+
+    #[test]
+    fn average_is_the_weight_wise_mean() {
+        let a = sample_layer(3, 1.0);
+        let b = sample_layer(3, 3.0);
+        let mut mid = sample_layer(3, 2.0);
+        let mut avg = Layer::average(vec![a, b]);
+        for (x, y) in rows(&mut avg)
+            .iter()
+            .flatten()
+            .zip(rows(&mut mid).iter().flatten())
+        {
+            assert!((x - y).abs() < 1e-5, "{x} vs {y}");
+        }
+        for (x, y) in avg.trans.iter().flatten().zip(mid.trans.iter().flatten()) {
+            assert!((x - y).abs() < 1e-5, "{x} vs {y}");
+        }
+    }
+
+    #[test]
+    fn shuffle_is_a_reproducible_permutation() {
+        let mut a: Vec<u32> = (0..20).collect();
+        let mut b = a.clone();
+        let (mut sa, mut sb) = (7u64, 7u64);
+        shuffle(&mut a, &mut sa);
+        shuffle(&mut b, &mut sb);
+        assert_eq!(a, b);
+        assert_eq!(sa, sb);
+        assert_ne!(a, (0..20).collect::<Vec<u32>>());
+        let mut sorted = a.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..20).collect::<Vec<u32>>());
+        // The state moves on: the next shuffle differs.
+        shuffle(&mut b, &mut sb);
+        assert_ne!(a, b);
+    }
+}
