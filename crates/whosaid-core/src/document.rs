@@ -218,6 +218,19 @@ pub fn extract(text: &str, options: &Options) -> Document {
     extract_with_hook(text, options, &|_, _| {})
 }
 
+/// [`extract`] with the rule-based passes alone, as the unit tests of those passes see a
+/// document.
+#[cfg(test)]
+pub(crate) fn extract_rules(text: &str) -> Document {
+    extract(
+        text,
+        &Options {
+            tagger: Tagger::RulesOnly,
+            ..Options::default()
+        },
+    )
+}
+
 /// [`extract`] with a hook that can add features to the tagger's context (for experiments
 /// with extra analyses such as a dependency parse).
 pub fn extract_with_hook(
@@ -277,16 +290,7 @@ pub fn extract_with_hook(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rules(text: &str) -> Document {
-        extract(
-            text,
-            &Options {
-                tagger: Tagger::RulesOnly,
-                ..Options::default()
-            },
-        )
-    }
+    use crate::document::extract_rules as rules;
 
     fn index_of(doc: &Document, word: &str) -> usize {
         (0..doc.tokens.len())

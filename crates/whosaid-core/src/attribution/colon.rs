@@ -125,18 +125,7 @@ pub fn attribute_colons(doc: &Document, lexicon: &Lexicon, out: &mut Vec<Attribu
 mod tests {
     use super::*;
     use crate::attribution::Shape;
-    use crate::document::{Options, Tagger, extract};
-
-    /// The document as the rule passes see it (no learned tagger).
-    fn rules(text: &str) -> Document {
-        extract(
-            text,
-            &Options {
-                tagger: Tagger::RulesOnly,
-                ..Options::default()
-            },
-        )
-    }
+    use crate::document::extract_rules as rules;
 
     /// The colon pass alone over a transcript line (after a first paragraph, so that the
     /// line is not read as a dateline).

@@ -675,18 +675,7 @@ fn merge_split_quotations(
 mod tests {
     use super::*;
     use crate::attribution::Shape;
-    use crate::document::{Options, Tagger, extract};
-
-    /// The document as the rule passes see it (no learned tagger).
-    fn rules(text: &str) -> Document {
-        extract(
-            text,
-            &Options {
-                tagger: Tagger::RulesOnly,
-                ..Options::default()
-            },
-        )
-    }
+    use crate::document::extract_rules as rules;
 
     /// The direct pass alone, and which cues it used.
     fn direct(text: &str) -> (Document, Vec<Attribution>, Vec<bool>) {

@@ -229,18 +229,7 @@ fn starts_clause(doc: &Document, i: usize) -> bool {
 mod tests {
     use super::*;
     use crate::attribution::{QuoteKind, Shape};
-    use crate::document::{Options, Tagger, extract};
-
-    /// The document as the rule passes see it (no learned tagger).
-    fn rules(text: &str) -> Document {
-        extract(
-            text,
-            &Options {
-                tagger: Tagger::RulesOnly,
-                ..Options::default()
-            },
-        )
-    }
+    use crate::document::extract_rules as rules;
 
     /// The indirect pass alone, with no cue used by the direct pass.
     fn indirect(text: &str) -> (Document, Vec<Attribution>) {

@@ -447,18 +447,7 @@ fn description_for(doc: &Document, r: TokenRange) -> Mention {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Options, Tagger, extract};
-
-    /// The document as the rule passes see it (no learned tagger).
-    fn rules(text: &str) -> Document {
-        extract(
-            text,
-            &Options {
-                tagger: Tagger::RulesOnly,
-                ..Options::default()
-            },
-        )
-    }
+    use crate::document::extract_rules as rules;
 
     /// Speaker, cue and content pieces of every attribution, as text.
     fn found(

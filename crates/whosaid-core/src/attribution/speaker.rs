@@ -307,18 +307,7 @@ pub fn repair_speaker(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Options, Tagger, extract};
-
-    /// The document as the rule passes see it (no learned tagger).
-    fn rules(text: &str) -> Document {
-        extract(
-            text,
-            &Options {
-                tagger: Tagger::RulesOnly,
-                ..Options::default()
-            },
-        )
-    }
+    use crate::document::extract_rules as rules;
 
     /// Index of the first token spelled `word`.
     fn tok(doc: &Document, word: &str) -> usize {

@@ -469,21 +469,11 @@ fn reassign_orphaned_content(
 mod tests {
     use super::*;
     use crate::attribution::{QuoteKind, Shape};
-    use crate::document::{Options, Tagger, extract};
+    use crate::document::extract_rules as rules;
+    use crate::document::{Options, extract};
     use crate::model::labels::O;
     use crate::model::train::gold_labels;
     use crate::span::Span;
-
-    /// The document with the rules' attributions (no learned tagger).
-    fn rules(text: &str) -> Document {
-        extract(
-            text,
-            &Options {
-                tagger: Tagger::RulesOnly,
-                ..Options::default()
-            },
-        )
-    }
 
     /// Token labels from `(text, role)` parts given in text order (role 1 source, 2 cue,
     /// 3 content); each part is looked for after the start of the one before.

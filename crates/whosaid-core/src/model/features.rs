@@ -667,19 +667,9 @@ impl FeatureContext {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Options, Tagger, extract};
+    use crate::document::extract_rules as rules;
     use crate::model::cuestats::CueCounter;
     use crate::segment::TokenRange;
-
-    fn rules(text: &str) -> Document {
-        extract(
-            text,
-            &Options {
-                tagger: Tagger::RulesOnly,
-                ..Options::default()
-            },
-        )
-    }
 
     fn context(doc: &Document) -> FeatureContext {
         FeatureContext::new(doc, Lexicon::get(), &CueStats::default())

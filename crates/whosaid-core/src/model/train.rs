@@ -321,17 +321,7 @@ pub fn train_model(
 mod tests {
     use super::super::labels::LABELS;
     use super::*;
-    use crate::document::{Options, Tagger, extract};
-
-    fn rules(text: &str) -> Document {
-        extract(
-            text,
-            &Options {
-                tagger: Tagger::RulesOnly,
-                ..Options::default()
-            },
-        )
-    }
+    use crate::document::extract_rules as rules;
 
     /// The byte span of the first occurrence of `part` in `text`.
     fn span_of(text: &str, part: &str) -> Span {
