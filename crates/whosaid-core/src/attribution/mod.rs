@@ -12,6 +12,10 @@
 //!    an inversion; the content is the clause after the cue, or the clause before the
 //!    speaker in `…, officials said.`, or the phrase after `according to`.
 //!
+//! Beside them, [`colon`] reads transcript turns and labelled lines (`PENCE: Well, …`), and
+//! [`titles`] keeps the titles of works in quotation marks (`on CBS's “Face the Nation”`)
+//! out of every content, whichever pass (or the learned tagger) proposed it.
+//!
 //! Noun-phrase and clause boundaries come from [`crate::np`] and the tags; the speaker
 //! span is then linked to a mention (one is created for descriptions the mention pass did not
 //! know), so that coreference can resolve it to an entity.
