@@ -12,8 +12,7 @@ use crate::flags::EvalArgs;
 
 /// Runs `whosaid eval`.
 pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
-    let docs = whosaid_eval::load_polnear(&args.dir)
-        .with_context(|| format!("reading {}", args.dir.display()))?;
+    let docs = whosaid_eval::load_polnear(&args.dir)?;
     let min_conf = args.min_confidence;
     let tagger = crate::extract::tagger_choice(args.rules_only, args.model.as_deref())?;
     let extract = |text: &str, date: Option<&str>| -> Vec<Attribution> {
@@ -34,8 +33,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     };
     let report = match &args.cofenet {
         Some(file) => {
-            let corpus = cofenet::CofenetCorpus::load(file, &args.dir)
-                .with_context(|| format!("reading {}", file.display()))?;
+            let corpus = cofenet::CofenetCorpus::load(file, &args.dir)?;
             if args.diff {
                 print_cofenet_diff(&corpus, &extract, &mut std::io::stdout().lock())?;
             }

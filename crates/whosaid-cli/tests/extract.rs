@@ -239,3 +239,14 @@ fn help_explains_options_with_examples() {
         assert!(out.contains(needle), "{needle} missing from help:\n{out}");
     }
 }
+
+#[test]
+fn eval_names_a_missing_corpus_once() {
+    let dir = std::env::temp_dir().join("whosaid-no-such-corpus");
+    let o = run(&["eval", "polnear", dir.to_str().unwrap()]);
+    // 2: the run could not start (1 is kept for an accuracy regression).
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("whosaid-no-such-corpus"), "{err}");
+    assert_eq!(err.matches("No such file").count(), 1, "{err}");
+}

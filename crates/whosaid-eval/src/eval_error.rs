@@ -5,8 +5,9 @@ use std::path::PathBuf;
 /// What can go wrong while loading evaluation data. Scoring itself never fails.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
-    /// A file or directory could not be read.
-    #[error("{}: {source}", path.display())]
+    /// A file or directory could not be read. (The I/O error is the error's `source`, which
+    /// error reporters such as anyhow print after this message.)
+    #[error("reading {}", path.display())]
     Io {
         /// The path that could not be read.
         path: PathBuf,
