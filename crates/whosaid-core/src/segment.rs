@@ -49,6 +49,12 @@ impl TokenRange {
     pub fn contains(self, i: usize) -> bool {
         (self.start as usize) <= i && i < self.end as usize
     }
+
+    /// Whether the two ranges share at least one token.
+    #[inline]
+    pub fn overlaps(self, other: TokenRange) -> bool {
+        self.start < other.end && other.start < self.end
+    }
 }
 
 /// A stretch of the document: its text span and the tokens it holds.
@@ -88,4 +94,21 @@ pub(crate) fn segments_from_starts(
         push(p, tokens.len(), &mut out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_ranges() {
+        let r = TokenRange::new(2, 5);
+        assert_eq!((r.len(), r.is_empty(), r.range()), (3, false, 2..5));
+        assert!(r.contains(2) && r.contains(4) && !r.contains(5) && !r.contains(1));
+        assert!(r.overlaps(TokenRange::new(4, 9)) && r.overlaps(TokenRange::new(0, 3)));
+        assert!(r.overlaps(TokenRange::new(3, 4)) && r.overlaps(r));
+        // Touching is not overlapping.
+        assert!(!r.overlaps(TokenRange::new(5, 7)) && !r.overlaps(TokenRange::new(0, 2)));
+        assert!(TokenRange::new(4, 4).is_empty());
+    }
 }

@@ -145,9 +145,7 @@ fn build(
     let pieces = merge_adjacent(doc, pieces);
     let lex_cue = cue.and_then(|r| {
         let k = doc.cues.partition_point(|c| c.tokens.end <= r.start);
-        doc.cues
-            .get(k)
-            .filter(|c| c.tokens.start < r.end && r.start < c.tokens.end)
+        doc.cues.get(k).filter(|c| c.tokens.overlaps(r))
     });
     let cue_lemma = cue.map(|r| match lex_cue {
         Some(c) => c.lemma(lexicon).to_string(),
@@ -299,7 +297,6 @@ pub fn reconcile(
     }
     // Transcript turns (`PENCE: …`): the rules' reading is the whole story, and any learned
     // attribution built on the same turn gives way to it.
-    let overlaps = |x: TokenRange, y: TokenRange| x.start < y.end && y.start < x.end;
     for r in rules
         .iter()
         .filter(|r| r.shape == Shape::Colon && r.confidence >= 0.95)
@@ -309,8 +306,8 @@ pub fn reconcile(
             r.content_tokens.last().map_or(0, |c| c.end) as usize,
         );
         learned.retain(|a| {
-            !a.cue_tokens.is_some_and(|c| overlaps(c, turn))
-                && !a.content_tokens.iter().any(|&c| overlaps(c, turn))
+            !a.cue_tokens.is_some_and(|c| c.overlaps(turn))
+                && !a.content_tokens.iter().any(|c| c.overlaps(turn))
         });
         learned.push(r.clone());
     }
@@ -327,11 +324,8 @@ pub fn reconcile(
                         | Shape::DashFrame
                         | Shape::ParagraphFrame
                 )
-                && r.cue_tokens.is_some_and(|c| {
-                    !learned_cues
-                        .iter()
-                        .any(|l| l.start < c.end && c.start < l.end)
-                })
+                && r.cue_tokens
+                    .is_some_and(|c| !learned_cues.iter().any(|l| l.overlaps(c)))
                 && r.speaker_tokens.is_some()
         })
         .collect();
@@ -430,10 +424,7 @@ fn reassign_orphaned_content(
         .filter(|r| r.confidence >= 0.85 && r.shape == Shape::CueThenContent)
     {
         let Some(rc) = r.cue_tokens else { continue };
-        if learned_cues
-            .iter()
-            .any(|l| l.start < rc.end && rc.start < l.end)
-        {
+        if learned_cues.iter().any(|l| l.overlaps(rc)) {
             continue;
         }
         let Some(rule_content) = r.content_tokens.first().copied() else {
