@@ -52,25 +52,9 @@ if [ "$LOCKED" != "$INSTALLED" ]; then
 fi
 echo "playwright-core $LOCKED"
 
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=${WHOSAID_BIN:-$TARGET/release/whosaid}
-if [ -z "${WHOSAID_BIN:-}" ]; then
-  step "build the release whosaid (cargo build --release -p whosaid-cli)"
-  cargo build --release -p whosaid-cli
-fi
-[ -x "$BIN" ] || die "no whosaid binary at $BIN"
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/whosaid-e2e.XXXXXX")
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. scripts/lib/serve.sh
+whosaid_binary
+temp_dir_with_cleanup whosaid-e2e
 
 step "index the test corpus into $TMP/corpus.db"
 DB=$TMP/corpus.db
@@ -84,18 +68,7 @@ else
 fi
 
 step "start whosaid serve on a free loopback port"
-LOG=$TMP/server.log
-WHOSAID_LOG=info "$BIN" serve --db "$DB" --read-only --addr 127.0.0.1:0 2>"$LOG" &
-SERVER_PID=$!
-URL=""
-for _ in $(seq 1 100); do
-  URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$LOG" | head -n 1 || true)
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG" >&2; die "the server exited at start"; }
-  sleep 0.1
-done
-[ -n "$URL" ] || { cat "$LOG" >&2; die "the server did not report its address"; }
-echo "serving $URL (pid $SERVER_PID)"
+start_server --db "$DB" --read-only
 
 step "viewer end-to-end test (headless Chromium)"
 SHOTS=${SCREENSHOTS:-$TMP/screenshots}

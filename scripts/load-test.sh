@@ -27,39 +27,12 @@ if ! command -v wrk >/dev/null; then
 fi
 wrk --version 2>&1 | head -n 1 || true
 
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=${WHOSAID_BIN:-$TARGET/release/whosaid}
-if [ -z "${WHOSAID_BIN:-}" ]; then
-  step "build the release whosaid"
-  cargo build --release -p whosaid-cli
-fi
-[ -x "$BIN" ] || die "no whosaid binary at $BIN"
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/whosaid-load.XXXXXX")
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. scripts/lib/serve.sh
+whosaid_binary
+temp_dir_with_cleanup whosaid-load
 
 step "start whosaid serve (no corpus: extraction only)"
-LOG=$TMP/server.log
-WHOSAID_LOG=info "$BIN" serve --addr 127.0.0.1:0 2>"$LOG" &
-SERVER_PID=$!
-URL=""
-for _ in $(seq 1 100); do
-  URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$LOG" | head -n 1 || true)
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG" >&2; die "the server exited at start"; }
-  sleep 0.1
-done
-[ -n "$URL" ] || { cat "$LOG" >&2; die "the server did not report its address"; }
-echo "serving $URL (pid $SERVER_PID)"
+start_server
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status"; }
 hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status"; }
