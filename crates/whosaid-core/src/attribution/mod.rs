@@ -179,6 +179,25 @@ pub(crate) fn cut_out(doc: &Document, a: &mut Attribution, ranges: &[TokenRange]
     }
 }
 
+/// Keeps the content pieces of `a` for which `keep` holds (spans and token ranges alike)
+/// and updates its kind.
+pub(crate) fn retain_pieces(
+    doc: &Document,
+    a: &mut Attribution,
+    keep: impl Fn(&TokenRange) -> bool,
+) {
+    let (content, tokens): (Vec<Span>, Vec<TokenRange>) = a
+        .content
+        .iter()
+        .zip(&a.content_tokens)
+        .filter(|(_, t)| keep(t))
+        .map(|(s, t)| (*s, *t))
+        .unzip();
+    a.content = content;
+    a.content_tokens = tokens;
+    a.kind = kind_of(doc, &a.content_tokens);
+}
+
 /// Direct when every piece is exactly one quotation, mixed when a piece holds one, else
 /// indirect.
 pub(crate) fn kind_of(doc: &Document, pieces: &[TokenRange]) -> QuoteKind {

@@ -109,12 +109,7 @@ pub fn drop_titles(doc: &Document, lexicon: &Lexicon, attributions: &mut Vec<Att
             titles.iter().any(|t| t.start == p.end) && !p.range().any(|i| doc.tags[i].is_verb())
         };
         if a.content_tokens.iter().any(lead_in) {
-            let keep: Vec<usize> = (0..a.content_tokens.len())
-                .filter(|&k| !lead_in(&a.content_tokens[k]))
-                .collect();
-            a.content = keep.iter().map(|&k| a.content[k]).collect();
-            a.content_tokens = keep.iter().map(|&k| a.content_tokens[k]).collect();
-            a.kind = super::kind_of(doc, &a.content_tokens);
+            super::retain_pieces(doc, a, |p| !lead_in(p));
         }
     }
     attributions.retain(|a| !a.content_tokens.is_empty());

@@ -398,14 +398,9 @@ fn close_relative_clause(doc: &Document, a: &mut Attribution) {
     }) {
         return;
     }
-    let keep: Vec<usize> = (0..a.content_tokens.len())
-        .filter(|&k| outside(&a.content_tokens[k]))
-        .collect();
-    a.content = keep.iter().map(|&k| a.content[k]).collect();
-    a.content_tokens = keep.iter().map(|&k| a.content_tokens[k]).collect();
+    crate::attribution::retain_pieces(doc, a, outside);
     a.speaker_tokens = Some(TokenRange::new(start, clause_end));
     a.speaker = Some(doc.token_span(start, clause_end));
-    a.kind = crate::attribution::kind_of(doc, &a.content_tokens);
 }
 
 /// "X told reporters that A and expected B": when the tagger leaves a reporting verb the
