@@ -504,9 +504,18 @@ impl Lexicon {
 
 /// Lowercases `word`, borrowing it when it already is lowercase.
 pub fn lower(word: &str) -> std::borrow::Cow<'_, str> {
-    if word.bytes().all(|b| !b.is_ascii_uppercase()) && word.is_ascii() {
-        std::borrow::Cow::Borrowed(word)
-    } else if word.is_ascii() {
+    if word.is_ascii() {
+        if word.bytes().all(|b| !b.is_ascii_uppercase()) {
+            return std::borrow::Cow::Borrowed(word);
+        }
+    } else if word
+        .chars()
+        .all(|c| c != '’' && (c.is_lowercase() || !c.is_alphabetic()))
+    {
+        // Already lowercase: quotation marks, dashes, "café" (the common non-ASCII tokens).
+        return std::borrow::Cow::Borrowed(word);
+    }
+    if word.is_ascii() {
         std::borrow::Cow::Owned(word.to_ascii_lowercase())
     } else {
         let l = word.to_lowercase().replace('’', "'");

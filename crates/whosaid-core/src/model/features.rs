@@ -178,8 +178,15 @@ impl FeatureContext {
         for i in 0..n {
             let w = doc.lower(i);
             word.push(hash_str(w));
-            let suf: String = w.chars().rev().take(3).collect();
-            suffix.push(hash_str(&suf));
+            // The last three characters, reversed (on the stack: this runs for every token).
+            let mut buf = [0u8; 12];
+            let mut len = 0;
+            for c in w.chars().rev().take(3) {
+                len += c.encode_utf8(&mut buf[len..]).len();
+            }
+            suffix.push(hash_str(
+                std::str::from_utf8(&buf[..len]).unwrap_or_default(),
+            ));
             shape.push(shape_of(doc, i));
         }
         let pos: Vec<u8> = doc.tags.iter().map(|t| *t as u8).collect();

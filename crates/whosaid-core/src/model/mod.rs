@@ -165,7 +165,12 @@ impl Model {
                 &mut scratch,
                 &mut first,
             );
+            // A paragraph where neither the first layer nor the rules see any role keeps its
+            // all-O labels: the stacked layer would only rescore evidence already judged empty.
+            let empty =
+                first.iter().all(|&l| l == 0) && range.range().all(|i| ctx.rule_label(i) == 0);
             match &self.second {
+                _ if empty => labels[range.range()].copy_from_slice(&first),
                 None => labels[range.range()].copy_from_slice(&first),
                 Some(second) => {
                     ctx.fill_stack(doc, range, &first);
@@ -323,6 +328,8 @@ impl Layer {
                 out.copy_from_slice(&acc[..N_LABELS]);
             }
             Weights::Packed { rows, scale } => {
+                // Exactly 2^bits rows: a bucket needs no bounds check.
+                let rows = &rows[..=(1usize << self.bits) - 1];
                 let mut acc = [0i32; 8];
                 for &f in feats {
                     let w = &rows[self.bucket(f)];
@@ -382,6 +389,16 @@ impl Layer {
         delta.resize(n, [0f32; N_LABELS]);
         back.clear();
         back.resize(n, [0u8; N_LABELS]);
+        // Transitions with the forbidden ones (I- after anything but its own role) at -inf,
+        // so the inner loop needs no test.
+        let mut trans = self.trans;
+        for (p, row) in trans.iter_mut().take(N_LABELS).enumerate() {
+            for (l, w) in row.iter_mut().enumerate() {
+                if !allowed(p as Label, l as Label) {
+                    *w = f32::NEG_INFINITY;
+                }
+            }
+        }
         let mut em = [0f32; N_LABELS];
         for (t, i) in range.range().enumerate() {
             feats.clear();
@@ -402,10 +419,7 @@ impl Layer {
                 let mut best = f32::NEG_INFINITY;
                 let mut arg = 0u8;
                 for (p, &dp) in prev.iter().enumerate() {
-                    if !allowed(p as Label, l as Label) {
-                        continue;
-                    }
-                    let s = dp + self.trans[p][l];
+                    let s = dp + trans[p][l];
                     if s > best {
                         best = s;
                         arg = p as u8;
