@@ -132,6 +132,24 @@ fn is_headline(doc: &Document, p: &Segment) -> bool {
     no_final || title_case
 }
 
+/// Whether paragraph `p` opens (maybe after a quotation mark) with one to four all-caps
+/// words and a colon, like a transcript's speaker label.
+fn starts_with_caps_label(doc: &Document, p: &Segment) -> bool {
+    let (mut a, b) = (p.tokens.start as usize, p.tokens.end as usize);
+    if a < b && doc.tokens[a].kind == TokenKind::Quote {
+        a += 1;
+    }
+    let mut i = a;
+    while i < b
+        && i - a < 4
+        && doc.tokens[i].kind == TokenKind::Word
+        && (doc.tokens[i].has(TokenFlags::ALL_CAPS) || doc.word(i).len() == 1)
+    {
+        i += 1;
+    }
+    i > a && i + 1 < b && doc.word(i) == ":"
+}
+
 fn read_dateline(doc: &Document, lexicon: &Lexicon, p: &Segment, meta: &mut Meta) {
     let (a, b) = (p.tokens.start as usize, p.tokens.end as usize);
     let mut i = a;
@@ -179,6 +197,19 @@ fn read_dateline(doc: &Document, lexicon: &Lexicon, p: &Segment, meta: &mut Meta
     }
     // Title-case places need an agency or a dash; all-caps places can take a colon.
     if !all_caps && agency.is_none() && doc.word(i) == ":" {
+        return;
+    }
+    // In a transcript every turn starts like a colon dateline (`PENCE: Well, …`): when at
+    // least two other paragraphs do, the first is a turn too.
+    if doc.word(i) == ":"
+        && agency.is_none()
+        && doc
+            .paragraphs
+            .iter()
+            .filter(|q| q.tokens.start != p.tokens.start && starts_with_caps_label(doc, q))
+            .nth(1)
+            .is_some()
+    {
         return;
     }
     if !all_caps
@@ -241,6 +272,19 @@ mod tests {
         let m = meta("Mayor Vows To Fight Flood Plan\n\nBOSTON — The mayor spoke on Monday.");
         assert_eq!(m.0.as_deref(), Some("Mayor Vows To Fight Flood Plan"));
         assert_eq!(m.2.as_deref(), Some("BOSTON"));
+    }
+
+    #[test]
+    fn a_transcript_turn_is_not_a_dateline() {
+        let transcript = "PENCE: Well, look, we will win.\n\nKAINE: I do not think so.\n\nPENCE: We will see.\n\nQUIJANO: Thank you both.";
+        assert_eq!(meta(transcript).2, None);
+        let doc = extract(transcript, &Options::default());
+        let first = &doc.attributions[0];
+        assert_eq!(first.speaker.map(|s| doc.slice(s)), Some("PENCE"));
+        assert_eq!(doc.slice(first.content[0]), "Well, look, we will win");
+        // One later label ("NOTE:") leaves a colon dateline alone.
+        let m = meta("KABUL: Talks resumed.\n\nOfficials met.\n\nNOTE: Updated at noon.");
+        assert_eq!(m.2.as_deref(), Some("KABUL"));
     }
 
     #[test]

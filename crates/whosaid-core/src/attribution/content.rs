@@ -1,7 +1,7 @@
 //! Content boundaries: where reported speech starts and ends.
 
 use crate::document::Document;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Frames, Lexicon};
 use crate::np::{basic_np_starting_at, with_attachments};
 use crate::pos::Tag;
 use crate::segment::TokenRange;
@@ -202,7 +202,52 @@ pub fn comma_starts_frame(doc: &Document, lexicon: &Lexicon, i: usize, end: usiz
     if doc.tags[n] == Tag::VBG && !lexicon.cue_forms(doc.lower(n)).is_empty() {
         return true;
     }
-    false
+    postposed_frame(doc, lexicon, n, end)
+}
+
+/// Whether token `i` starts a second verb phrase of reporting ("… and said that …"): the
+/// first cue's content ends before it.
+fn coordinated_report(doc: &Document, lexicon: &Lexicon, i: usize, end: usize) -> bool {
+    i + 1 < end
+        && matches!(doc.lower(i), "and" | "but")
+        && matches!(doc.tags[i + 1], Tag::VBD | Tag::VBZ)
+        && reporting_verb(doc, lexicon, i + 1)
+}
+
+/// Whether token `i` is a finite reporting verb that takes a clause ("said", "adds").
+fn reporting_verb(doc: &Document, lexicon: &Lexicon, i: usize) -> bool {
+    matches!(doc.tags[i], Tag::VBD | Tag::VBZ | Tag::VBP)
+        && lexicon.cue_forms(doc.lower(i)).iter().any(|f| {
+            f.rest.is_empty()
+                && lexicon.cue_entries[f.entry as usize]
+                    .frames
+                    .has(Frames::CLAUSE)
+        })
+}
+
+/// Whether the tokens `n..end` are a postposed attribution frame that closes the sentence:
+/// "officials said.", "the source added on Friday.", "said the mayor." — the frame of the
+/// sentence's outer attribution, never part of an inner cue's content.
+fn postposed_frame(doc: &Document, lexicon: &Lexicon, n: usize, end: usize) -> bool {
+    let reporting = |i: usize| reporting_verb(doc, lexicon, i);
+    let closes = |i: usize| {
+        let i = skip_adjuncts(doc, lexicon, i, end);
+        (i..end).all(|k| doc.tags[k].is_punct())
+    };
+    // ", said the mayor."
+    if reporting(n) {
+        return basic_np_starting_at(doc, n + 1, end)
+            .is_some_and(|np| closes(with_attachments(doc, np, end).end));
+    }
+    // ", officials said.", ", the source has said."
+    let Some(np) = basic_np_starting_at(doc, n, end) else {
+        return false;
+    };
+    let mut v = np.end;
+    while v < end && v < np.end + 2 && crate::cue::is_aux_or_adverb(doc, v) {
+        v += 1;
+    }
+    v < end && reporting(v) && closes(v + 1)
 }
 
 /// Content after a cue: from `start` to the end of the sentence, stopping before a
@@ -215,7 +260,9 @@ pub fn content_after(
 ) -> Option<TokenRange> {
     let mut end = sentence_end;
     for i in start..sentence_end {
-        if comma_starts_frame(doc, lexicon, i, sentence_end) {
+        if comma_starts_frame(doc, lexicon, i, sentence_end)
+            || coordinated_report(doc, lexicon, i, sentence_end)
+        {
             end = i;
             break;
         }

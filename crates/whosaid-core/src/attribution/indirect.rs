@@ -50,6 +50,8 @@ pub fn attribute_indirect(
         }
         let found = if cue.lemma(lexicon) == "according to" {
             according_to(doc, lexicon, cue)
+        } else if let Some(content) = asked(doc, lexicon, cue) {
+            Some((None, content, super::Shape::CueThenContent))
         } else {
             reported(
                 doc,
@@ -126,6 +128,63 @@ fn according_to(
     Some((Some(src), content, super::Shape::AccordingTo))
 }
 
+/// "Asked whether the plan would work, the mayor said …": a question put to the main clause's
+/// subject by someone the sentence does not name. The content is the question, up to the
+/// comma that ends the participial phrase; the attribution has no source.
+fn asked(doc: &Document, lexicon: &Lexicon, cue: &Cue) -> Option<TokenRange> {
+    let s = doc.sentences[cue.sentence as usize];
+    let (s_start, s_end) = (s.tokens.start as usize, s.tokens.end as usize);
+    let head = cue.tokens.start as usize;
+    if !matches!(cue.lemma(lexicon), "ask" | "press" | "question")
+        || !matches!(doc.tags[head], Tag::VBN | Tag::VBD)
+        || cue.aux_start as usize != head
+        || !(s_start..head).all(|i| {
+            matches!(doc.lower(i), "when" | "and" | "but" | "later" | "then")
+                || doc.tokens[i].kind == TokenKind::Quote
+        })
+    {
+        return None;
+    }
+    // "Asked by reporters on Friday whether …": the question starts within a few words.
+    let from = cue.tokens.end as usize;
+    let start = (from..s_end.min(from + 10))
+        .take_while(|&i| doc.tags[i] != Tag::Comma)
+        .find(|&i| {
+            matches!(
+                doc.lower(i),
+                "if" | "whether"
+                    | "about"
+                    | "to"
+                    | "who"
+                    | "what"
+                    | "why"
+                    | "how"
+                    | "when"
+                    | "where"
+                    | "which"
+            )
+        })?;
+    // The phrase ends at the first comma outside a quotation opened inside it, or at the
+    // closing mark just after a comma inside one (`whether she “is fit,” voters said`).
+    let end = (start..s_end).find_map(|k| {
+        if doc.tags[k] != Tag::Comma {
+            return None;
+        }
+        match doc.quotation_at(k) {
+            Some(q) if doc.quotations[q].open as usize >= start => {
+                let close = doc.quotations[q].close? as usize;
+                (close == k + 1).then_some(close + 1)
+            }
+            _ => Some(k),
+        }
+    })?;
+    // A main clause must follow ("…, the mayor said", "…, 75 percent of voters said no").
+    if !(end..s_end).any(|i| doc.tags[i].is_verb()) {
+        return None;
+    }
+    super::trim_content(doc, start, end)
+}
+
 /// "X said (that) …", "…, X said.", "…, said X.", "X wants to …", "X criticized Y".
 fn reported(
     doc: &Document,
@@ -142,7 +201,13 @@ fn reported(
     let after_comma = aux > s_start && doc.tags[aux - 1] == Tag::Comma;
     let mut speaker = subject_before(doc, lexicon, aux, s_start);
     let mut inverted = false;
-    if speaker.is_none() && after_comma && doc.tags[head] == Tag::VBG {
+    // A cue in the second of two coordinated verb phrases ("Wilson praised Rubio and said
+    // …") has the first one's subject.
+    let coordinated = aux > s_start + 1
+        && matches!(doc.lower(aux - 1), "and" | "but")
+        && aux == head
+        && matches!(doc.tags[head], Tag::VBD | Tag::VBZ | Tag::VBP);
+    if speaker.is_none() && (after_comma && doc.tags[head] == Tag::VBG || coordinated) {
         // Participial cue: the speaker is the main clause's ("…, adding that …").
         speaker = earlier_speakers
             .iter()
@@ -343,6 +408,95 @@ mod tests {
                 Shape::CueThenContent
             )
         );
+    }
+
+    /// Speaker, cue and content of every attribution the whole rule pipeline keeps.
+    fn kept(text: &str) -> Vec<(String, String, String)> {
+        let doc = rules(text);
+        let s = |x: Option<crate::span::Span>| x.map(|s| doc.slice(s).to_string());
+        doc.attributions
+            .iter()
+            .map(|a| {
+                (
+                    s(a.speaker).unwrap_or_default(),
+                    s(a.cue).unwrap_or_default(),
+                    doc.slice(a.content[0]).to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn triple(s: &str, c: &str, t: &str) -> (String, String, String) {
+        (s.to_string(), c.to_string(), t.to_string())
+    }
+
+    #[test]
+    fn a_closing_frame_is_the_outer_attribution() {
+        // The inner cue's content stops before ", a source said." and the outer one stands.
+        assert_eq!(
+            kept("Officials decided to change course, a source said."),
+            [triple(
+                "a source",
+                "said",
+                "Officials decided to change course"
+            )]
+        );
+        assert_eq!(
+            kept("The plan called for more troops, said the minister."),
+            [triple(
+                "the minister",
+                "said",
+                "The plan called for more troops"
+            )]
+        );
+        // Not a closing frame: the clause goes on after the verb.
+        let (doc, out) = indirect("Officials decided to cut taxes, a move critics said was rash.");
+        assert_eq!(
+            doc.slice(out[0].content[0]),
+            "to cut taxes, a move critics said was rash"
+        );
+    }
+
+    #[test]
+    fn coordinated_cues_share_the_subject() {
+        assert_eq!(
+            kept("Wilson praised the plan and said the senator would win."),
+            [
+                triple("Wilson", "praised", "the plan"),
+                triple("Wilson", "said", "the senator would win"),
+            ]
+        );
+        // Only a finite reporting verb after "and" ends the first content.
+        let (doc, out) = indirect("Wilson said prices rose and wages fell.");
+        assert_eq!(doc.slice(out[0].content[0]), "prices rose and wages fell");
+    }
+
+    #[test]
+    fn asked_questions_have_no_source() {
+        let (doc, out) = indirect("Asked if he was ever bullied, the candidate said no.");
+        let asked = out
+            .iter()
+            .find(|a| a.cue.is_some_and(|c| doc.slice(c) == "Asked"))
+            .expect("an attribution for Asked");
+        assert_eq!(asked.speaker, None);
+        assert_eq!(doc.slice(asked.content[0]), "if he was ever bullied");
+        let (doc, out) =
+            indirect("Asked by reporters on Friday whether taxes would rise, he said no.");
+        assert!(
+            out.iter()
+                .any(|a| doc.slice(a.content[0]) == "whether taxes would rise")
+        );
+        // A comma inside a quotation does not end the question.
+        let (doc, out) = indirect(
+            "Asked whether she “has the integrity to serve,” 75 percent of voters said yes.",
+        );
+        assert!(
+            out.iter()
+                .any(|a| doc.slice(a.content[0]) == "whether she “has the integrity to serve,”")
+        );
+        // "Asked" with a subject of its own is an ordinary cue.
+        let (doc, out) = indirect("The mayor asked whether taxes would rise.");
+        assert_eq!(out[0].speaker.map(|s| doc.slice(s)), Some("The mayor"));
     }
 
     #[test]

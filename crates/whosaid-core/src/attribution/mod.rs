@@ -325,8 +325,12 @@ fn drop_nested(out: &mut Vec<Attribution>) {
     // Of two nested attributions the less confident goes: normally the inner one ("X said
     // Y claimed Z" keeps X's), but a quotation with a clear frame outlives an outer
     // attribution found by a doubtful cue.
+    // The less confident are judged first, so that of two attributions each inside the
+    // other's content (a bad boundary) one survives.
     let mut keep = vec![true; out.len()];
-    for k in 0..out.len() {
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|&x, &y| out[x].confidence.total_cmp(&out[y].confidence));
+    for k in order {
         let a = &out[k];
         let Some(anchor) = a
             .cue_tokens
@@ -337,6 +341,7 @@ fn drop_nested(out: &mut Vec<Attribution>) {
         };
         if let Some((piece, j)) = cover.get(anchor.start as usize).copied().flatten()
             && j != k
+            && keep[j]
             && piece.start <= anchor.start
             && anchor.end <= piece.end
             && !a

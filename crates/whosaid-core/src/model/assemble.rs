@@ -346,6 +346,7 @@ pub fn reconcile(
     reassign_orphaned_content(doc, &mut learned, rules);
     for a in learned.iter_mut() {
         close_relative_clause(doc, a);
+        finish_cut_clause(doc, a, rules);
         if let Some(r) = a.speaker_tokens {
             let cue_start = a.cue_tokens.map(|c| c.start as usize);
             a.speaker_tokens =
@@ -358,6 +359,41 @@ pub fn reconcile(
     learned.retain(|a| !a.content_tokens.is_empty());
     learned.sort_by_key(|a| a.content_tokens.first().map(|r| (r.start, r.end)));
     learned
+}
+
+/// "wrote that the rule | went too far": an unquoted content that stops between a noun and
+/// the finite verb after it has cut a clause in two. When the rules read the same cue (or
+/// one overlapping it) with a content that covers this one and runs on, the content ends
+/// where theirs does.
+fn finish_cut_clause(doc: &Document, a: &mut Attribution, rules: &[Attribution]) {
+    let (Some(cue), Some(last)) = (a.cue_tokens, a.content_tokens.last().copied()) else {
+        return;
+    };
+    let end = last.end as usize;
+    if end >= doc.tokens.len()
+        || !matches!(doc.tags[end], Tag::VBD | Tag::VBZ | Tag::VBP | Tag::MD)
+        || !(doc.tags[end - 1].is_noun() || doc.tags[end - 1] == Tag::PRP)
+        || !doc
+            .quotations_opening_in(last.start as usize, end)
+            .is_empty()
+    {
+        return;
+    }
+    let sentence = doc.sentence_of(end).tokens;
+    let Some(longer) = rules
+        .iter()
+        .filter(|r| r.cue_tokens.is_some_and(|c| c.overlaps(cue)))
+        .flat_map(|r| r.content_tokens.iter())
+        .find(|r| r.start <= last.start && r.end > last.end && r.end <= sentence.end)
+        .copied()
+    else {
+        return;
+    };
+    let grown = TokenRange::new(last.start as usize, longer.end as usize);
+    if let (Some(p), Some(span)) = (a.content_tokens.last_mut(), a.content.last_mut()) {
+        *p = grown;
+        *span = doc.token_span(grown.start as usize, grown.end as usize);
+    }
 }
 
 /// "said Jens Stoltenberg, who addressed the opening session": a speaker after its cue
@@ -858,5 +894,39 @@ mod tests {
         let learned = assembled(&doc, &parts, &doc.attributions);
         let out = reconcile(&doc, Lexicon::get(), learned.clone(), &doc.attributions);
         assert_eq!(out, learned);
+    }
+
+    #[test]
+    fn a_clause_cut_before_its_verb_runs_on_to_the_rules_end() {
+        let doc =
+            rules("Judge Miriam Castellanos wrote in her opinion that the rule went too far.");
+        assert_eq!(
+            show(&doc, &doc.attributions[0]).2,
+            vec!["in her opinion that the rule went too far"]
+        );
+        let parts = [
+            ("Judge Miriam Castellanos", 1),
+            ("wrote in her opinion", 2),
+            ("that the rule", 3),
+        ];
+        let learned = assembled(&doc, &parts, &doc.attributions);
+        let out = reconcile(&doc, Lexicon::get(), learned, &doc.attributions);
+        assert_eq!(
+            show(&doc, &out[0]),
+            (
+                Some("Judge Miriam Castellanos"),
+                Some("wrote in her opinion"),
+                vec!["that the rule went too far"]
+            )
+        );
+        // A content that ends at a clause boundary is left alone.
+        let parts = [
+            ("Judge Miriam Castellanos", 1),
+            ("wrote in her opinion", 2),
+            ("that the rule went", 3),
+        ];
+        let learned = assembled(&doc, &parts, &doc.attributions);
+        let out = reconcile(&doc, Lexicon::get(), learned, &doc.attributions);
+        assert_eq!(show(&doc, &out[0]).2, vec!["that the rule went"]);
     }
 }
