@@ -2,7 +2,8 @@
 whosaid-server: the HTTP API and web viewer of whosaid.
 
 One binary serves a JSON API — `POST /v1/extract` returns the `whosaid/1` record of an
-article; `GET /v1/quotes`, `/v1/speakers`, `/v1/speakers/{id}` and `/v1/documents/{id}`
+article sent as text, JSON or a whole web page (main content found by the same reader as
+`whosaid extract --input html`); `GET /v1/quotes`, `/v1/speakers`, `/v1/speakers/{id}` and `/v1/documents/{id}`
 read a corpus store built by `whosaid index` — and a web viewer whose HTML, script and
 stylesheet are compiled in, so it works offline. `/openapi.json` describes every route.
 

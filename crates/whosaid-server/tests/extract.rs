@@ -354,3 +354,76 @@ async fn a_request_over_the_timeout_is_503() {
         200
     );
 }
+
+#[tokio::test]
+async fn an_html_page_is_read_like_the_command_line_reads_it() {
+    let page = r#"<html><head><title>Strike ends | Harbor Times</title>
+<meta property="og:title" content="Strike ends">
+<meta property="article:published_time" content="2025-03-15T09:00:00Z">
+<link rel="canonical" href="https://news.example/strike"></head>
+<body><nav><a href="/">Home</a> <a href="/sport">Sport</a></nav>
+<article><h1>Strike ends</h1>
+<p>“We will not back down,” said Jane Doe, the union’s leader, on Saturday.</p>
+<p>The port reopened on Sunday after a week of talks between the union and the owners.</p>
+<p>Dock workers said the new contract was fair.</p></article>
+<footer>Copyright Harbor Times</footer></body></html>"#;
+    let r = post(
+        &app(),
+        "/v1/extract?id=strike&date=2020-01-01",
+        Some("text/html; charset=utf-8"),
+        page,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    let text = v["text"].as_str().expect("the page's article text");
+    assert!(text.starts_with("“We will not back down,”"), "{text}");
+    assert!(
+        !text.contains("Home") && !text.contains("Copyright"),
+        "{text}"
+    );
+    // The page's own date and URL win over the query; the id comes from the query.
+    assert_eq!(v["id"], "strike");
+    assert_eq!(v["url"], "https://news.example/strike");
+    assert_eq!(v["meta"]["published"], "2025-03-15");
+    assert_eq!(v["meta"]["headline"], "Strike ends");
+    // Spans are code points into the returned text.
+    let chars: Vec<char> = text.chars().collect();
+    let quotes = v["quotes"].as_array().expect("quotes");
+    let jane = quotes
+        .iter()
+        .find(|q| {
+            q["speaker"]["text"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Jane Doe"))
+        })
+        .expect("Jane Doe's quotation");
+    let [a, b] = [0, 1].map(|k| jane["content"][0]["span"][k].as_u64().unwrap() as usize);
+    let span: String = chars[a..b].iter().collect();
+    assert_eq!(span, jane["content"][0]["text"].as_str().unwrap());
+    assert_eq!(jane["when"]["date"], "2025-03-15");
+    // Text and JSON bodies carry no `text` field.
+    let plain = post(&app(), "/v1/extract", Some("text/plain"), HARBOR).await;
+    assert!(plain.json().get("text").is_none());
+}
+
+#[tokio::test]
+async fn an_html_page_without_an_article_says_so() {
+    let r = post(
+        &app(),
+        "/v1/extract",
+        Some("application/xhtml+xml"),
+        "<html><body><p>Officials said the talks failed.</p></body></html>",
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["text"], "Officials said the talks failed.");
+    let binary = post(
+        &app(),
+        "/v1/extract",
+        Some("text/html"),
+        b"<html>\0\0\0</html>".to_vec(),
+    )
+    .await;
+    binary.assert_error(415, "binary");
+}

@@ -1,8 +1,15 @@
 //! `POST /v1/extract`: one article in, its `whosaid/1` record out.
 //!
-//! The body is the article as text (`text/*`, or no content type), or a JSON object
-//! `{"text", "date", "id", "url"}` (`application/json`). `date`, `id` and `url` may also be
-//! given as query parameters; a JSON field wins over its query parameter.
+//! The body is the article as text (`text/*`, or no content type), a JSON object
+//! `{"text", "date", "id", "url"}` (`application/json`), or a web page (`text/html`,
+//! `application/xhtml+xml`). `date`, `id` and `url` may also be given as query parameters;
+//! a JSON field, or the page's own date and canonical URL, wins over its query parameter.
+//!
+//! A page goes through the same reader as `whosaid extract --input html`
+//! ([`whosaid_ingest::html::extract_article`]: charset from the header, the page or
+//! detection; main content; headline, date and canonical URL from its metadata). The
+//! record's spans then refer to the article text taken from the page, which the response
+//! adds as a top-level `text` field (only for pages: for the other bodies it is the body).
 //!
 //! Decisions on awkward bodies: an empty body (or empty `text`) is a 400; a text body
 //! with NUL bytes is taken as binary and refused with 415, and so is any other media
@@ -46,7 +53,11 @@ struct Article {
     published: Option<jiff::civil::Date>,
     id: Option<String>,
     url: Option<String>,
-    warning: Option<&'static str>,
+    /// The headline of a page (used when the text itself has none).
+    title: Option<String>,
+    /// Whether the text was taken from a page (the response then carries it).
+    from_page: bool,
+    warning: Option<String>,
 }
 
 /// The handler.
@@ -68,18 +79,38 @@ pub(crate) async fn extract(
             ..Options::default()
         };
         let doc = whosaid_core::extract(&article.text, &options);
-        let record =
+        let mut record =
             whosaid_core::schema::to_record(&doc, article.id.as_deref(), article.url.as_deref());
-        serde_json::to_vec(&record)
+        if record.meta.headline.is_none() {
+            record.meta.headline = article.title;
+        }
+        if article.from_page {
+            let mut value = serde_json::to_value(&record)?;
+            value["text"] = serde_json::Value::String(article.text);
+            serde_json::to_vec(&value)
+        } else {
+            serde_json::to_vec(&record)
+        }
     })
     .await
     .map_err(ApiError::internal)?
     .map_err(ApiError::internal)?;
     let mut response = ([(header::CONTENT_TYPE, "application/json")], json).into_response();
     if let Some(w) = warning {
-        response
-            .headers_mut()
-            .insert(WARNING_HEADER, HeaderValue::from_static(w));
+        // Header values are visible ASCII: anything else in a warning becomes `?`.
+        let ascii: String = w
+            .chars()
+            .map(|c| {
+                if c == ' ' || c.is_ascii_graphic() {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        if let Ok(value) = HeaderValue::from_str(&ascii) {
+            response.headers_mut().insert(WARNING_HEADER, value);
+        }
     }
     Ok(response)
 }
@@ -105,14 +136,17 @@ fn media_type(headers: &HeaderMap) -> Result<(String, Option<String>), ApiError>
 fn read_article(headers: &HeaderMap, body: &[u8], params: &Params) -> Result<Article, ApiError> {
     let (essence, charset) = media_type(headers)?;
     let is_json = essence == "application/json" || essence.ends_with("+json");
+    let is_html = matches!(essence.as_str(), "text/html" | "application/xhtml+xml");
     let mut article = if is_json {
         read_json(body)?
+    } else if is_html {
+        read_html(headers, body)?
     } else if essence.starts_with("text/") {
         read_text(body, charset.as_deref())?
     } else {
         return Err(ApiError::unsupported_media(format!(
-            "unsupported Content-Type `{essence}`: send the article as text/plain, or as \
-             application/json {{\"text\": ..., \"date\": ...}}"
+            "unsupported Content-Type `{essence}`: send the article as text/plain, as \
+             application/json {{\"text\": ..., \"date\": ...}}, or the page as text/html"
         )));
     };
     if article.text.is_empty() {
@@ -153,23 +187,50 @@ fn read_json(body: &[u8]) -> Result<Article, ApiError> {
         published,
         id: request.id,
         url: request.url,
+        title: None,
+        from_page: false,
         warning: None,
     })
 }
 
-fn read_text(body: &[u8], charset: Option<&str>) -> Result<Article, ApiError> {
+/// A web page: its main content, headline, date and canonical URL.
+fn read_html(headers: &HeaderMap, body: &[u8]) -> Result<Article, ApiError> {
+    refuse_binary(body)?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let page = whosaid_ingest::html::extract_article(body, content_type);
+    Ok(Article {
+        text: page.text,
+        published: page.date,
+        id: None,
+        url: page.url,
+        title: page.title,
+        from_page: true,
+        warning: (!page.warnings.is_empty()).then(|| page.warnings.join("; ")),
+    })
+}
+
+/// A body with NUL bytes is not text (nor a page) whatever its Content-Type says.
+fn refuse_binary(body: &[u8]) -> Result<(), ApiError> {
     if body.contains(&0) {
         return Err(ApiError::unsupported_media(
             "the body looks binary (it contains NUL bytes): send the article as text",
         ));
     }
+    Ok(())
+}
+
+fn read_text(body: &[u8], charset: Option<&str>) -> Result<Article, ApiError> {
+    refuse_binary(body)?;
     let (text, warning) = match charset.unwrap_or("utf-8") {
         "utf-8" | "utf8" | "us-ascii" | "ascii" => match std::str::from_utf8(body) {
             Ok(s) => (s.to_string(), None),
             Err(_) => (
                 String::from_utf8_lossy(body).into_owned(),
                 Some(
-                    "invalid UTF-8 in the body was replaced with U+FFFD; spans refer to the decoded text",
+                    "invalid UTF-8 in the body was replaced with U+FFFD; spans refer to the decoded text"
+                        .to_string(),
                 ),
             ),
         },
@@ -187,6 +248,8 @@ fn read_text(body: &[u8], charset: Option<&str>) -> Result<Article, ApiError> {
         published: None,
         id: None,
         url: None,
+        title: None,
+        from_page: false,
         warning,
     })
 }
