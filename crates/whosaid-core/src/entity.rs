@@ -99,7 +99,7 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
         .collect();
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut assign: Vec<Option<usize>> = vec![None; doc.mentions.len()];
-    let partner = appositions(doc);
+    let partner = appositions(doc, lexicon);
     let mut waiting: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     for (d, p) in partner.iter().enumerate() {
         if let Some(n) = *p
@@ -198,7 +198,7 @@ pub fn resolve(doc: &mut Document, lexicon: &Lexicon) -> Vec<Entity> {
 
 /// Pairs of a description and a name in apposition ("The housing minister, Sarah
 /// Whitmore", "Ana Ruiz, director of …"): description index → name index.
-fn appositions(doc: &Document) -> Vec<Option<usize>> {
+fn appositions(doc: &Document, lexicon: &Lexicon) -> Vec<Option<usize>> {
     let mut out = vec![None; doc.mentions.len()];
     let is_person_name =
         |n: &Mention| n.kind == MentionKind::Name && n.entity_kind != EntityKind::Organization;
@@ -220,6 +220,12 @@ fn appositions(doc: &Document) -> Vec<Option<usize>> {
         |i: u32| (i as usize) < doc.tags.len() && doc.tags[i as usize] == crate::pos::Tag::Comma;
     for (d, dm) in doc.mentions.iter().enumerate() {
         if dm.kind != MentionKind::Description || dm.plural {
+            continue;
+        }
+        // Documents are nobody's role: "In the same poll, Obama was winning …".
+        if lexicon.is_evidence_noun(doc.lower(dm.head as usize))
+            || lexicon.is_speech_event(doc.lower(dm.head as usize))
+        {
             continue;
         }
         // "DESC , NAME" or "NAME , DESC".
@@ -682,6 +688,11 @@ mod tests {
         assert_eq!(entity_of(&doc, "who"), Some(maria));
         assert_eq!(doc.entities[maria as usize].name, "Maria Lopez");
         assert_eq!(doc.entities[maria as usize].titles, ["envoy"]);
+        // A document before a comma is no one's role.
+        let doc = resolved("Obama said he would win. In the same poll, Obama was winning.");
+        let poll = entity_of(&doc, "the same poll");
+        assert!(poll.is_none() || poll != entity_of(&doc, "Obama"));
+        assert!(doc.entities.iter().all(|e| e.titles.is_empty()));
     }
 
     #[test]

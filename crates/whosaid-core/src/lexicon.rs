@@ -220,6 +220,7 @@ pub struct Lexicon {
     adjunct_preps: FxHashSet<String>,
     adjunct_heads: FxHashSet<String>,
     work_nouns: FxHashSet<String>,
+    evidence_nouns: FxHashSet<String>,
 }
 
 /// A calendar word.
@@ -370,12 +371,16 @@ impl Lexicon {
         let work_nouns = rows(include_str!("../lexicon/work_nouns.txt"))
             .map(|row| row[0].to_string())
             .collect();
+        let evidence_nouns = rows(include_str!("../lexicon/evidence_nouns.txt"))
+            .map(|row| row[0].to_string())
+            .collect();
 
         Lexicon {
             time_words,
             adjunct_preps,
             adjunct_heads,
             work_nouns,
+            evidence_nouns,
             abbreviations,
             cue_entries,
             cue_forms,
@@ -494,6 +499,12 @@ impl Lexicon {
     /// ("the documentary", "a spot titled").
     pub fn is_work_noun(&self, word: &str) -> bool {
         self.work_nouns.contains(lower(word).as_ref())
+    }
+
+    /// Whether `word` names a document or measurement that reports findings itself ("poll",
+    /// "survey", "study").
+    pub fn is_evidence_noun(&self, word: &str) -> bool {
+        self.evidence_nouns.contains(lower(word).as_ref())
     }
 
     /// The part-of-speech entry for `word`: most frequent tag and a frequent second one.
@@ -724,5 +735,12 @@ mod tests {
         let lex = Lexicon::get();
         assert!(lex.is_work_noun("documentary") && lex.is_work_noun("Titled"));
         assert!(!lex.is_work_noun("minister") && !lex.is_work_noun("said"));
+    }
+
+    #[test]
+    fn evidence_nouns_load() {
+        let lex = Lexicon::get();
+        assert!(lex.is_evidence_noun("poll") && lex.is_evidence_noun("Surveys"));
+        assert!(!lex.is_evidence_noun("interview") && !lex.is_evidence_noun("minister"));
     }
 }

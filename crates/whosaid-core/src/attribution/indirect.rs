@@ -128,6 +128,78 @@ fn according_to(
     Some((Some(src), content, super::Shape::AccordingTo))
 }
 
+/// "In an NBC News poll released Monday, 50 percent of respondents chose Clinton": a
+/// sentence that opens with "in" and a poll, survey or study is that document's report.
+/// The cue is "In", the source the noun phrase up to the comma, the content the clause after
+/// it. Sentences whose clause has a reporting verb of its own are left to that verb; cues
+/// inside the source ("released") are marked used.
+pub fn attribute_in_documents(
+    doc: &Document,
+    lexicon: &Lexicon,
+    used: &mut [bool],
+    out: &mut Vec<Attribution>,
+) {
+    for (k, s) in doc.sentences.iter().enumerate() {
+        let (mut a, end) = (s.tokens.start as usize, s.tokens.end as usize);
+        while a < end && (doc.tags[a] == Tag::CC || doc.tokens[a].kind == TokenKind::Quote) {
+            a += 1;
+        }
+        if a + 3 >= end || doc.lower(a) != "in" {
+            continue;
+        }
+        // The source runs on ("released Monday", "of 1,000 voters") up to the first comma;
+        // a poll, survey or study is among its nouns ("an NBC News/Wall Street Journal poll").
+        if basic_np_starting_at(doc, a + 1, end).is_none() {
+            continue;
+        }
+        let Some(comma) = (a + 2..end.min(a + 16)).find(|&i| doc.tags[i] == Tag::Comma) else {
+            continue;
+        };
+        if !(a + 1..comma).any(|i| doc.tags[i].is_noun() && lexicon.is_evidence_noun(doc.lower(i)))
+        {
+            continue;
+        }
+        let Some(content) = super::trim_content(doc, comma + 1, end) else {
+            continue;
+        };
+        let has_verb = content
+            .range()
+            .any(|i| doc.tags[i].is_verb() || doc.tags[i] == Tag::MD);
+        let cue_inside = {
+            let k = doc.cues.partition_point(|c| c.tokens.end <= content.start);
+            doc.cues
+                .get(k)
+                .is_some_and(|c| c.tokens.start < content.end)
+        };
+        if !has_verb || cue_inside {
+            continue;
+        }
+        let source = TokenRange::new(a + 1, comma);
+        for (c, u) in doc.cues.iter().zip(used.iter_mut()) {
+            if c.tokens.overlaps(source) {
+                *u = true;
+            }
+        }
+        out.push(Attribution {
+            kind: super::kind_of(doc, &[content]),
+            content: vec![doc.token_span(content.start as usize, content.end as usize)],
+            content_tokens: vec![content],
+            cue: Some(doc.token_span(a, a + 1)),
+            cue_tokens: Some(TokenRange::new(a, a + 1)),
+            cue_lemma: Some("in".to_string()),
+            cue_class: Some(CueClass::Evidence),
+            speaker: Some(doc.token_span(a + 1, comma)),
+            speaker_tokens: Some(source),
+            speaker_mention: None,
+            entity: None,
+            when: None,
+            confidence: 0.65,
+            shape: super::Shape::AccordingTo,
+            sentence: k as u32,
+        });
+    }
+}
+
 /// "Asked whether the plan would work, the mayor said …": a question put to the main clause's
 /// subject by someone the sentence does not name. The content is the question, up to the
 /// comma that ends the participial phrase; the attribution has no source.
@@ -497,6 +569,30 @@ mod tests {
         // "Asked" with a subject of its own is an ordinary cue.
         let (doc, out) = indirect("The mayor asked whether taxes would rise.");
         assert_eq!(out[0].speaker.map(|s| doc.slice(s)), Some("The mayor"));
+    }
+
+    #[test]
+    fn a_poll_reports_the_clause_after_it() {
+        assert_eq!(
+            kept(
+                "In an NBC News/Wall Street Journal poll released Monday, 50 percent of \
+                 respondents chose Clinton."
+            ),
+            [triple(
+                "an NBC News/Wall Street Journal poll released Monday",
+                "In",
+                "50 percent of respondents chose Clinton"
+            )]
+        );
+        let doc = rules("In the same poll, Obama was winning by 28 points.");
+        assert_eq!(doc.attributions[0].cue_class, Some(CueClass::Evidence));
+        assert_eq!(doc.attributions[0].shape, Shape::AccordingTo);
+        // The clause's own reporting verb wins; an interview is not a document that reports.
+        assert_eq!(
+            kept("In the latest survey, most voters said they liked her."),
+            [triple("most voters", "said", "they liked her")]
+        );
+        assert!(kept("In an interview on Friday, the plan was dropped.").is_empty());
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub enum Shape {
     CueThenContent,
     /// Reported speech before its cue: `…, X said`, `…, said X`.
     ContentThenCue,
-    /// `according to X, …` or `…, according to X`.
+    /// `according to X, …`, `…, according to X`, `in X's poll, …`.
     AccordingTo,
     /// A speaker before a colon: `PENCE: …`.
     Colon,
@@ -130,6 +130,7 @@ impl Attribution {
 pub fn attribute(doc: &mut Document, lexicon: &Lexicon) -> Vec<Attribution> {
     let mut used_cues = vec![false; doc.cues.len()];
     let mut out = direct::attribute_direct(doc, lexicon, &mut used_cues);
+    indirect::attribute_in_documents(doc, lexicon, &mut used_cues, &mut out);
     indirect::attribute_indirect(doc, lexicon, &used_cues, &mut out);
     colon::attribute_colons(doc, lexicon, &mut out);
     drop_nested(&mut out);
