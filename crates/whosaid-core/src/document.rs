@@ -13,7 +13,7 @@ use crate::model::{self, Model};
 use crate::paragraph;
 use crate::pos::{self, Tag};
 use crate::quotes::{self, Quotation};
-use crate::segment::Segment;
+use crate::segment::{Segment, TokenRange};
 use crate::sentence;
 use crate::span::Span;
 use crate::token::{self, Token};
@@ -159,6 +159,12 @@ impl Document {
             .map(|k| k as usize)
     }
 
+    /// The first cue (in text order) sharing a token with `r`.
+    pub fn cue_overlapping(&self, r: TokenRange) -> Option<&Cue> {
+        let k = self.cues.partition_point(|c| c.tokens.end <= r.start);
+        self.cues.get(k).filter(|c| c.tokens.overlaps(r))
+    }
+
     /// The quotation whose opening mark is token `i`.
     pub fn quotation_opened_at(&self, i: usize) -> Option<usize> {
         let k = *self.mark_quote.get(i)?;
@@ -299,6 +305,21 @@ mod tests {
     }
 
     const TEXT: &str = "Officials met on Monday. “We will appeal,” the lawyer said. It rained.";
+
+    #[test]
+    fn cue_overlapping_finds_the_first_cue_in_a_range() {
+        let doc = rules("The minister said the plan failed and added that taxes rose.");
+        let (said, added) = (index_of(&doc, "said"), index_of(&doc, "added"));
+        let cue_at = |a: usize, b: usize| {
+            doc.cue_overlapping(TokenRange::new(a, b))
+                .map(|c| c.tokens.start as usize)
+        };
+        assert_eq!(cue_at(0, doc.tokens.len()), Some(said));
+        assert_eq!(cue_at(said + 1, doc.tokens.len()), Some(added));
+        assert_eq!(cue_at(said, said + 1), Some(said));
+        assert_eq!(cue_at(0, said), None);
+        assert_eq!(cue_at(said + 1, added), None);
+    }
 
     #[test]
     fn slice_word_and_token_span() {

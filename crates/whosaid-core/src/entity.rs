@@ -223,9 +223,8 @@ fn appositions(doc: &Document, lexicon: &Lexicon) -> Vec<Option<usize>> {
             continue;
         }
         // Documents are nobody's role: "In the same poll, Obama was winning …".
-        if lexicon.is_evidence_noun(doc.lower(dm.head as usize))
-            || lexicon.is_speech_event(doc.lower(dm.head as usize))
-        {
+        let head = doc.lower(dm.head as usize);
+        if lexicon.is_evidence_noun(head) || lexicon.is_speech_event(head) {
             continue;
         }
         // "DESC , NAME" or "NAME , DESC".

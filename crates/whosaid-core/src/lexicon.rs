@@ -515,22 +515,21 @@ impl Lexicon {
 
 /// Lowercases `word`, borrowing it when it already is lowercase.
 pub fn lower(word: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     if word.is_ascii() {
-        if word.bytes().all(|b| !b.is_ascii_uppercase()) {
-            return std::borrow::Cow::Borrowed(word);
+        if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(word)
         }
     } else if word
         .chars()
         .all(|c| c != '’' && (c.is_lowercase() || !c.is_alphabetic()))
     {
         // Already lowercase: quotation marks, dashes, "café" (the common non-ASCII tokens).
-        return std::borrow::Cow::Borrowed(word);
-    }
-    if word.is_ascii() {
-        std::borrow::Cow::Owned(word.to_ascii_lowercase())
+        Cow::Borrowed(word)
     } else {
-        let l = word.to_lowercase().replace('’', "'");
-        std::borrow::Cow::Owned(l)
+        Cow::Owned(word.to_lowercase().replace('’', "'"))
     }
 }
 

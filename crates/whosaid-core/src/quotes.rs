@@ -57,6 +57,12 @@ impl Quotation {
     pub fn inner_tokens(&self) -> std::ops::Range<usize> {
         self.open as usize + 1..self.inner_end as usize
     }
+
+    /// All tokens of the quotation, its marks included (to the paragraph end when it is
+    /// left open).
+    pub fn tokens(&self) -> std::ops::Range<usize> {
+        self.open as usize..self.close.map_or(self.inner_end, |c| c + 1) as usize
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -227,6 +233,17 @@ mod tests {
         let q = quotes("He said “yes” and “no.” She said \"maybe,\" then 'fine'.");
         let texts: Vec<&str> = q.iter().map(|x| x.0.as_str()).collect();
         assert_eq!(texts, ["“yes”", "“no.”", "\"maybe,\"", "'fine'"]);
+    }
+
+    #[test]
+    fn token_ranges_with_and_without_marks() {
+        let text = "He said “we will win” today.\n\n“Open to the end";
+        let toks = tokenize(text, Lexicon::get());
+        let q = pair_quotes(text, &toks, &paragraphs(text, &toks));
+        // He said “ we will win ” today . | “ Open to the end
+        assert_eq!((q[0].inner_tokens(), q[0].tokens()), (3..6, 2..7));
+        assert_eq!(q[1].close, None);
+        assert_eq!((q[1].inner_tokens(), q[1].tokens()), (10..14, 9..14));
     }
 
     #[test]

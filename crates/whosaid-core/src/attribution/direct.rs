@@ -102,12 +102,8 @@ pub fn attribute_direct(
             .pieces
             .iter()
             .map(|&k| {
-                let q = &doc.quotations[k];
-                let end = q
-                    .close
-                    .map(|c| c as usize + 1)
-                    .unwrap_or(q.inner_end as usize);
-                TokenRange::new(q.open as usize, end)
+                let r = doc.quotations[k].tokens();
+                TokenRange::new(r.start, r.end)
             })
             .collect();
         let mut kind = QuoteKind::Direct;
@@ -239,10 +235,7 @@ fn is_speech(doc: &Document, cue_at: &[Option<u32>], lexicon: &Lexicon, unit: &U
             || cue_at[p].is_some_and(|c| doc.cues[c as usize].frames(lexicon).has(Frames::QUOTE))
             || doc.tokens[p].kind == TokenKind::Dash
     });
-    let close_end = q
-        .close
-        .map(|c| c as usize + 1)
-        .unwrap_or(q.inner_end as usize);
+    let close_end = q.tokens().end;
     let ends_sentence = close_end >= sent.tokens.end as usize;
     let followed_by_cue = {
         let mut j = close_end;

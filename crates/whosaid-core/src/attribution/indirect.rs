@@ -165,13 +165,7 @@ pub fn attribute_in_documents(
         let has_verb = content
             .range()
             .any(|i| doc.tags[i].is_verb() || doc.tags[i] == Tag::MD);
-        let cue_inside = {
-            let k = doc.cues.partition_point(|c| c.tokens.end <= content.start);
-            doc.cues
-                .get(k)
-                .is_some_and(|c| c.tokens.start < content.end)
-        };
-        if !has_verb || cue_inside {
+        if !has_verb || doc.cue_overlapping(content).is_some() {
             continue;
         }
         let source = TokenRange::new(a + 1, comma);

@@ -157,7 +157,7 @@ pub(crate) fn cut_out(doc: &Document, a: &mut Attribution, ranges: &[TokenRange]
             rest = rest
                 .into_iter()
                 .flat_map(|x| {
-                    if q.end <= x.start || x.end <= q.start {
+                    if !q.overlaps(x) {
                         vec![x]
                     } else {
                         [(x.start, q.start.max(x.start)), (q.end.min(x.end), x.end)]
@@ -208,13 +208,8 @@ pub(crate) fn kind_of(doc: &Document, pieces: &[TokenRange]) -> QuoteKind {
         let (a, b) = (r.start as usize, r.end as usize);
         let mut whole = false;
         for k in doc.quotations_opening_in(a, b) {
-            let q = &doc.quotations[k];
             any_quote = true;
-            let end = q
-                .close
-                .map(|c| c as usize + 1)
-                .unwrap_or(q.inner_end as usize);
-            whole |= q.open as usize == a && end == b;
+            whole |= doc.quotations[k].tokens() == (a..b);
         }
         all_quotes &= whole;
     }

@@ -64,9 +64,9 @@ pub fn is_work_title(doc: &Document, lexicon: &Lexicon, q: &Quotation) -> bool {
 /// `Hillary Clinton’s ‘Honesty Is In Question’`), where a title-case quotation says nothing.
 fn in_title_case_line(doc: &Document, q: &Quotation) -> bool {
     let sentence = doc.sentence_of(q.open as usize).tokens;
-    let inner = q.open as usize..q.close.map_or(q.inner_end, |c| c + 1) as usize;
+    let quoted = q.tokens();
     let (mut long, mut capital) = (0, 0);
-    for i in sentence.range().filter(|i| !inner.contains(i)) {
+    for i in sentence.range().filter(|i| !quoted.contains(i)) {
         if doc.tokens[i].kind == TokenKind::Word && doc.word(i).chars().count() >= 4 {
             long += 1;
             capital += usize::from(doc.tokens[i].has(TokenFlags::CAPITALIZED));
@@ -83,7 +83,7 @@ pub fn drop_titles(doc: &Document, lexicon: &Lexicon, attributions: &mut Vec<Att
         .iter()
         .filter(|q| is_work_title(doc, lexicon, q))
         .map(|q| {
-            let close = q.close.map_or(q.inner_end, |c| c + 1) as usize;
+            let close = q.tokens().end;
             // The possessor naming the channel or author goes with the title.
             let mut start = q.open as usize;
             if start > 0 && doc.tags[start - 1] == Tag::POS {

@@ -143,10 +143,7 @@ fn build(
 ) -> Attribution {
     pieces.sort_by_key(|r| r.start);
     let pieces = merge_adjacent(doc, pieces);
-    let lex_cue = cue.and_then(|r| {
-        let k = doc.cues.partition_point(|c| c.tokens.end <= r.start);
-        doc.cues.get(k).filter(|c| c.tokens.overlaps(r))
-    });
+    let lex_cue = cue.and_then(|r| doc.cue_overlapping(r));
     let cue_lemma = cue.map(|r| match lex_cue {
         Some(c) => c.lemma(lexicon).to_string(),
         None => lower(doc.slice(doc.token_span(r.start as usize, r.end as usize))).into_owned(),
@@ -371,7 +368,7 @@ fn finish_cut_clause(doc: &Document, a: &mut Attribution, rules: &[Attribution])
     };
     let end = last.end as usize;
     if end >= doc.tokens.len()
-        || !matches!(doc.tags[end], Tag::VBD | Tag::VBZ | Tag::VBP | Tag::MD)
+        || !doc.tags[end].is_finite_verb()
         || !(doc.tags[end - 1].is_noun() || doc.tags[end - 1] == Tag::PRP)
         || !doc
             .quotations_opening_in(last.start as usize, end)

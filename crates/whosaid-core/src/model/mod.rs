@@ -170,9 +170,7 @@ impl Model {
             let empty =
                 first.iter().all(|&l| l == 0) && range.range().all(|i| ctx.rule_label(i) == 0);
             match &self.second {
-                _ if empty => labels[range.range()].copy_from_slice(&first),
-                None => labels[range.range()].copy_from_slice(&first),
-                Some(second) => {
+                Some(second) if !empty => {
                     ctx.fill_stack(doc, range, &first);
                     let mut out = Vec::with_capacity(range.len());
                     second.tag_with(
@@ -188,6 +186,7 @@ impl Model {
                     );
                     labels[range.range()].copy_from_slice(&out);
                 }
+                _ => labels[range.range()].copy_from_slice(&first),
             }
         }
         labels
