@@ -391,6 +391,8 @@ fn finish_cut_clause(doc: &Document, a: &mut Attribution, rules: &[Attribution])
         *p = grown;
         *span = doc.token_span(grown.start as usize, grown.end as usize);
     }
+    // What it grew by may hold a quotation ("went “too far”").
+    a.kind = crate::attribution::kind_of(doc, &a.content_tokens);
 }
 
 /// "said Jens Stoltenberg, who addressed the opening session": a speaker after its cue
@@ -925,5 +927,21 @@ mod tests {
         let learned = assembled(&doc, &parts, &doc.attributions);
         let out = reconcile(&doc, Lexicon::get(), learned, &doc.attributions);
         assert_eq!(show(&doc, &out[0]).2, vec!["that the rule went"]);
+
+        // Running on into a quotation makes the content mixed.
+        let doc = rules("Judge Miriam Castellanos wrote that the rule went “much too far.”");
+        let parts = [
+            ("Judge Miriam Castellanos", 1),
+            ("wrote", 2),
+            ("that the rule", 3),
+        ];
+        let learned = assembled(&doc, &parts, &doc.attributions);
+        assert_eq!(learned[0].kind, QuoteKind::Indirect);
+        let out = reconcile(&doc, Lexicon::get(), learned, &doc.attributions);
+        assert_eq!(
+            show(&doc, &out[0]).2,
+            vec!["that the rule went “much too far.”"]
+        );
+        assert_eq!(out[0].kind, QuoteKind::Mixed);
     }
 }
