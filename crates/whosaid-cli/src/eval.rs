@@ -31,6 +31,9 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         lemma: &lemma,
         ..EvalOptions::default()
     };
+    if args.agreement {
+        return agreement(args, &docs, extract, &opts);
+    }
     let report = match &args.cofenet {
         Some(file) => {
             let corpus = cofenet::CofenetCorpus::load(file, &args.dir)?;
@@ -79,6 +82,52 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             args.tolerance,
             path.display()
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `whosaid eval --agreement`: annotators against each other, then whosaid against the same
+/// annotators, on the articles that several people annotated.
+fn agreement(
+    args: &EvalArgs,
+    docs: &[whosaid_eval::GoldDocument],
+    extract: impl Fn(&str, Option<&str>) -> Vec<Attribution> + Sync,
+    opts: &EvalOptions,
+) -> anyhow::Result<ExitCode> {
+    use whosaid_eval::agreement;
+    let (humans, system) = match &args.cofenet {
+        Some(file) => {
+            let corpus = cofenet::CofenetCorpus::load(file, &args.dir)?;
+            let humans = agreement::agreement_cofenet(&corpus, docs)?;
+            let multi = agreement::multi_annotated_cofenet(&corpus);
+            (humans, cofenet::evaluate_cofenet(&multi, extract, opts))
+        }
+        None => {
+            let multi = agreement::multi_annotated(docs);
+            let humans = agreement::agreement_documents(docs);
+            (humans, whosaid_eval::evaluate(&multi, extract, opts))
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let v = serde_json::json!({
+            "annotators": serde_json::from_str::<serde_json::Value>(&humans.to_json())?,
+            "whosaid": serde_json::from_str::<serde_json::Value>(&system.to_json())?,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        writeln!(
+            out,
+            "annotators against each other ({} ordered pairs of annotators of one article):\n{}",
+            humans.documents,
+            render_table(&humans)
+        )?;
+        writeln!(
+            out,
+            "whosaid against the same annotators ({} documents):\n{}",
+            system.documents,
+            render_table(&system)
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

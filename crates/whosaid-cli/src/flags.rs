@@ -184,6 +184,12 @@ pub struct EvalArgs {
     /// bracketed tokens (for error analysis).
     #[arg(long, requires = "cofenet")]
     pub diff: bool,
+
+    /// Measure the annotators against each other instead: on the articles that several
+    /// people annotated, score every annotator against every other one (the ceiling of the
+    /// metric), then whosaid against the same annotators, under the chosen protocol.
+    #[arg(long, conflicts_with_all = ["baseline", "write_baseline", "errors", "diff"])]
+    pub agreement: bool,
 }
 
 /// Arguments of `whosaid train`.

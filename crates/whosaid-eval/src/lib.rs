@@ -41,6 +41,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod agreement;
 pub mod brat;
 mod breakdown;
 pub mod cofenet;

@@ -51,3 +51,30 @@ fn cofenet_protocol_end_to_end() {
     assert!(json.contains("\"protocol\": \"cofenet\""));
     assert!(json.contains("\"alignment\""));
 }
+
+#[test]
+fn annotators_agree_with_each_other_as_measured() {
+    use whosaid_eval::agreement::{agreement_cofenet, multi_annotated_cofenet};
+    let Some(dir) = data_dir() else { return };
+    let dev = dir.join("polnear/dev");
+    let corpus = CofenetCorpus::load(&dir.join("cofenet-polnear/valid.txt"), &dev).expect("loads");
+    let gold = load_polnear(&dev).expect("dev loads");
+    let humans = agreement_cofenet(&corpus, &gold).expect("ids match");
+    // Two dev articles have six annotators each: 2 × 6 × 5 ordered pairs.
+    assert_eq!(humans.documents, 60);
+    assert_eq!(multi_annotated_cofenet(&corpus).documents.len(), 12);
+    for role in whosaid_eval::Role::ALL {
+        let s = humans.exact.get(role);
+        // Every pair is counted both ways: pooled precision equals recall.
+        assert_eq!(s.predicted, s.gold);
+        assert!(s.f1 > 0.5 && s.f1 < 1.0, "{role:?} agreement {}", s.f1);
+    }
+    // The annotators disagree on direct quotations too: far from the 100 a copy would get.
+    let dq = &humans
+        .breakdowns
+        .as_ref()
+        .expect("breakdowns")
+        .content_direct_quote;
+    eprintln!("annotators against each other:\n{}", render_table(&humans));
+    assert!(dq.gold > 100 && dq.f1 > 0.5 && dq.f1 < 0.99, "{dq:?}");
+}

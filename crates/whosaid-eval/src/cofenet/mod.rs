@@ -259,7 +259,7 @@ struct Tally {
     breakdown: BreakdownTally,
 }
 
-fn score_cofenet(
+pub(crate) fn score_cofenet(
     corpus: &CofenetCorpus,
     predictions: &[&[Attribution]],
     opts: &EvalOptions,
