@@ -249,7 +249,8 @@ fn is_clause_end(doc: &Document, i: usize) -> bool {
         && doc.tokens[i + 1].kind == TokenKind::Quote)
 }
 
-/// Repairs a speaker span found by the tagger: trailing adjuncts ("Esper in a statement on
+/// Repairs a speaker span found by the tagger: a leading quoted title ends before the name
+/// ("On “Face the Nation,” Sen. Sanders said"), trailing adjuncts ("Esper in a statement on
 /// Saturday") are cut, and a span that is itself the object of an adjunct ("following the
 /// ministers' meeting") is replaced by the subject before it. Returns `None` when nothing
 /// usable is left.
@@ -259,7 +260,7 @@ pub fn repair_speaker(
     r: TokenRange,
     cue_start: Option<usize>,
 ) -> Option<TokenRange> {
-    let (a, mut b) = (r.start as usize, r.end as usize);
+    let (a, mut b) = (after_closed_title(doc, r), r.end as usize);
     // Cut trailing adjunct phrases.
     let mut guard = 0;
     while b > a + 1 && guard < 4 {
@@ -302,6 +303,18 @@ pub fn repair_speaker(
             .filter(|s| s.end as usize <= a);
     }
     Some(TokenRange::new(a, b))
+}
+
+/// Where a speaker span really starts: after the last quotation that closes inside it on a
+/// comma (`“The Steve Harvey Morning Show,” the former secretary of state`), when words
+/// follow. A quotation that closes without a comma (`Marcia “Cia” Price`) is part of the
+/// name.
+fn after_closed_title(doc: &Document, r: TokenRange) -> usize {
+    let (a, b) = (r.start as usize, r.end as usize);
+    (a + 1..b.saturating_sub(1))
+        .rev()
+        .find(|&k| doc.tags[k - 1] == Tag::Comma && doc.quotation_closed_at(k).is_some())
+        .map_or(a, |k| k + 1)
 }
 
 #[cfg(test)]
@@ -438,6 +451,38 @@ mod tests {
         let doc = rules("“It will fail,” said him.");
         let (from, end) = (tok(&doc, "said") + 1, doc.tokens.len());
         assert_eq!(subject_after(&doc, lex, from, end), None);
+    }
+
+    #[test]
+    fn repair_speaker_starts_after_a_quoted_title() {
+        let lex = Lexicon::get();
+        let cases = [
+            (
+                "In an interview on “Face the Nation,” House Speaker Paul Ryan said it.",
+                "the",
+                Some("House Speaker Paul Ryan"),
+            ),
+            (
+                "Del. Marcia “Cia” Price said it.",
+                "Marcia",
+                Some("Marcia “Cia” Price"),
+            ),
+            (
+                "The spot, titled “Arrogant,” said it.",
+                "The",
+                Some("The spot, titled “Arrogant,”"),
+            ),
+        ];
+        for (s, first, want) in cases {
+            let doc = rules(s);
+            let said = tok(&doc, "said");
+            let r = TokenRange::new(tok(&doc, first), said);
+            assert_eq!(
+                text(&doc, repair_speaker(&doc, lex, r, Some(said))),
+                want,
+                "{s}"
+            );
+        }
     }
 
     #[test]

@@ -354,8 +354,74 @@ pub fn reconcile(
         }
     }
     learned.retain(|a| !a.content_tokens.is_empty());
+    run_over_nested(doc, &mut learned);
     learned.sort_by_key(|a| a.content_tokens.first().map(|r| (r.start, r.end)));
     learned
+}
+
+/// "Trump was “absolutely right” when | he said Wednesday that …": a content that stops on
+/// a subordinating word, exactly where another attribution of its sentence begins, was cut
+/// short by that nested attribution. It runs on over it, to the end of the nested content;
+/// the nested attribution stays (PolNeAR annotates both).
+fn run_over_nested(doc: &Document, list: &mut [Attribution]) {
+    for k in 0..list.len() {
+        let Some(last) = list[k].content_tokens.last().copied() else {
+            continue;
+        };
+        let end = last.end as usize;
+        if end <= last.start as usize + 1 || end >= doc.tokens.len() || !opens_clause(doc, end - 1)
+        {
+            continue;
+        }
+        let sentence_end = doc.sentence_of(end - 1).tokens.end;
+        let nested_end = list
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != k)
+            .filter_map(|(_, b)| {
+                let begins = b
+                    .speaker_tokens
+                    .into_iter()
+                    .chain(b.cue_tokens)
+                    .map(|r| r.start)
+                    .min()?;
+                let content_end = b.content_tokens.last()?.end;
+                (begins as usize == end && content_end <= sentence_end).then_some(content_end)
+            })
+            .max();
+        let Some(nested_end) = nested_end else {
+            continue;
+        };
+        let a = &mut list[k];
+        let grown = TokenRange::new(last.start as usize, nested_end as usize);
+        if let (Some(p), Some(span)) = (a.content_tokens.last_mut(), a.content.last_mut()) {
+            *p = grown;
+            *span = doc.token_span(grown.start as usize, grown.end as usize);
+        }
+        a.kind = crate::attribution::kind_of(doc, &a.content_tokens);
+    }
+}
+
+/// Whether token `i` is a subordinating word that opens a clause it cannot end
+/// ("when", "because", "which"): a content never stops on one.
+fn opens_clause(doc: &Document, i: usize) -> bool {
+    matches!(
+        doc.lower(i),
+        "when"
+            | "which"
+            | "because"
+            | "if"
+            | "whether"
+            | "while"
+            | "since"
+            | "after"
+            | "before"
+            | "where"
+            | "although"
+            | "though"
+            | "until"
+            | "unless"
+    )
 }
 
 /// "wrote that the rule | went too far": an unquoted content that stops between a noun and
@@ -836,6 +902,58 @@ mod tests {
         let before = a.clone();
         close_relative_clause(&doc, &mut a);
         assert_eq!(a, before);
+    }
+
+    #[test]
+    fn a_content_cut_on_a_subordinator_runs_over_the_nested_attribution() {
+        let doc = rules(
+            "Flynn said Trump was “absolutely right” when she said that the generals were rubble.",
+        );
+        let parts = [
+            ("Flynn", 1),
+            ("said", 2),
+            ("Trump was “absolutely right” when", 3),
+            ("she", 1),
+            ("said", 2),
+            ("that the generals were rubble", 3),
+        ];
+        let mut learned = assembled(&doc, &parts, &[]);
+        assert_eq!(learned.len(), 2);
+        run_over_nested(&doc, &mut learned);
+        assert_eq!(
+            show(&doc, &learned[0]),
+            (
+                Some("Flynn"),
+                Some("said"),
+                vec!["Trump was “absolutely right” when she said that the generals were rubble"]
+            )
+        );
+        assert_eq!(learned[0].kind, QuoteKind::Mixed);
+        // The nested attribution stays as it was.
+        assert_eq!(
+            show(&doc, &learned[1]),
+            (
+                Some("she"),
+                Some("said"),
+                vec!["that the generals were rubble"]
+            )
+        );
+
+        // A content that ends on an ordinary word, or before something that is not an
+        // attribution, is left alone.
+        let doc = rules("Flynn said Trump was right when he spoke, and Clinton said it was wrong.");
+        let parts = [
+            ("Flynn", 1),
+            ("said", 2),
+            ("Trump was right", 3),
+            ("Clinton", 1),
+            ("said", 2),
+            ("it was wrong", 3),
+        ];
+        let mut learned = assembled(&doc, &parts, &[]);
+        let before = learned.clone();
+        run_over_nested(&doc, &mut learned);
+        assert_eq!(learned, before);
     }
 
     #[test]
