@@ -150,6 +150,13 @@ impl Document {
         self.sentences[self.token_sentence[i] as usize]
     }
 
+    /// The index of the paragraph holding token `i` (the paragraph count when `i` is past
+    /// the last one).
+    pub fn paragraph_of(&self, i: usize) -> usize {
+        self.paragraphs
+            .partition_point(|p| (p.tokens.end as usize) <= i)
+    }
+
     /// The innermost top-level quotation containing token `i`, if any (its index).
     pub fn quotation_at(&self, i: usize) -> Option<usize> {
         self.quote_index
@@ -281,6 +288,7 @@ pub fn extract_with_hook(
         let rules = std::mem::take(&mut doc.attributions);
         let learned = model::assemble::assemble(&doc, lexicon, &labels, &rules);
         let mut learned = model::assemble::reconcile(&doc, lexicon, learned, &rules);
+        attribution::continued::join_quote_paragraphs(&doc, &mut learned);
         attribution::link_speakers(&mut doc, &mut learned);
         doc.attributions = learned;
     }

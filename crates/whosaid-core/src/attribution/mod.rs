@@ -22,6 +22,7 @@
 
 mod colon;
 mod content;
+pub mod continued;
 mod direct;
 mod indirect;
 pub(crate) mod speaker;

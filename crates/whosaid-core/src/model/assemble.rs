@@ -41,18 +41,13 @@ fn spans_of(doc: &Document, labels: &[Label], b: Label, i: Label) -> Vec<RoleSpa
             out.push(RoleSpan {
                 range: TokenRange::new(start, k),
                 sentence: doc.token_sentence[start],
-                paragraph: paragraph_of(doc, start),
+                paragraph: doc.paragraph_of(start) as u32,
             });
         } else {
             k += 1;
         }
     }
     out
-}
-
-fn paragraph_of(doc: &Document, tok: usize) -> u32 {
-    doc.paragraphs
-        .partition_point(|p| (p.tokens.end as usize) <= tok) as u32
 }
 
 /// Token distance between two ranges (0 when adjacent or overlapping).
@@ -188,7 +183,7 @@ fn merge_adjacent(doc: &Document, pieces: Vec<TokenRange>) -> Vec<TokenRange> {
     for p in pieces {
         if let Some(last) = out.last_mut()
             && last.end == p.start
-            && paragraph_of(doc, last.start as usize) == paragraph_of(doc, p.start as usize)
+            && doc.paragraph_of(last.start as usize) == doc.paragraph_of(p.start as usize)
         {
             last.end = p.end;
             continue;
