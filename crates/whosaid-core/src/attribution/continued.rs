@@ -16,7 +16,7 @@
 use crate::document::Document;
 use crate::segment::TokenRange;
 
-use super::{Attribution, QuoteKind, kind_of};
+use super::{Attribution, QuoteKind, add_pieces};
 
 /// Moves each unattributed quotation paragraph into the attribution that owns the last
 /// content of the paragraph before it, when that attribution has a speaker and quotes
@@ -37,13 +37,13 @@ pub fn join_quote_paragraphs(doc: &Document, list: &mut Vec<Attribution>) {
         else {
             continue;
         };
-        let moved = std::mem::take(&mut list[k].content);
-        list[k].content_tokens.clear();
+        let moved = Attribution {
+            content: std::mem::take(&mut list[k].content),
+            content_tokens: std::mem::take(&mut list[k].content_tokens),
+            ..list[k].clone()
+        };
         removed[k] = true;
-        let owner = &mut list[j];
-        owner.content.extend(moved);
-        owner.content_tokens.push(piece);
-        owner.kind = kind_of(doc, &owner.content_tokens);
+        add_pieces(doc, &mut list[j], moved);
     }
     let mut k = 0;
     list.retain(|_| {

@@ -200,6 +200,21 @@ pub(crate) fn retain_pieces(
     a.kind = kind_of(doc, &a.content_tokens);
 }
 
+/// Adds the content pieces of `other` to `a`, keeping the pieces in text order, and
+/// updates its kind.
+pub(crate) fn add_pieces(doc: &Document, a: &mut Attribution, other: Attribution) {
+    let mut pairs: Vec<(TokenRange, Span)> = a
+        .content_tokens
+        .iter()
+        .copied()
+        .zip(a.content.iter().copied())
+        .chain(other.content_tokens.into_iter().zip(other.content))
+        .collect();
+    pairs.sort_by_key(|(r, _)| r.start);
+    (a.content_tokens, a.content) = pairs.into_iter().unzip();
+    a.kind = kind_of(doc, &a.content_tokens);
+}
+
 /// Direct when every piece is exactly one quotation, mixed when a piece holds one, else
 /// indirect.
 pub(crate) fn kind_of(doc: &Document, pieces: &[TokenRange]) -> QuoteKind {

@@ -229,17 +229,10 @@ fn join_chained_quotations(doc: &Document, out: &mut Vec<Attribution>) {
         {
             let moved = out.remove(k);
             let j = if j > k { j - 1 } else { j };
-            out[j].content.extend(moved.content);
-            out[j].content_tokens.extend(moved.content_tokens);
-            let mut pairs: Vec<_> = out[j]
-                .content_tokens
-                .iter()
-                .copied()
-                .zip(out[j].content.iter().copied())
-                .collect();
-            pairs.sort_by_key(|(r, _)| r.start);
-            out[j].content_tokens = pairs.iter().map(|p| p.0).collect();
-            out[j].content = pairs.iter().map(|p| p.1).collect();
+            let kind = out[j].kind;
+            crate::attribution::add_pieces(doc, &mut out[j], moved);
+            // The chain's kind stays what assembly made it.
+            out[j].kind = kind;
             continue;
         }
         k += 1;
