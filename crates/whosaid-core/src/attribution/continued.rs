@@ -10,8 +10,9 @@
 //!
 //! The second paragraph is Lindahl's: readers take an unframed quotation paragraph to go on
 //! with the last quoted speaker, and PolNeAR's annotators mark it as one more piece of that
-//! attribution's content. This pass does the same for a paragraph that is one direct
-//! quotation the earlier passes left without cue or speaker.
+//! attribution's content. The same holds after a paragraph that ends on a colon introducing
+//! the quotation ("Cruz called them on it:"). This pass does it for a paragraph that is one
+//! direct quotation the earlier passes left without cue or speaker.
 
 use crate::document::Document;
 use crate::segment::TokenRange;
@@ -69,7 +70,8 @@ fn fills_paragraph(doc: &Document, a: &Attribution) -> Option<TokenRange> {
 }
 
 /// The attribution (not yet `removed`) whose content ends last in paragraph `p`, when it
-/// has a speaker and is a direct or mixed quotation.
+/// has a speaker and is a direct or mixed quotation — or, when `p` ends on a colon that
+/// introduces the quotation ("Cruz called them on it:"), has a speaker and a cue.
 fn owner_in(doc: &Document, list: &[Attribution], removed: &[bool], p: usize) -> Option<usize> {
     let para = doc.paragraphs.get(p)?.tokens;
     let (j, _) = list
@@ -87,7 +89,9 @@ fn owner_in(doc: &Document, list: &[Attribution], removed: &[bool], p: usize) ->
         })
         .max_by_key(|&(_, end)| end)?;
     let owner = &list[j];
-    (owner.speaker_tokens.is_some() && matches!(owner.kind, QuoteKind::Direct | QuoteKind::Mixed))
+    let introduces = para.end > para.start && doc.word(para.end as usize - 1) == ":";
+    let quotes = matches!(owner.kind, QuoteKind::Direct | QuoteKind::Mixed);
+    (owner.speaker_tokens.is_some() && (quotes || introduces && owner.cue_tokens.is_some()))
         .then_some(j)
 }
 
@@ -141,6 +145,17 @@ mod tests {
                 "“And they left with it.”"
             ]
         );
+    }
+
+    #[test]
+    fn a_colon_paragraph_introduces_the_quotation_after_it() {
+        let out = joined(
+            "Cruz said that the questions showed the problem:\n\n“The questions asked in this \
+             debate illustrate why the American people don’t trust the media.”",
+        );
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].0.as_deref(), Some("Cruz"));
+        assert_eq!(out[0].1.len(), 2, "{out:?}");
     }
 
     #[test]
