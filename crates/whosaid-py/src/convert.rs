@@ -502,3 +502,100 @@ impl<'py> ser::SerializeStructVariant for VariantBuilder<DictBuilder<'_, 'py>> {
         variant(conv, self.name, self.inner.dict.into_any())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    enum Shape {
+        Point,
+        Circle(f64),
+        Pair(u8, i32),
+        Rect { w: u32, h: u32 },
+    }
+
+    #[derive(Serialize)]
+    struct Sample {
+        name: String,
+        tags: Vec<String>,
+        span: [usize; 2],
+        missing: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        skipped: Option<u32>,
+        score: f64,
+        nan: f64,
+        small: f32,
+        flag: bool,
+        unit: (),
+        shapes: Vec<Shape>,
+        map: std::collections::BTreeMap<String, i64>,
+        bytes: serde_bytes_like::Bytes,
+    }
+
+    mod serde_bytes_like {
+        /// Serialises as serde bytes.
+        pub struct Bytes(pub Vec<u8>);
+        impl serde::Serialize for Bytes {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bytes(&self.0)
+            }
+        }
+    }
+
+    #[test]
+    fn objects_equal_json_loads_of_serde_json() {
+        Python::initialize();
+        Python::attach(|py| {
+            let sample = Sample {
+                name: "Zoë “quoted” \u{0}\n".into(),
+                tags: vec!["a".into(), String::new()],
+                span: [3, 1 << 40],
+                missing: None,
+                skipped: None,
+                score: 0.1 + 0.2,
+                nan: f64::NAN,
+                small: 0.3,
+                flag: true,
+                unit: (),
+                shapes: vec![
+                    Shape::Point,
+                    Shape::Circle(-0.0),
+                    Shape::Pair(255, -7),
+                    Shape::Rect { w: 2, h: 3 },
+                ],
+                map: [("x".to_string(), -1), ("y".to_string(), i64::MAX)].into(),
+                bytes: serde_bytes_like::Bytes(vec![0, 200]),
+            };
+            let json = serde_json::to_string(&sample).unwrap();
+            let loads = py.import("json").unwrap().getattr("loads").unwrap();
+            let dumps = py.import("json").unwrap().getattr("dumps").unwrap();
+            let expected = loads.call1((json,)).unwrap();
+            let got = Converter::new(py).convert(&sample).unwrap();
+            assert!(got.eq(&expected).unwrap(), "{got} != {expected}");
+            // Same text again: key order and int/float types as well.
+            let text = |o: &Bound<'_, PyAny>| dumps.call1((o,)).unwrap().to_string();
+            assert_eq!(text(&got), text(&expected));
+        });
+    }
+
+    #[test]
+    fn the_collector_resumes_after_a_pause() {
+        Python::initialize();
+        Python::attach(|py| {
+            let gc = py.import("gc").unwrap();
+            let enabled = || gc.call_method0("isenabled").unwrap().is_truthy().unwrap();
+            assert!(enabled());
+            {
+                let _pause = GcPause::new(py);
+                assert!(!enabled());
+                {
+                    let _inner = GcPause::new(py);
+                }
+                assert!(!enabled(), "an inner pause must not resume the collector");
+            }
+            assert!(enabled());
+        });
+    }
+}
