@@ -14,7 +14,7 @@ use whosaid_core::{Options, extract as run_engine};
 use crate::arrow_io::{Role, Strings, dates, find_column, readable};
 use crate::convert::{Converter, GcPause};
 use crate::dates::date_arg;
-use crate::pool::{map_parallel, map_streamed, runtime_error, thread_count};
+use crate::pool::{map_parallel, runtime_error, thread_count};
 use crate::text::{quoted, read_text, type_name, warn_lossy};
 
 /// One article to run the engine on, borrowed from the caller's objects where possible.
@@ -164,17 +164,16 @@ pub fn extract_many<'py>(
         });
     }
     warn_lossy(py, lossy.0, lossy.1)?;
-    // Each record becomes Python objects as soon as it and those before it are ready,
-    // while the pool works on the next ones.
-    let mut converter = Converter::new(py);
-    let mut records = Vec::with_capacity(n);
-    map_streamed(py, threads, &articles, Article::record, |record| {
-        let record = record.map_err(runtime_error)?;
-        let _gc = GcPause::new(py);
-        records.push(converter.convert(&record)?);
-        Ok(())
-    })?;
+    let records = py
+        .detach(|| map_parallel(threads, &articles, Article::record))
+        .map_err(runtime_error)?;
+    drop(articles);
     let _gc = GcPause::new(py);
+    let mut converter = Converter::new(py);
+    let records = records
+        .iter()
+        .map(|r| converter.convert(r))
+        .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, records)
 }
 

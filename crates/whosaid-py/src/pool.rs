@@ -7,8 +7,6 @@
 //! child has the pool's memory but none of its threads, so a new pool is built there.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, TryRecvError};
 use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -78,125 +76,21 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    let guarded = |(k, item): (usize, &T)| guard(k, item, &f);
+    let guarded = |(k, item): (usize, &T)| {
+        catch_unwind(AssertUnwindSafe(|| f(item))).map_err(|panic| {
+            let reason = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            format!("internal error in the whosaid engine on item {k}: {reason} (please report it)")
+        })
+    };
     if threads <= 1 || items.len() <= 1 {
         return items.iter().enumerate().map(guarded).collect();
     }
     let pool = pool(threads)?;
     pool.install(|| items.par_iter().enumerate().map(guarded).collect())
-}
-
-/// `f(item)`, with a panic caught and reported as an error naming the item's index `k`.
-fn guard<T, R>(k: usize, item: &T, f: &(impl Fn(&T) -> R + Sync)) -> Result<R, String> {
-    catch_unwind(AssertUnwindSafe(|| f(item))).map_err(|panic| {
-        let reason = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        format!("internal error in the whosaid engine on item {k}: {reason} (please report it)")
-    })
-}
-
-/// Applies `f` to every item on `threads` threads, without the GIL, and hands each result
-/// to `consume` on the calling thread, with the GIL, in input order and as soon as it and
-/// every result before it are ready.
-///
-/// So the Python objects of early results are built while later items are still being
-/// worked on. With one thread the calling thread does both in turn, releasing the GIL for
-/// each `f`. The workers take items in input order (a shared counter), so results arrive
-/// roughly in the order they are consumed. A panic in `f` is caught (see [`map_parallel`])
-/// and handed to `consume` as an error; an error from `consume` stops the workers early and
-/// is returned.
-///
-/// # Errors
-///
-/// A `RuntimeError` when a pool cannot be started; the first error of `consume`.
-pub fn map_streamed<T, R, F>(
-    py: Python<'_>,
-    threads: usize,
-    items: &[T],
-    f: F,
-    mut consume: impl FnMut(Result<R, String>) -> PyResult<()>,
-) -> PyResult<()>
-where
-    T: Sync,
-    R: Send,
-    F: Fn(&T) -> R + Sync,
-{
-    let n = items.len();
-    if threads <= 1 || n <= 1 {
-        for (k, item) in items.iter().enumerate() {
-            let result = py.detach(|| guard(k, item, &f));
-            consume(result)?;
-        }
-        return Ok(());
-    }
-    let pool = pool(threads).map_err(runtime_error)?;
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel::<(usize, Result<R, String>)>();
-    // A Mutex only to make the receiver shareable with the closure that waits without the
-    // GIL; the calling thread is its only user.
-    let rx = Mutex::new(rx);
-    pool.in_place_scope(|scope| {
-        for _ in 0..threads.min(n) {
-            let tx = tx.clone();
-            let (next, stop, f) = (&next, &stop, &f);
-            scope.spawn(move |_| {
-                while !stop.load(Ordering::Relaxed) {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(k) else { break };
-                    if tx.send((k, guard(k, item, f))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        // Results that came before their turn, by index.
-        let mut early: Vec<Option<Result<R, String>>> = Vec::new();
-        early.resize_with(n, || None);
-        let mut turn = 0;
-        let mut run = || -> PyResult<()> {
-            while turn < n {
-                let received = rx
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .try_recv();
-                let (k, result) = match received {
-                    Ok(got) => got,
-                    Err(TryRecvError::Empty) => py
-                        .detach(|| {
-                            rx.lock()
-                                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                                .recv()
-                        })
-                        .map_err(|_| runtime_error("the worker threads stopped".into()))?,
-                    Err(TryRecvError::Disconnected) => {
-                        return Err(runtime_error("the worker threads stopped".into()));
-                    }
-                };
-                if k != turn {
-                    if let Some(slot) = early.get_mut(k) {
-                        *slot = Some(result);
-                    }
-                    continue;
-                }
-                consume(result)?;
-                turn += 1;
-                while let Some(result) = early.get_mut(turn).and_then(Option::take) {
-                    consume(result)?;
-                    turn += 1;
-                }
-            }
-            Ok(())
-        };
-        let outcome = run();
-        // On an error, the workers finish the item they have and stop; the scope waits.
-        stop.store(true, Ordering::Relaxed);
-        outcome
-    })
 }
 
 /// Turns an error from [`map_parallel`] into a Python `RuntimeError`.
@@ -223,72 +117,6 @@ mod tests {
         let err =
             map_parallel(2, &items, |&x| if x == 2 { panic!("boom") } else { x }).unwrap_err();
         assert!(err.contains("item 1: boom"), "{err}");
-    }
-
-    #[test]
-    fn streamed_results_come_in_input_order() {
-        Python::initialize();
-        Python::attach(|py| {
-            let items: Vec<u64> = (0..500).collect();
-            for threads in [1, 2, 3] {
-                let mut seen = Vec::new();
-                map_streamed(
-                    py,
-                    threads,
-                    &items,
-                    |x| x * 2,
-                    |r| {
-                        seen.push(r.map_err(runtime_error)?);
-                        Ok(())
-                    },
-                )
-                .unwrap();
-                assert_eq!(seen, items.iter().map(|x| x * 2).collect::<Vec<_>>());
-            }
-        });
-    }
-
-    #[test]
-    fn streamed_panics_are_errors_and_consume_errors_stop() {
-        Python::initialize();
-        Python::attach(|py| {
-            let items: Vec<u64> = (0..100).collect();
-            for threads in [1, 2] {
-                let mut errors = Vec::new();
-                map_streamed(
-                    py,
-                    threads,
-                    &items,
-                    |&x| if x == 7 { panic!("boom") } else { x },
-                    |r| {
-                        if let Err(e) = r {
-                            errors.push(e);
-                        }
-                        Ok(())
-                    },
-                )
-                .unwrap();
-                assert_eq!(errors.len(), 1);
-                assert!(errors[0].contains("item 7: boom"), "{}", errors[0]);
-                let mut count = 0;
-                let stopped = map_streamed(
-                    py,
-                    threads,
-                    &items,
-                    |&x| x,
-                    |_| {
-                        count += 1;
-                        if count == 10 {
-                            Err(runtime_error("enough".into()))
-                        } else {
-                            Ok(())
-                        }
-                    },
-                );
-                assert!(stopped.is_err());
-                assert_eq!(count, 10);
-            }
-        });
     }
 
     #[test]
