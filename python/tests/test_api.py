@@ -169,6 +169,46 @@ def test_extract_many_keeps_order_and_equals_extract():
         assert whosaid.extract_many(sample, DATE, threads=threads) == one_by_one
 
 
+POLNEAR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polnear"
+
+
+def same_json(got, expected) -> bool:
+    """Equal values, and also equal JSON texts: key order and int/float/bool types count."""
+    return got == expected and json.dumps(got) == json.dumps(expected)
+
+
+def test_extract_many_equals_the_cli_json(cli, tmp_path):
+    # Generated news (dates, URLs-free records, non-ASCII punctuation), one CLI run per date.
+    docs = {f"gen{k}": (t, DATE if k % 2 else None) for k, t in enumerate(texts(40, seed=11))}
+    docs |= {"sample": (SAMPLE, DATE), "empty": ("", None), "accents": ("« Oui », dit Zoë. " * 5, None)}
+    expected = run_cli(cli, docs, tmp_path)
+    stems = list(docs)
+    for threads in (1, None):
+        got = whosaid.extract_many([docs[s][0] for s in stems], [docs[s][1] for s in stems],
+                                   threads=threads, ids=stems)
+        for stem, record in zip(stems, got):
+            assert same_json(record, expected[stem]), stem
+    for stem in stems[:8]:
+        text, date = docs[stem]
+        assert same_json(whosaid.extract(text, date, id=stem), expected[stem]), stem
+
+
+@pytest.mark.parametrize("split", ["train", "dev"])
+def test_extract_many_equals_the_cli_json_on_polnear(cli, split):
+    # Every PolNeAR article (../shared/data, when present), read from the files by the CLI.
+    directory = POLNEAR / split / "text"
+    if not directory.is_dir():
+        pytest.skip(f"{directory} is not there")
+    paths = sorted(p for p in directory.iterdir() if p.is_file())
+    out = subprocess.run([str(cli), "extract", "--format", "jsonl", *map(str, paths)],
+                         capture_output=True, check=True).stdout
+    expected = {r["id"]: r for r in map(json.loads, out.splitlines())}
+    got = whosaid.extract_many([p.read_bytes() for p in paths], ids=[p.stem for p in paths])
+    assert len(got) == len(expected) == len(paths)
+    differ = [p.stem for p, record in zip(paths, got) if not same_json(record, expected[p.stem])]
+    assert differ == []
+
+
 def test_extract_many_inputs():
     sample = texts(5)
     expected = [whosaid.extract(t) for t in sample]

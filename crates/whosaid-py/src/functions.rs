@@ -12,7 +12,7 @@ use whosaid_core::schema::{QuoteRow, Record, quote_rows, to_record};
 use whosaid_core::{Options, extract as run_engine};
 
 use crate::arrow_io::{Role, Strings, dates, find_column, readable};
-use crate::convert::{to_json, to_python};
+use crate::convert::{Converter, GcPause};
 use crate::dates::date_arg;
 use crate::pool::{map_parallel, runtime_error, thread_count};
 use crate::text::{quoted, read_text, type_name, warn_lossy};
@@ -34,11 +34,6 @@ impl Article<'_> {
         };
         let doc = run_engine(&self.text, &options);
         to_record(&doc, self.id.as_deref(), self.url.as_deref())
-    }
-
-    /// The record as the JSON text the CLI prints.
-    fn json(&self) -> Result<Vec<u8>, String> {
-        to_json(&self.record())
     }
 }
 
@@ -94,12 +89,13 @@ pub fn extract<'py>(
         id: id.map(Cow::Borrowed),
         url: url.map(Cow::Borrowed),
     };
-    let json = py.detach(|| map_parallel(1, std::slice::from_ref(&article), Article::json));
-    let json = json
+    let record = py.detach(|| map_parallel(1, std::slice::from_ref(&article), Article::record));
+    let record = record
         .map_err(runtime_error)?
         .pop()
         .ok_or_else(|| runtime_error("no record".into()))?;
-    to_python(py, &json.map_err(runtime_error)?)
+    let _gc = GcPause::new(py);
+    Converter::new(py).convert(&record)
 }
 
 /// Extract the quotations of many articles in parallel.
@@ -168,12 +164,15 @@ pub fn extract_many<'py>(
         });
     }
     warn_lossy(py, lossy.0, lossy.1)?;
-    let values = py
-        .detach(|| map_parallel(threads, &articles, Article::json))
+    let records = py
+        .detach(|| map_parallel(threads, &articles, Article::record))
         .map_err(runtime_error)?;
-    let records = values
-        .into_iter()
-        .map(|v| v.map_err(runtime_error).and_then(|v| to_python(py, &v)))
+    drop(articles);
+    let _gc = GcPause::new(py);
+    let mut converter = Converter::new(py);
+    let records = records
+        .iter()
+        .map(|r| converter.convert(r))
         .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, records)
 }

@@ -14,9 +14,10 @@ then releases the GIL ([`Python::detach`]) and runs the engine on a rayon pool, 
 then builds Python objects again. Everything done without the GIL is plain Rust on `&str`,
 so the parallel part scales with cores and other Python threads keep running.
 
-**The same answer as the CLI.** Records are produced by `whosaid_core::schema::to_record`,
-serialised to the JSON text the CLI prints and read back by Python's `json.loads`, and
-quotation rows by
+**The same answer as the CLI.** Records are produced by `whosaid_core::schema::to_record`
+and turned into Python objects by their own `Serialize` implementation, the one behind the
+CLI's JSON (a serializer whose output is dicts and lists: `convert`), so a record equals
+`json.loads` of the CLI's text for it; quotation rows are produced by
 `whosaid_core::schema::quote_rows` and `whosaid_core::arrow::quote_rows_to_batch`, the
 functions behind the CLI's CSV and Parquet output; this crate adds no extraction logic.
 
