@@ -348,8 +348,10 @@ impl PackedView<'_> {
     /// `acc` plus the rows of the feature hashes `hashes` (integer sums: exact in any order).
     #[inline]
     fn sum(&self, hashes: &[u64], mut acc: [i32; 8]) -> [i32; 8] {
+        // Sliced to exactly `mask + 1` rows here, so the indexing below needs no check.
+        let rows = &self.rows[..=self.mask];
         for &h in hashes {
-            let w = &self.rows[(h >> 7) as usize & self.mask];
+            let w = &rows[(h >> 7) as usize & self.mask];
             for l in 0..8 {
                 acc[l] += w[l];
             }
