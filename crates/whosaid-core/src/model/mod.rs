@@ -187,7 +187,23 @@ impl Model {
             em.clear();
             for i in range.range() {
                 let start = base.len();
-                ctx.base_features_with(i, |h| base.push(h));
+                // Written into room made up front (cheaper than a push per feature); a token
+                // with more features than that is hashed again with pushes.
+                base.resize(start + ROOM, 0);
+                let mut n = 0;
+                let slots = &mut base[start..];
+                ctx.base_features_with(i, |h| {
+                    if let Some(slot) = slots.get_mut(n) {
+                        *slot = h;
+                    }
+                    n += 1;
+                });
+                if n <= ROOM {
+                    base.truncate(start + n);
+                } else {
+                    base.truncate(start);
+                    ctx.base_features_with(i, |h| base.push(h));
+                }
                 em.push(first.scores(&first.sum(&base[start..], [0; 8])));
                 ends.push(base.len());
             }
@@ -335,6 +351,10 @@ pub struct Scratch {
     delta: Vec<[f32; N_LABELS]>,
     back: Vec<[u8; N_LABELS]>,
 }
+
+/// Feature hashes a token is expected to have at most (the base templates give 60, a parse
+/// 8 more).
+const ROOM: usize = 96;
 
 /// A quantised layer's rows, borrowed for tagging: exactly `mask + 1` of them.
 #[derive(Clone, Copy)]
