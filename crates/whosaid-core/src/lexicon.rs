@@ -401,23 +401,17 @@ impl Lexicon {
 
     /// Whether `word` (with its final period) is a known abbreviation.
     pub fn is_abbreviation(&self, word: &str) -> bool {
-        self.abbreviations.contains_key(lower(word).as_ref())
+        with_lower(word, |w| self.abbreviations.contains_key(w))
     }
 
     /// Whether `word` is an abbreviation that never ends a sentence (a title before a name).
     pub fn is_title_abbreviation(&self, word: &str) -> bool {
-        self.abbreviations
-            .get(lower(word).as_ref())
-            .copied()
-            .unwrap_or(false)
+        with_lower(word, |w| self.abbreviations.get(w).copied()).unwrap_or(false)
     }
 
     /// The cue forms whose first word is `word` (any case).
     pub fn cue_forms(&self, word: &str) -> &[CueForm] {
-        self.cue_forms
-            .get(lower(word).as_ref())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        with_lower(word, |w| self.cue_forms.get(w).map(Vec::as_slice)).unwrap_or(&[])
     }
 
     /// A case-insensitive automaton over the first words of all cue forms: a fast
@@ -428,7 +422,7 @@ impl Lexicon {
 
     /// The pronoun `word`, if it is one.
     pub fn pronoun(&self, word: &str) -> Option<Pronoun> {
-        self.pronouns.get(lower(word).as_ref()).copied()
+        with_lower(word, |w| self.pronouns.get(w).copied())
     }
 
     /// The title spelled by `words` (lowercased, joined with single spaces), if any.
@@ -443,7 +437,7 @@ impl Lexicon {
 
     /// Whether `word` marks an organisation name ("Ministry", "Corp.").
     pub fn is_org_word(&self, word: &str) -> bool {
-        self.org_words.contains(lower(word).as_ref())
+        with_lower(word, |w| self.org_words.contains(w))
     }
 
     /// Whether `phrase` (as written) is a known organisation name or acronym.
@@ -458,7 +452,7 @@ impl Lexicon {
 
     /// The people noun `word`, if it is one.
     pub fn people_noun(&self, word: &str) -> Option<PeopleNoun> {
-        self.people_nouns.get(lower(word).as_ref()).copied()
+        with_lower(word, |w| self.people_nouns.get(w).copied())
     }
 
     /// Whether `phrase` (lowercased, single spaces) names an occasion of speech.
@@ -473,18 +467,18 @@ impl Lexicon {
 
     /// The gender a given name is usually borne with.
     pub fn given_name_gender(&self, word: &str) -> Option<Gender> {
-        self.given_names.get(lower(word).as_ref()).copied()
+        with_lower(word, |w| self.given_names.get(w).copied())
     }
 
     /// The calendar word `word` (weekday or month), if it is one.
     pub fn time_word(&self, word: &str) -> Option<TimeWord> {
-        self.time_words.get(lower(word).as_ref()).copied()
+        with_lower(word, |w| self.time_words.get(w).copied())
     }
 
     /// Whether `word` is a preposition that opens an adjunct between a speaker and a cue
     /// ("in", "at", "following": "Esper *in* a statement said").
     pub fn is_adjunct_prep(&self, word: &str) -> bool {
-        self.adjunct_preps.contains(lower(word).as_ref())
+        with_lower(word, |w| self.adjunct_preps.contains(w))
     }
 
     /// Whether `word` is a head noun that makes the object of an adjunct preposition a time,
@@ -492,25 +486,49 @@ impl Lexicon {
     /// "over the *weekend*"). Calendar words and speech events count too, but are not in
     /// this list (see [`Lexicon::time_word`] and [`Lexicon::is_speech_event`]).
     pub fn is_adjunct_head(&self, word: &str) -> bool {
-        self.adjunct_heads.contains(lower(word).as_ref())
+        with_lower(word, |w| self.adjunct_heads.contains(w))
     }
 
     /// Whether `word` names a kind of work whose title may follow in quotation marks
     /// ("the documentary", "a spot titled").
     pub fn is_work_noun(&self, word: &str) -> bool {
-        self.work_nouns.contains(lower(word).as_ref())
+        with_lower(word, |w| self.work_nouns.contains(w))
     }
 
     /// Whether `word` names a document or measurement that reports findings itself ("poll",
     /// "survey", "study").
     pub fn is_evidence_noun(&self, word: &str) -> bool {
-        self.evidence_nouns.contains(lower(word).as_ref())
+        with_lower(word, |w| self.evidence_nouns.contains(w))
     }
 
     /// The part-of-speech entry for `word`: most frequent tag and a frequent second one.
     pub fn pos(&self, word: &str) -> Option<(Tag, Option<Tag>)> {
-        self.pos.get(lower(word).as_ref()).copied()
+        with_lower(word, |w| self.pos.get(w).copied())
     }
+}
+
+/// Calls `f` with `word` lowercased exactly as [`lower`] does, without allocating for
+/// short ASCII words (most tokens): they are lowercased in a buffer on the stack.
+#[inline]
+pub fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    const MAX: usize = 48;
+    let bytes = word.as_bytes();
+    if bytes.is_ascii() {
+        if !bytes.iter().any(u8::is_ascii_uppercase) {
+            return f(word);
+        }
+        if bytes.len() <= MAX {
+            let mut buf = [0u8; MAX];
+            let b = &mut buf[..bytes.len()];
+            b.copy_from_slice(bytes);
+            b.make_ascii_lowercase();
+            // ASCII stays ASCII, so this never fails; the fallback only keeps it panic-free.
+            if let Ok(w) = std::str::from_utf8(b) {
+                return f(w);
+            }
+        }
+    }
+    f(lower(word).as_ref())
 }
 
 /// Lowercases `word`, borrowing it when it already is lowercase.

@@ -284,10 +284,13 @@ fn guess(s: &str, capitalized: bool) -> Tag {
 fn repair(text: &str, tokens: &[Token], tags: &mut [Tag], lexicon: &Lexicon) {
     for i in 0..tags.len() {
         let prev = if i > 0 { Some(tags[i - 1]) } else { None };
-        let prev_word = if i > 0 {
-            lower(&text[tokens[i - 1].span])
-        } else {
-            "".into()
+        // The lowercased previous word, only computed where a rule reads it.
+        let prev_word = || {
+            if i > 0 {
+                lower(&text[tokens[i - 1].span])
+            } else {
+                "".into()
+            }
         };
         let t = tags[i];
         // "to" + verb-ish word → base verb.
@@ -307,7 +310,7 @@ fn repair(text: &str, tokens: &[Token], tags: &mut [Tag], lexicon: &Lexicon) {
         // have/has/had + VBD → VBN ; be + VBD → VBN (passive).
         if t == Tag::VBD
             && matches!(
-                prev_word.as_ref(),
+                prev_word().as_ref(),
                 "has"
                     | "have"
                     | "had"

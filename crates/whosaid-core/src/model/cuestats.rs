@@ -8,7 +8,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::lexicon::lower;
+use crate::lexicon::{lower, with_lower};
 
 /// Fewest occurrences a word needs to get a statistic.
 pub const MIN_COUNT: u32 = 3;
@@ -52,7 +52,7 @@ impl CueCounter {
 impl CueStats {
     /// The share of `word`'s occurrences inside a cue (0 when unknown).
     pub fn get(&self, word: &str) -> f32 {
-        self.map.get(lower(word).as_ref()).copied().unwrap_or(0.0)
+        with_lower(word, |w| self.map.get(w).copied()).unwrap_or(0.0)
     }
 
     /// Number of words with a statistic.

@@ -470,6 +470,13 @@ impl FeatureContext {
 
     /// Appends the base feature hashes of token `i` to `out`.
     pub fn base_features(&self, i: usize, out: &mut Vec<u64>) {
+        self.base_features_with(i, |h| out.push(h));
+    }
+
+    /// Passes the base feature hashes of token `i` to `put`, in the order of
+    /// [`FeatureContext::base_features`].
+    #[inline]
+    pub fn base_features_with(&self, i: usize, mut put: impl FnMut(u64)) {
         let n = self.len();
         let at = |v: &[u8], k: isize| -> u64 {
             let j = i as isize + k;
@@ -489,108 +496,115 @@ impl FeatureContext {
         };
         let p = |k: isize| at(&self.pos, k);
         let r = |k: isize| at(&self.rule, k);
-        out.push(mix(1, 0, 0, 0));
-        out.push(mix(2, w(0), 0, 0));
-        out.push(mix(3, w(-1), 0, 0));
-        out.push(mix(4, w(1), 0, 0));
-        out.push(mix(5, w(-2), 0, 0));
-        out.push(mix(6, w(2), 0, 0));
-        out.push(mix(7, p(0), 0, 0));
-        out.push(mix(8, p(-1), 0, 0));
-        out.push(mix(9, p(1), 0, 0));
-        out.push(mix(10, p(-2), 0, 0));
-        out.push(mix(11, p(2), 0, 0));
-        out.push(mix(12, p(-1), p(0), 0));
-        out.push(mix(13, p(0), p(1), 0));
-        out.push(mix(14, p(-2), p(-1), 0));
-        out.push(mix(15, p(1), p(2), 0));
-        out.push(mix(16, self.shape[i] as u64, 0, 0));
-        out.push(mix(17, self.suffix[i], 0, 0));
-        out.push(mix(18, w(-1), w(0), 0));
-        out.push(mix(19, w(0), w(1), 0));
+        put(mix(1, 0, 0, 0));
+        put(mix(2, w(0), 0, 0));
+        put(mix(3, w(-1), 0, 0));
+        put(mix(4, w(1), 0, 0));
+        put(mix(5, w(-2), 0, 0));
+        put(mix(6, w(2), 0, 0));
+        put(mix(7, p(0), 0, 0));
+        put(mix(8, p(-1), 0, 0));
+        put(mix(9, p(1), 0, 0));
+        put(mix(10, p(-2), 0, 0));
+        put(mix(11, p(2), 0, 0));
+        put(mix(12, p(-1), p(0), 0));
+        put(mix(13, p(0), p(1), 0));
+        put(mix(14, p(-2), p(-1), 0));
+        put(mix(15, p(1), p(2), 0));
+        put(mix(16, self.shape[i] as u64, 0, 0));
+        put(mix(17, self.suffix[i], 0, 0));
+        put(mix(18, w(-1), w(0), 0));
+        put(mix(19, w(0), w(1), 0));
         // Rule roles.
-        out.push(mix(20, r(0), 0, 0));
-        out.push(mix(21, r(-1), 0, 0));
-        out.push(mix(22, r(1), 0, 0));
-        out.push(mix(23, r(0), p(0), 0));
-        out.push(mix(24, r(0), self.rule_kind[i] as u64, 0));
-        out.push(mix(52, r(0), self.rule_kind[i] as u64, p(0)));
-        out.push(mix(92, r(0), self.rule_shape[i] as u64, 0));
-        out.push(mix(93, r(0), self.rule_shape[i] as u64, p(0)));
-        out.push(mix(54, self.rule_gap[i] as u64, 0, 0));
-        out.push(mix(
+        put(mix(20, r(0), 0, 0));
+        put(mix(21, r(-1), 0, 0));
+        put(mix(22, r(1), 0, 0));
+        put(mix(23, r(0), p(0), 0));
+        put(mix(24, r(0), self.rule_kind[i] as u64, 0));
+        put(mix(52, r(0), self.rule_kind[i] as u64, p(0)));
+        put(mix(92, r(0), self.rule_shape[i] as u64, 0));
+        put(mix(93, r(0), self.rule_shape[i] as u64, p(0)));
+        put(mix(54, self.rule_gap[i] as u64, 0, 0));
+        put(mix(
             55,
             self.rule_gap[i] as u64,
             p(0),
             at(&self.rule_gap, -1),
         ));
         if let Some(ps) = &self.parse {
-            out.push(mix(80, ps.rel[i] as u64, 0, 0));
-            out.push(mix(81, ps.rel[i] as u64, p(0), 0));
-            out.push(mix(82, ps.head_rel[i] as u64, ps.head_pos[i] as u64, 0));
-            out.push(mix(83, ps.head_dir[i] as u64, ps.rel[i] as u64, 0));
-            out.push(mix(84, ps.head_cue[i] as u64, ps.rel[i] as u64, 0));
-            out.push(mix(85, ps.under_cue[i] as u64, 0, 0));
-            out.push(mix(86, ps.under_cue[i] as u64, r(0), 0));
-            out.push(mix(87, ps.under_cue[i] as u64, p(0), 0));
+            put(mix(80, ps.rel[i] as u64, 0, 0));
+            put(mix(81, ps.rel[i] as u64, p(0), 0));
+            put(mix(82, ps.head_rel[i] as u64, ps.head_pos[i] as u64, 0));
+            put(mix(83, ps.head_dir[i] as u64, ps.rel[i] as u64, 0));
+            put(mix(84, ps.head_cue[i] as u64, ps.rel[i] as u64, 0));
+            put(mix(85, ps.under_cue[i] as u64, 0, 0));
+            put(mix(86, ps.under_cue[i] as u64, r(0), 0));
+            put(mix(87, ps.under_cue[i] as u64, p(0), 0));
         }
-        out.push(mix(53, r(-1), r(0), self.rule_kind[i] as u64));
-        out.push(mix(25, r(-1), r(0), r(1)));
-        out.push(mix(26, r(0), w(0), 0));
+        put(mix(53, r(-1), r(0), self.rule_kind[i] as u64));
+        put(mix(25, r(-1), r(0), r(1)));
+        put(mix(26, r(0), w(0), 0));
         // Quotation state.
         let q = |k: isize| at(&self.quote, k);
-        out.push(mix(27, q(0), 0, 0));
-        out.push(mix(28, q(0), r(0), 0));
-        out.push(mix(29, q(-1), q(0), q(1)));
-        out.push(mix(30, q(0), p(0), 0));
+        put(mix(27, q(0), 0, 0));
+        put(mix(28, q(0), r(0), 0));
+        put(mix(29, q(-1), q(0), q(1)));
+        put(mix(30, q(0), p(0), 0));
         // Cue lexicon and distance to cues.
         let cc = |k: isize| at(&self.cue_class, k);
-        out.push(mix(31, cc(0), 0, 0));
-        out.push(mix(32, self.cue_lemma[i], 0, 0));
-        out.push(mix(59, self.lemma_left[i], self.cue_left[i] as u64, 0));
-        out.push(mix(90, self.lemma_left[i], p(0), 0));
-        out.push(mix(91, self.lemma_right[i], self.cue_right[i] as u64, 0));
-        out.push(mix(33, cc(-1), cc(1), 0));
-        out.push(mix(34, self.cue_left[i] as u64, 0, 0));
-        out.push(mix(35, self.cue_right[i] as u64, 0, 0));
-        out.push(mix(
+        put(mix(31, cc(0), 0, 0));
+        put(mix(32, self.cue_lemma[i], 0, 0));
+        put(mix(59, self.lemma_left[i], self.cue_left[i] as u64, 0));
+        put(mix(90, self.lemma_left[i], p(0), 0));
+        put(mix(91, self.lemma_right[i], self.cue_right[i] as u64, 0));
+        put(mix(33, cc(-1), cc(1), 0));
+        put(mix(34, self.cue_left[i] as u64, 0, 0));
+        put(mix(35, self.cue_right[i] as u64, 0, 0));
+        put(mix(
             36,
             self.cue_left[i] as u64,
             self.cue_right[i] as u64,
             0,
         ));
-        out.push(mix(37, self.cue_left[i] as u64, p(0), 0));
-        out.push(mix(38, self.cue_right[i] as u64, p(0), 0));
-        out.push(mix(39, self.cue_left[i] as u64, r(0), 0));
+        put(mix(37, self.cue_left[i] as u64, p(0), 0));
+        put(mix(38, self.cue_right[i] as u64, p(0), 0));
+        put(mix(39, self.cue_left[i] as u64, r(0), 0));
         // Mentions, sentence position, commas.
-        out.push(mix(40, self.mention[i] as u64, 0, 0));
-        out.push(mix(41, self.mention[i] as u64, r(0), 0));
-        out.push(mix(42, self.sent_pos[i] as u64, 0, 0));
-        out.push(mix(43, self.sent_pos[i] as u64, p(0), 0));
-        out.push(mix(
+        put(mix(40, self.mention[i] as u64, 0, 0));
+        put(mix(41, self.mention[i] as u64, r(0), 0));
+        put(mix(42, self.sent_pos[i] as u64, 0, 0));
+        put(mix(43, self.sent_pos[i] as u64, p(0), 0));
+        put(mix(
             44,
             self.comma_left[i] as u64,
             self.cue_left[i] as u64,
             0,
         ));
-        out.push(mix(45, self.sent_pos[i] as u64, r(0), q(0)));
+        put(mix(45, self.sent_pos[i] as u64, r(0), q(0)));
         // Learned cue statistics.
-        out.push(mix(46, self.cue_prob[i] as u64, 0, 0));
-        out.push(mix(47, self.cue_prob[i] as u64, p(0), 0));
-        out.push(mix(48, at(&self.cue_prob, -1), at(&self.cue_prob, 1), 0));
-        out.push(mix(
+        put(mix(46, self.cue_prob[i] as u64, 0, 0));
+        put(mix(47, self.cue_prob[i] as u64, p(0), 0));
+        put(mix(48, at(&self.cue_prob, -1), at(&self.cue_prob, 1), 0));
+        put(mix(
             49,
             self.learned_left[i] as u64,
             self.learned_right[i] as u64,
             0,
         ));
-        out.push(mix(50, self.learned_left[i] as u64, p(0), 0));
-        out.push(mix(51, self.learned_right[i] as u64, p(0), r(0)));
+        put(mix(50, self.learned_left[i] as u64, p(0), 0));
+        put(mix(51, self.learned_right[i] as u64, p(0), r(0)));
     }
 
     /// Appends the stacked layer's extra features of token `i` (nothing when no first-layer
     /// labels were set).
     pub fn stack_features(&self, i: usize, out: &mut Vec<u64>) {
+        self.stack_features_with(i, |h| out.push(h));
+    }
+
+    /// Passes the stacked layer's extra feature hashes of token `i` to `put`, in the order
+    /// of [`FeatureContext::stack_features`].
+    #[inline]
+    pub fn stack_features_with(&self, i: usize, mut put: impl FnMut(u64)) {
         let Some(st) = &self.stack else { return };
         let n = self.len();
         let at = |v: &[u8], k: isize| -> u64 {
@@ -621,28 +635,28 @@ impl FeatureContext {
                 st.label[j as usize] as u64
             }
         };
-        out.push(mix(60, sl(0), 0, 0));
-        out.push(mix(61, sl(-1), sl(0), sl(1)));
-        out.push(mix(62, sl(-2), sl(-1), 0));
-        out.push(mix(63, sl(1), sl(2), 0));
-        out.push(mix(64, sl(0), p(0), 0));
-        out.push(mix(65, sl(0), r(0), 0));
-        out.push(mix(66, st.sentence_roles[i] as u64, sl(0), 0));
-        out.push(mix(
+        put(mix(60, sl(0), 0, 0));
+        put(mix(61, sl(-1), sl(0), sl(1)));
+        put(mix(62, sl(-2), sl(-1), 0));
+        put(mix(63, sl(1), sl(2), 0));
+        put(mix(64, sl(0), p(0), 0));
+        put(mix(65, sl(0), r(0), 0));
+        put(mix(66, st.sentence_roles[i] as u64, sl(0), 0));
+        put(mix(
             67,
             st.cue_left[i] as u64,
             st.cue_right[i] as u64,
             sl(0),
         ));
-        out.push(mix(68, st.span_pos[i] as u64, sl(0), p(0)));
-        out.push(mix(69, st.cue_left[i] as u64, q(0), sl(0)));
-        out.push(mix(
+        put(mix(68, st.span_pos[i] as u64, sl(0), p(0)));
+        put(mix(69, st.cue_left[i] as u64, q(0), sl(0)));
+        put(mix(
             70,
             st.sentence_roles[i] as u64,
             self.sent_pos[i] as u64,
             sl(0),
         ));
-        out.push(mix(71, sl(0), w(0), 0));
+        put(mix(71, sl(0), w(0), 0));
     }
 
     /// Appends all feature hashes of token `i` to `out`: the base features and, once
