@@ -110,10 +110,7 @@ fn agreement(
     };
     let mut out = std::io::stdout().lock();
     if args.json {
-        let v = serde_json::json!({
-            "annotators": serde_json::from_str::<serde_json::Value>(&humans.to_json())?,
-            "whosaid": serde_json::from_str::<serde_json::Value>(&system.to_json())?,
-        });
+        let v = serde_json::json!({ "annotators": humans, "whosaid": system });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
         writeln!(

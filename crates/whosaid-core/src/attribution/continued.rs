@@ -17,7 +17,7 @@
 use crate::document::Document;
 use crate::segment::TokenRange;
 
-use super::{Attribution, QuoteKind, add_pieces};
+use super::{Attribution, QuoteKind, add_pieces, kind_of};
 
 /// Moves each unattributed quotation paragraph into the attribution that owns the last
 /// content of the paragraph before it, when that attribution has a speaker and quotes
@@ -38,13 +38,11 @@ pub fn join_quote_paragraphs(doc: &Document, list: &mut Vec<Attribution>) {
         else {
             continue;
         };
-        let moved = Attribution {
-            content: std::mem::take(&mut list[k].content),
-            content_tokens: std::mem::take(&mut list[k].content_tokens),
-            ..list[k].clone()
-        };
+        let tokens = std::mem::take(&mut list[k].content_tokens);
+        let spans = std::mem::take(&mut list[k].content);
         removed[k] = true;
-        add_pieces(doc, &mut list[j], moved);
+        add_pieces(&mut list[j], tokens, spans);
+        list[j].kind = kind_of(doc, &list[j].content_tokens);
     }
     let mut k = 0;
     list.retain(|_| {

@@ -200,19 +200,18 @@ pub(crate) fn retain_pieces(
     a.kind = kind_of(doc, &a.content_tokens);
 }
 
-/// Adds the content pieces of `other` to `a`, keeping the pieces in text order, and
-/// updates its kind.
-pub(crate) fn add_pieces(doc: &Document, a: &mut Attribution, other: Attribution) {
+/// Adds content pieces (token ranges and their spans) to `a`, keeping its pieces in text
+/// order. Its kind is left as it was.
+pub(crate) fn add_pieces(a: &mut Attribution, tokens: Vec<TokenRange>, spans: Vec<Span>) {
     let mut pairs: Vec<(TokenRange, Span)> = a
         .content_tokens
         .iter()
         .copied()
         .zip(a.content.iter().copied())
-        .chain(other.content_tokens.into_iter().zip(other.content))
+        .chain(tokens.into_iter().zip(spans))
         .collect();
     pairs.sort_by_key(|(r, _)| r.start);
     (a.content_tokens, a.content) = pairs.into_iter().unzip();
-    a.kind = kind_of(doc, &a.content_tokens);
 }
 
 /// Direct when every piece is exactly one quotation, mixed when a piece holds one, else

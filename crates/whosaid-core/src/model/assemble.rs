@@ -229,10 +229,7 @@ fn join_chained_quotations(doc: &Document, out: &mut Vec<Attribution>) {
         {
             let moved = out.remove(k);
             let j = if j > k { j - 1 } else { j };
-            let kind = out[j].kind;
-            crate::attribution::add_pieces(doc, &mut out[j], moved);
-            // The chain's kind stays what assembly made it.
-            out[j].kind = kind;
+            crate::attribution::add_pieces(&mut out[j], moved.content_tokens, moved.content);
             continue;
         }
         k += 1;
@@ -380,13 +377,7 @@ fn run_over_nested(doc: &Document, list: &mut [Attribution]) {
         let Some(nested_end) = nested_end else {
             continue;
         };
-        let a = &mut list[k];
-        let grown = TokenRange::new(last.start as usize, nested_end as usize);
-        if let (Some(p), Some(span)) = (a.content_tokens.last_mut(), a.content.last_mut()) {
-            *p = grown;
-            *span = doc.token_span(grown.start as usize, grown.end as usize);
-        }
-        a.kind = crate::attribution::kind_of(doc, &a.content_tokens);
+        grow_last_piece(doc, &mut list[k], nested_end);
     }
 }
 
@@ -440,12 +431,16 @@ fn finish_cut_clause(doc: &Document, a: &mut Attribution, rules: &[Attribution])
     else {
         return;
     };
-    let grown = TokenRange::new(last.start as usize, longer.end as usize);
+    grow_last_piece(doc, a, longer.end);
+}
+
+/// Extends the last content piece of `a` to end at token `end`, and updates its kind: what
+/// it grew by may hold a quotation ("went “too far”").
+fn grow_last_piece(doc: &Document, a: &mut Attribution, end: u32) {
     if let (Some(p), Some(span)) = (a.content_tokens.last_mut(), a.content.last_mut()) {
-        *p = grown;
-        *span = doc.token_span(grown.start as usize, grown.end as usize);
+        *p = TokenRange::new(p.start as usize, end as usize);
+        *span = doc.token_span(p.start as usize, p.end as usize);
     }
-    // What it grew by may hold a quotation ("went “too far”").
     a.kind = crate::attribution::kind_of(doc, &a.content_tokens);
 }
 

@@ -69,6 +69,12 @@ const PREDECESSORS: [&[Label]; N_LABELS] = {
     [ALL, ALL, &[1, 2], ALL, &[3, 4], ALL, &[5, 6]]
 };
 
+/// Whether a sequence keeps its first-layer labels: where neither the first layer nor the
+/// rules see any role, the stacked layer would only rescore evidence already judged empty.
+fn nothing_to_stack(ctx: &FeatureContext, range: TokenRange, first: &[Label]) -> bool {
+    first.iter().all(|&l| l == 0) && range.range().all(|i| ctx.rule_label(i) == 0)
+}
+
 /// Magic bytes at the start of a weights file.
 const MAGIC: &[u8; 8] = b"WHOSAID2";
 
@@ -209,10 +215,7 @@ impl Model {
             }
             first_labels.clear();
             self.first.viterbi(&em, &mut scratch, &mut first_labels);
-            // A paragraph where neither the first layer nor the rules see any role keeps its
-            // all-O labels: the stacked layer would only rescore evidence already judged empty.
-            let empty = first_labels.iter().all(|&l| l == 0)
-                && range.range().all(|i| ctx.rule_label(i) == 0);
+            let empty = nothing_to_stack(ctx, range, &first_labels);
             match (&second, &self.second) {
                 (Some(s), Some(layer)) if !empty => {
                     ctx.fill_stack(doc, range, &first_labels);
@@ -262,8 +265,7 @@ impl Model {
                 &mut scratch,
                 &mut first,
             );
-            let empty =
-                first.iter().all(|&l| l == 0) && range.range().all(|i| ctx.rule_label(i) == 0);
+            let empty = nothing_to_stack(ctx, range, &first);
             match &self.second {
                 Some(second) if !empty => {
                     ctx.fill_stack(doc, range, &first);
@@ -540,16 +542,7 @@ impl Layer {
         delta.resize(n, [0f32; N_LABELS]);
         back.clear();
         back.resize(n, [0u8; N_LABELS]);
-        // Transitions with the forbidden ones (I- after anything but its own role) at -inf,
-        // so the inner loop needs no test.
-        let mut trans = self.trans;
-        for (p, row) in trans.iter_mut().take(N_LABELS).enumerate() {
-            for (l, w) in row.iter_mut().enumerate() {
-                if !allowed(p as Label, l as Label) {
-                    *w = f32::NEG_INFINITY;
-                }
-            }
-        }
+        let trans = &self.trans;
         for (t, em) in em.iter().enumerate() {
             if t == 0 {
                 for l in 0..N_LABELS {
@@ -563,8 +556,7 @@ impl Layer {
             }
             let prev = delta[t - 1];
             for l in 0..N_LABELS {
-                // Forbidden predecessors score -inf and never win a strict comparison, so
-                // only the allowed ones are tried (in the same order).
+                // Only the allowed predecessors (I- continues its own role only) are tried.
                 let mut best = f32::NEG_INFINITY;
                 let mut arg = 0u8;
                 for &p in PREDECESSORS[l] {
