@@ -72,9 +72,10 @@ impl<'py> Converter<'py> {
 
 /// Pauses Python's cyclic garbage collector until dropped (if it was running).
 ///
-/// Only for stretches that hold the GIL throughout and run no Python code, so nothing else
-/// can notice: the objects built then are plain containers of strings and numbers, which
-/// cannot form cycles.
+/// For stretches that run no Python code: the objects built then are plain containers of
+/// strings and numbers, which cannot form cycles. The stretch may release the GIL while the
+/// engine runs (`extract_many` on several threads); another Python thread running then only
+/// has its cyclic garbage collected a little later, when the pause ends.
 pub struct GcPause<'py> {
     _py: Python<'py>,
     was_enabled: bool,

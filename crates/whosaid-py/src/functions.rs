@@ -14,7 +14,7 @@ use whosaid_core::{Options, extract as run_engine};
 use crate::arrow_io::{Role, Strings, dates, find_column, readable};
 use crate::convert::{Converter, GcPause};
 use crate::dates::date_arg;
-use crate::pool::{map_parallel, runtime_error, thread_count};
+use crate::pool::{map_consume, map_parallel, runtime_error, thread_count};
 use crate::text::{quoted, read_text, type_name, warn_lossy};
 
 /// One article to run the engine on, borrowed from the caller's objects where possible.
@@ -164,16 +164,18 @@ pub fn extract_many<'py>(
         });
     }
     warn_lossy(py, lossy.0, lossy.1)?;
-    let records = py
-        .detach(|| map_parallel(threads, &articles, Article::record))
-        .map_err(runtime_error)?;
-    drop(articles);
-    let _gc = GcPause::new(py);
     let mut converter = Converter::new(py);
-    let records = records
-        .iter()
-        .map(|r| converter.convert(r))
-        .collect::<PyResult<Vec<_>>>()?;
+    let mut records = Vec::with_capacity(n);
+    // One pause for the whole call: pausing per stretch of ready records let a collection
+    // run over the young objects at each resume (a tenth of the time on two threads).
+    let _gc = GcPause::new(py);
+    map_consume(py, threads, &articles, Article::record, |ready| {
+        for record in &ready {
+            records.push(converter.convert(record)?);
+        }
+        Ok(())
+    })?;
+    drop(articles);
     PyList::new(py, records)
 }
 

@@ -7,7 +7,8 @@
 //! child has the pool's memory but none of its threads, so a new pool is built there.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -62,6 +63,18 @@ fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, String> {
     Ok(built)
 }
 
+/// Applies `f` to one item, turning a panic into an error that names the item's index.
+fn guarded<T, R>(f: &impl Fn(&T) -> R, k: usize, item: &T) -> Result<R, String> {
+    catch_unwind(AssertUnwindSafe(|| f(item))).map_err(|panic| {
+        let reason = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        format!("internal error in the whosaid engine on item {k}: {reason} (please report it)")
+    })
+}
+
 /// Applies `f` to every item on `threads` threads and returns the results in input order.
 ///
 /// Runs without touching Python, so call it inside [`Python::detach`]. A panic in `f` is
@@ -76,21 +89,117 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    let guarded = |(k, item): (usize, &T)| {
-        catch_unwind(AssertUnwindSafe(|| f(item))).map_err(|panic| {
-            let reason = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            format!("internal error in the whosaid engine on item {k}: {reason} (please report it)")
-        })
-    };
     if threads <= 1 || items.len() <= 1 {
-        return items.iter().enumerate().map(guarded).collect();
+        return items
+            .iter()
+            .enumerate()
+            .map(|(k, item)| guarded(&f, k, item))
+            .collect();
     }
     let pool = pool(threads)?;
-    pool.install(|| items.par_iter().enumerate().map(guarded).collect())
+    pool.install(|| {
+        items
+            .par_iter()
+            .enumerate()
+            .map(|(k, item)| guarded(&f, k, item))
+            .collect()
+    })
+}
+
+/// Applies `f` to every item on `threads` threads and hands the results, in input order, to
+/// `consume` on the calling thread, which holds the GIL.
+///
+/// The calling thread is one of the `threads`: `threads - 1` pool threads take items one by
+/// one, and the calling thread passes each stretch of results that is ready (in order) to
+/// `consume`; when the next result is not ready, it applies `f` to the next untaken item
+/// itself, with the GIL released, or waits for it. So building Python objects from the
+/// results overlaps the work on them without a thread more than asked for (a thread that
+/// only converted would take CPU from the workers whenever there are as many workers as
+/// cores). With one thread, the calling thread does all the work first, then consumes.
+///
+/// # Errors
+///
+/// A `RuntimeError` when a pool cannot be started or `f` panicked, and any error of
+/// `consume`; the remaining items are then left undone.
+pub fn map_consume<'py, T, R, F, C>(
+    py: Python<'py>,
+    threads: usize,
+    items: &[T],
+    f: F,
+    mut consume: C,
+) -> PyResult<()>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+    C: FnMut(Vec<R>) -> PyResult<()>,
+{
+    let n = items.len();
+    // Results not yet consumed, by item index, and a signal for each result stored.
+    let done: Mutex<Vec<Option<Result<R, String>>>> =
+        Mutex::new(std::iter::repeat_with(|| None).take(n).collect());
+    let stored = Condvar::new();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let lock = || done.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    // Takes the next untaken item, if any, and stores its result.
+    let work_one = || {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        if k >= n || stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        let result = guarded(&f, k, &items[k]);
+        lock()[k] = Some(result);
+        stored.notify_one();
+        true
+    };
+    let mut run = || -> PyResult<()> {
+        let mut out = 0;
+        while out < n {
+            let stretch = {
+                let mut done = lock();
+                let mut stretch = Vec::new();
+                while let Some(result) = done.get_mut(out).and_then(Option::take) {
+                    stretch.push(result.map_err(runtime_error)?);
+                    out += 1;
+                }
+                stretch
+            };
+            if !stretch.is_empty() {
+                consume(stretch)?;
+            } else if !py.detach(work_one) {
+                // Every item is taken: wait for the one due next.
+                py.detach(|| {
+                    let mut done = lock();
+                    while done[out].is_none() {
+                        done = stored
+                            .wait(done)
+                            .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    }
+                });
+            }
+        }
+        Ok(())
+    };
+    if threads <= 1 || n <= 1 {
+        // All on this thread: extracting everything first and then converting measured
+        // faster than alternating (the engine's tables stay in the caches).
+        let results = py
+            .detach(|| map_parallel(1, items, &f))
+            .map_err(runtime_error)?;
+        return consume(results);
+    }
+    let pool = pool(threads - 1).map_err(runtime_error)?;
+    pool.in_place_scope(|scope| {
+        for _ in 1..threads.min(n) {
+            scope.spawn(|_| while work_one() {});
+        }
+        let result = run();
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        result
+    })
 }
 
 /// Turns an error from [`map_parallel`] into a Python `RuntimeError`.
