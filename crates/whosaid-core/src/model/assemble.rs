@@ -327,6 +327,7 @@ pub fn reconcile(
     }
     reassign_orphaned_content(doc, &mut learned, rules);
     for a in learned.iter_mut() {
+        drop_topic_phrase(doc, a);
         close_relative_clause(doc, a);
         finish_cut_clause(doc, a, rules);
         if let Some(r) = a.speaker_tokens {
@@ -442,6 +443,44 @@ fn grow_last_piece(doc: &Document, a: &mut Attribution, end: u32) {
         *span = doc.token_span(p.start as usize, p.end as usize);
     }
     a.kind = crate::attribution::kind_of(doc, &a.content_tokens);
+}
+
+/// Prepositions that name what a quotation is about when they follow its cue ("said of
+/// the ban", "said about the money").
+const TOPIC_PREPOSITIONS: &[&str] = &["of", "about"];
+
+/// "“It’s fine,” Trump says of | waterboarding": the phrase after a cue and a topic
+/// preposition names what the quoted words are about; it is not part of what was said.
+/// An unquoted content piece right there is dropped from an attribution whose other pieces
+/// hold a quotation, and the preposition leaves the cue if the tagger put it there.
+fn drop_topic_phrase(doc: &Document, a: &mut Attribution) {
+    let Some(cue) = a.cue_tokens else { return };
+    let quoted = |r: &TokenRange| {
+        !doc.quotations_opening_in(r.start as usize, r.end as usize)
+            .is_empty()
+    };
+    if a.content_tokens.len() < 2 || !a.content_tokens.iter().any(quoted) {
+        return;
+    }
+    let topic_word = |i: usize| TOPIC_PREPOSITIONS.contains(&doc.lower(i));
+    let (cue_start, cue_end) = (cue.start as usize, cue.end as usize);
+    // The preposition ends the cue, or follows it.
+    let (preposition, keep_cue) = if cue_end - cue_start >= 2 && topic_word(cue_end - 1) {
+        (cue_end - 1, cue_end - 1)
+    } else if cue_end < doc.tokens.len() && topic_word(cue_end) {
+        (cue_end, cue_end)
+    } else {
+        return;
+    };
+    let topic = |r: &TokenRange| r.start as usize == preposition + 1 && !quoted(r);
+    if !a.content_tokens.iter().any(topic) {
+        return;
+    }
+    crate::attribution::retain_pieces(doc, a, |r| !topic(r));
+    if keep_cue < cue_end {
+        a.cue_tokens = Some(TokenRange::new(cue_start, keep_cue));
+        a.cue = Some(doc.token_span(cue_start, keep_cue));
+    }
 }
 
 /// "said Jens Stoltenberg, who addressed the opening session": a speaker after its cue
@@ -1044,5 +1083,42 @@ mod tests {
             vec!["that the rule went “much too far.”"]
         );
         assert_eq!(out[0].kind, QuoteKind::Mixed);
+    }
+
+    #[test]
+    fn the_topic_after_a_cue_is_not_content() {
+        let doc = rules("“It’s fine,” Trump says of waterboarding. Later he spoke of rain.");
+        for parts in [
+            [
+                ("“It’s fine,”", 3),
+                ("Trump", 1),
+                ("says of", 2),
+                ("waterboarding", 3),
+            ],
+            [
+                ("“It’s fine,”", 3),
+                ("Trump", 1),
+                ("says", 2),
+                ("waterboarding", 3),
+            ],
+        ] {
+            let learned = assembled(&doc, &parts, &[]);
+            assert_eq!(show(&doc, &learned[0]).2.len(), 2, "{parts:?}");
+            let out = reconcile(&doc, Lexicon::get(), learned, &[]);
+            assert_eq!(
+                show(&doc, &out[0]),
+                (Some("Trump"), Some("says"), vec!["“It’s fine,”"]),
+                "{parts:?}"
+            );
+            assert_eq!(out[0].kind, QuoteKind::Direct);
+        }
+        // Without a quotation, the phrase is all there is: it stays.
+        let parts = [("he", 1), ("spoke of", 2), ("rain", 3)];
+        let learned = assembled(&doc, &parts, &[]);
+        let out = reconcile(&doc, Lexicon::get(), learned, &[]);
+        assert_eq!(
+            show(&doc, &out[0]),
+            (Some("he"), Some("spoke of"), vec!["rain"])
+        );
     }
 }
