@@ -5,6 +5,8 @@ repository: the corpora are written under /tmp or wherever OUT points).
   make_corpus.py jsonl SOURCE_DIR OUT.jsonl MEGABYTES   news-please-style JSON Lines
   make_corpus.py warc  SOURCE_DIR OUT.warc.gz COUNT     CC-NEWS-style WARC.gz (gzip member
                                                         per record, HTML payloads)
+  make_corpus.py line  SOURCE_DIR OUT.txt MEGABYTES     one document of one paragraph: the
+                                                        texts' lines joined by spaces
 """
 import gzip
 import html
@@ -55,6 +57,19 @@ def warc(source, out, count):
             f.write(buf.getvalue())
 
 
+def line(source, out, megabytes):
+    limit = int(float(megabytes) * 1e6)
+    written = 0
+    with open(out, "w", encoding="utf-8") as f:
+        for _, text in texts(source):
+            chunk = " ".join(text.split()) + " "
+            data = chunk.encode("utf-8")[: limit - written].decode("utf-8", errors="ignore")
+            f.write(data)
+            written += len(data.encode("utf-8"))
+            if written >= limit - 3:
+                break
+
+
 if __name__ == "__main__":
     kind, source, out, amount = sys.argv[1:5]
-    {"jsonl": jsonl, "warc": warc}[kind](source, out, amount)
+    {"jsonl": jsonl, "warc": warc, "line": line}[kind](source, out, amount)

@@ -18,6 +18,12 @@ use clap::Parser;
 
 use crate::flags::{Cli, Command};
 
+/// The engine allocates many small, short-lived vectors per document (tokens, features,
+/// spans); mimalloc serves them with thread-local free lists, cheaper than the system
+/// allocator's and without contention between the extraction threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

@@ -38,6 +38,11 @@ mod functions;
 mod pool;
 mod text;
 
+/// The engine's own allocations (tokens, features, spans; not Python objects, which come
+/// from Python's allocator) go to mimalloc, as in the CLI, so both run the engine alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The native module `whosaid._native`, re-exported by the `whosaid` package.
 #[pymodule]
 #[pyo3(name = "_native")]

@@ -102,11 +102,32 @@ pub fn drop_titles(doc: &Document, lexicon: &Lexicon, attributions: &mut Vec<Att
     if titles.is_empty() {
         return;
     }
+    // Titles come in text order; each attribution only needs those that reach into the
+    // stretch from its first piece to its last. `reach[k]`: the furthest end of the first
+    // k + 1 titles, so the titles before the first whose reach passes a start end before it.
+    let sorted = titles.is_sorted_by_key(|t| t.start);
+    let reach: Vec<u32> = titles
+        .iter()
+        .scan(0, |end, t| {
+            *end = t.end.max(*end);
+            Some(*end)
+        })
+        .collect();
     for a in attributions.iter_mut() {
-        cut_out(doc, a, &titles);
+        let (Some(first), Some(last)) = (a.content_tokens.first(), a.content_tokens.last()) else {
+            continue;
+        };
+        let near = if sorted {
+            let lo = reach.partition_point(|&end| end <= first.start);
+            let hi = titles.partition_point(|t| t.start <= last.end);
+            &titles[lo..hi.max(lo)]
+        } else {
+            &titles[..]
+        };
+        cut_out(doc, a, near);
         // What led up to a title (`in the documentary`) is no content without a verb.
         let lead_in = |p: &TokenRange| {
-            titles.iter().any(|t| t.start == p.end) && !p.range().any(|i| doc.tags[i].is_verb())
+            near.iter().any(|t| t.start == p.end) && !p.range().any(|i| doc.tags[i].is_verb())
         };
         if a.content_tokens.iter().any(lead_in) {
             super::retain_pieces(doc, a, |p| !lead_in(p));

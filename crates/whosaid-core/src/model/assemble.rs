@@ -294,7 +294,7 @@ pub fn reconcile(
         learned.push(r.clone());
     }
     // Frames the tagger missed.
-    let learned_cues: Vec<TokenRange> = learned.iter().filter_map(|a| a.cue_tokens).collect();
+    let learned_cue = cue_cover(doc, &learned);
     let missed: Vec<&Attribution> = rules
         .iter()
         .filter(|r| {
@@ -307,29 +307,17 @@ pub fn reconcile(
                         | Shape::ParagraphFrame
                 )
                 && r.cue_tokens
-                    .is_some_and(|c| !learned_cues.iter().any(|l| l.overlaps(c)))
+                    .is_some_and(|c| !learned_cue[c.range()].contains(&true))
                 && r.speaker_tokens.is_some()
         })
         .collect();
-    for r in &missed {
-        for a in learned.iter_mut() {
-            let frame: Vec<TokenRange> = r
-                .content_tokens
-                .iter()
-                .copied()
-                .chain(r.speaker_tokens)
-                .chain(r.cue_tokens)
-                .collect();
-            crate::attribution::cut_out(doc, a, &frame);
-        }
-        learned.retain(|a| !a.content_tokens.is_empty());
-        learned.push((*r).clone());
-    }
+    take_missed_frames(doc, &mut learned, &missed);
     reassign_orphaned_content(doc, &mut learned, rules);
+    let rule_cues = CueIndex::new(rules);
     for a in learned.iter_mut() {
         drop_topic_phrase(doc, a);
         close_relative_clause(doc, a);
-        finish_cut_clause(doc, a, rules);
+        finish_cut_clause(doc, a, rules, &rule_cues);
         if let Some(r) = a.speaker_tokens {
             let cue_start = a.cue_tokens.map(|c| c.start as usize);
             a.speaker_tokens =
@@ -404,11 +392,58 @@ fn opens_clause(doc: &Document, i: usize) -> bool {
     )
 }
 
+/// Which tokens the cues of `list` cover.
+fn cue_cover(doc: &Document, list: &[Attribution]) -> Vec<bool> {
+    let mut cover = vec![false; doc.tokens.len()];
+    for c in list.iter().filter_map(|a| a.cue_tokens) {
+        cover[c.range()].fill(true);
+    }
+    cover
+}
+
+/// Attributions by the tokens of their cues, to find those whose cue overlaps a range
+/// without visiting all of them.
+struct CueIndex {
+    /// (token, attribution) for every token of every cue, by token.
+    tokens: Vec<(u32, u32)>,
+}
+
+impl CueIndex {
+    fn new(list: &[Attribution]) -> CueIndex {
+        let mut tokens: Vec<(u32, u32)> = list
+            .iter()
+            .enumerate()
+            .filter_map(|(k, a)| a.cue_tokens.map(|c| (k, c)))
+            .flat_map(|(k, c)| (c.start..c.end).map(move |t| (t, k as u32)))
+            .collect();
+        tokens.sort_unstable();
+        CueIndex { tokens }
+    }
+
+    /// Indices of the attributions whose cue overlaps `r`, in list order.
+    fn overlapping(&self, r: TokenRange) -> Vec<usize> {
+        let lo = self.tokens.partition_point(|&(t, _)| t < r.start);
+        let hi = self.tokens.partition_point(|&(t, _)| t < r.end);
+        let mut found: Vec<usize> = self.tokens[lo..hi.max(lo)]
+            .iter()
+            .map(|&(_, k)| k as usize)
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
 /// "wrote that the rule | went too far": an unquoted content that stops between a noun and
 /// the finite verb after it has cut a clause in two. When the rules read the same cue (or
 /// one overlapping it) with a content that covers this one and runs on, the content ends
 /// where theirs does.
-fn finish_cut_clause(doc: &Document, a: &mut Attribution, rules: &[Attribution]) {
+fn finish_cut_clause(
+    doc: &Document,
+    a: &mut Attribution,
+    rules: &[Attribution],
+    rule_cues: &CueIndex,
+) {
     let (Some(cue), Some(last)) = (a.cue_tokens, a.content_tokens.last().copied()) else {
         return;
     };
@@ -423,10 +458,10 @@ fn finish_cut_clause(doc: &Document, a: &mut Attribution, rules: &[Attribution])
         return;
     }
     let sentence = doc.sentence_of(end).tokens;
-    let Some(longer) = rules
-        .iter()
-        .filter(|r| r.cue_tokens.is_some_and(|c| c.overlaps(cue)))
-        .flat_map(|r| r.content_tokens.iter())
+    let Some(longer) = rule_cues
+        .overlapping(cue)
+        .into_iter()
+        .flat_map(|k| rules[k].content_tokens.iter())
         .find(|r| r.start <= last.start && r.end > last.end && r.end <= sentence.end)
         .copied()
     else {
@@ -443,6 +478,61 @@ fn grow_last_piece(doc: &Document, a: &mut Attribution, end: u32) {
         *span = doc.token_span(p.start as usize, p.end as usize);
     }
     a.kind = crate::attribution::kind_of(doc, &a.content_tokens);
+}
+
+/// Adds the rules' frames the tagger missed (in order), each first cut out of the content of
+/// every attribution so far, the frames added before it included; attributions left
+/// without content are dropped.
+///
+/// Only the attributions with a piece in a sentence the frame touches can lose tokens to
+/// it, so each frame looks those up by sentence instead of visiting every attribution
+/// (one paragraph of a million sentences holds that many of both).
+fn take_missed_frames(doc: &Document, learned: &mut Vec<Attribution>, missed: &[&Attribution]) {
+    if missed.is_empty() {
+        return;
+    }
+    let sentences_of = |r: &TokenRange| {
+        let first = doc.token_sentence[r.start as usize] as usize;
+        let last = doc.token_sentence[(r.end.max(r.start + 1) - 1) as usize] as usize;
+        first..=last
+    };
+    // Attributions by the sentences their pieces touch.
+    let mut by_sentence: Vec<Vec<u32>> = vec![Vec::new(); doc.sentences.len()];
+    let index = |by_sentence: &mut Vec<Vec<u32>>, k: usize, a: &Attribution| {
+        for r in &a.content_tokens {
+            for s in sentences_of(r) {
+                if by_sentence[s].last() != Some(&(k as u32)) {
+                    by_sentence[s].push(k as u32);
+                }
+            }
+        }
+    };
+    for (k, a) in learned.iter().enumerate() {
+        index(&mut by_sentence, k, a);
+    }
+    let mut candidates = Vec::new();
+    for r in missed {
+        let frame: Vec<TokenRange> = r
+            .content_tokens
+            .iter()
+            .copied()
+            .chain(r.speaker_tokens)
+            .chain(r.cue_tokens)
+            .collect();
+        candidates.clear();
+        for s in frame.iter().flat_map(sentences_of) {
+            candidates.extend_from_slice(&by_sentence[s]);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for &k in &candidates {
+            crate::attribution::cut_out(doc, &mut learned[k as usize], &frame);
+        }
+        let k = learned.len();
+        learned.push((*r).clone());
+        index(&mut by_sentence, k, &learned[k]);
+    }
+    learned.retain(|a| !a.content_tokens.is_empty());
 }
 
 /// Prepositions that name what a quotation is about when they follow its cue ("said of
@@ -535,20 +625,40 @@ fn reassign_orphaned_content(
     rules: &[Attribution],
 ) {
     use crate::attribution::Shape;
-    let learned_cues: Vec<TokenRange> = learned.iter().filter_map(|a| a.cue_tokens).collect();
+    let learned_cue = cue_cover(doc, learned);
+    // Learned attributions by the first token of each of their pieces; pieces only leave
+    // them below, so the lists may name more than is left, never less.
+    let mut by_piece_start: Vec<Vec<u32>> = vec![Vec::new(); doc.tokens.len() + 1];
+    for (k, a) in learned.iter().enumerate() {
+        for p in &a.content_tokens {
+            by_piece_start[p.start as usize].push(k as u32);
+        }
+    }
+    let mut candidates = Vec::new();
     let mut added = Vec::new();
     for r in rules
         .iter()
         .filter(|r| r.confidence >= 0.85 && r.shape == Shape::CueThenContent)
     {
         let Some(rc) = r.cue_tokens else { continue };
-        if learned_cues.iter().any(|l| l.overlaps(rc)) {
+        if learned_cue[rc.range()].contains(&true) {
             continue;
         }
         let Some(rule_content) = r.content_tokens.first().copied() else {
             continue;
         };
-        for a in learned.iter_mut() {
+        // The pieces wanted start in the rule's content, at most one token into it.
+        let first = rc.end.max(rule_content.start) as usize;
+        let last = ((rule_content.start + 1) as usize).min(doc.tokens.len());
+        candidates.clear();
+        // (Empty when the rule's cue ends past that: `get` is `None` for such a range.)
+        for at in by_piece_start.get(first..=last).unwrap_or(&[]) {
+            candidates.extend_from_slice(at);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for &k in &candidates {
+            let a = &mut learned[k as usize];
             let Some(ac) = a.cue_tokens else { continue };
             // A piece that starts inside the rule's content, right after the rule's cue, and
             // ends before the learned cue.
