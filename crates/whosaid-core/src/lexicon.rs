@@ -207,6 +207,9 @@ pub struct Lexicon {
     cue_scanner: AhoCorasick,
     pronouns: FxHashMap<String, Pronoun>,
     titles: FxHashMap<String, Title>,
+    /// The first words (one or more) of the titles of several words ("chief", "chief
+    /// executive" for "chief executive officer").
+    title_prefixes: FxHashSet<String>,
     title_max_words: usize,
     org_words: FxHashSet<String>,
     org_names: FxHashSet<String>,
@@ -298,6 +301,13 @@ impl Lexicon {
             title_max_words = title_max_words.max(row[0].split(' ').count());
             titles.entry(row[0].to_string()).or_insert(Title { gender });
         }
+        let mut title_prefixes = FxHashSet::default();
+        for title in titles.keys() {
+            let mut words = title.match_indices(' ');
+            for (at, _) in words.by_ref() {
+                title_prefixes.insert(title[..at].to_string());
+            }
+        }
 
         let org_words = rows(include_str!("../lexicon/org_words.txt"))
             .map(|r| r[0].to_string())
@@ -387,6 +397,7 @@ impl Lexicon {
             cue_scanner,
             pronouns,
             titles,
+            title_prefixes,
             title_max_words,
             org_words,
             org_names,
@@ -428,6 +439,11 @@ impl Lexicon {
     /// The title spelled by `words` (lowercased, joined with single spaces), if any.
     pub fn title(&self, phrase: &str) -> Option<Title> {
         self.titles.get(phrase).copied()
+    }
+
+    /// Whether `phrase` (lowercase, words separated by one space) begins a longer title.
+    pub fn is_title_prefix(&self, phrase: &str) -> bool {
+        self.title_prefixes.contains(phrase)
     }
 
     /// The longest number of words of any title.

@@ -259,15 +259,24 @@ fn name_run_end(
 /// Longest title phrase starting at token `i` and ending before `end`; its length.
 fn title_at(doc: &Document, lexicon: &Lexicon, i: usize, end: usize) -> usize {
     let max = lexicon.title_max_words().min(end - i);
-    let mut phrase = String::new();
-    let mut best = 0;
-    for k in 0..max {
-        if k > 0 {
-            phrase.push(' ');
-        }
+    if max == 0 {
+        return 0;
+    }
+    // Most words are no title and begin none: no phrase is built for them.
+    let first = doc.lower(i);
+    let mut best = usize::from(lexicon.title(first).is_some());
+    if !lexicon.is_title_prefix(first) {
+        return best;
+    }
+    let mut phrase = first.to_string();
+    for k in 1..max {
+        phrase.push(' ');
         phrase.push_str(doc.lower(i + k));
         if lexicon.title(&phrase).is_some() {
             best = k + 1;
+        }
+        if !lexicon.is_title_prefix(&phrase) {
+            break;
         }
     }
     best
