@@ -100,9 +100,10 @@ pub fn extract<'py>(
 
 /// Extract the quotations of many articles in parallel.
 ///
-/// The Rust engine runs on a pool of ``threads`` threads with the GIL released, so other
-/// Python threads keep running. The result is a list of ``whosaid/1`` records (see
-/// :func:`extract`) in the order of ``texts``.
+/// The Rust engine runs on ``threads`` threads with the GIL released, so other Python
+/// threads keep running; the calling thread is one of them and builds the records while
+/// the others extract. The result is a list of ``whosaid/1`` records (see :func:`extract`)
+/// in the order of ``texts``.
 ///
 /// Args:
 ///     texts: An iterable of texts (``str`` or UTF-8 ``bytes``), e.g. a list or a pandas

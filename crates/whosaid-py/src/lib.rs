@@ -11,7 +11,9 @@ calls). The Python package under `python/whosaid/` re-exports them with type stu
 **Python objects in, Rust values across, Python objects out.** Each call first reads its
 arguments while holding the GIL, borrowing `str` data and Arrow buffers without copying,
 then releases the GIL ([`Python::detach`]) and runs the engine on a rayon pool, and only
-then builds Python objects again. Everything done without the GIL is plain Rust on `&str`,
+then builds Python objects again (`extract_many` on several threads builds them on the
+calling thread while the pool extracts the rest, the calling thread extracting too when
+nothing is ready: `pool::map_consume`). Everything done without the GIL is plain Rust on `&str`,
 so the parallel part scales with cores and other Python threads keep running.
 
 **The same answer as the CLI.** Records are produced by `whosaid_core::schema::to_record`
