@@ -292,7 +292,6 @@ pub fn extract_with_hook(
         attribution::link_speakers(&mut doc, &mut learned);
         doc.attributions = learned;
     }
-    attribution::drop_namings(&mut doc);
     let mut attributions = std::mem::take(&mut doc.attributions);
     attribution::titles::drop_titles(&doc, lexicon, &mut attributions);
     doc.attributions = attributions;

@@ -237,48 +237,6 @@ pub(crate) fn kind_of(doc: &Document, pieces: &[TokenRange]) -> QuoteKind {
     }
 }
 
-/// Cue lemmas that name or label rather than report ("critics called the plan a
-/// “band-aid”"): with a short quoted label as content they mark scare quotes, which are
-/// not quotations.
-const NAMING_CUES: &[&str] = &["call", "label", "dub", "brand", "term", "nickname"];
-
-/// Drops attributions whose cue names something and whose content is an object plus a
-/// short quoted label: the quoted words are a scare quote, not anyone's quotation.
-pub fn drop_namings(doc: &mut Document) {
-    let is_naming = |a: &Attribution| -> bool {
-        let Some(lemma) = a.cue_lemma.as_deref() else {
-            return false;
-        };
-        if !NAMING_CUES
-            .iter()
-            .any(|n| lemma == *n || lemma.ends_with(&format!(" {n}")))
-        {
-            return false;
-        }
-        let Some(r) = a.content_tokens.first() else {
-            return false;
-        };
-        if a.content_tokens.len() != 1 || r.len() > 14 {
-            return false;
-        }
-        doc.quotations_opening_in(r.start as usize, r.end as usize)
-            .any(|k| {
-                let q = &doc.quotations[k];
-                let inner_words = q
-                    .inner_tokens()
-                    .filter(|&i| doc.tokens[i].kind == crate::token::TokenKind::Word)
-                    .count();
-                q.close.is_some() && inner_words <= 3
-            })
-    };
-    let keep: Vec<bool> = doc.attributions.iter().map(|a| !is_naming(a)).collect();
-    let mut k = 0;
-    doc.attributions.retain(|_| {
-        k += 1;
-        keep[k - 1]
-    });
-}
-
 /// Widens lexicon cues to the span annotators mark: auxiliaries, negation and adverbs in
 /// front ("has also said", "did not mention") and a colon right after ("said:").
 fn widen_cues(doc: &Document, out: &mut [Attribution]) {
@@ -635,25 +593,16 @@ mod tests {
     }
 
     #[test]
-    fn drop_namings_removes_scare_quote_labels() {
+    fn a_naming_with_a_quoted_label_is_an_attribution() {
+        // "Critics called the plan a “band-aid”": the label is the critics' word, and
+        // PolNeAR annotates such namings as attributions (source, cue, object + label).
         let lex = Lexicon::get();
         let mut doc = rules("Critics called the plan a “band-aid.”");
         doc.attributions = attribute(&mut doc, lex);
         assert_eq!(doc.attributions.len(), 1);
-        assert_eq!(doc.attributions[0].cue_lemma.as_deref(), Some("call"));
-        drop_namings(&mut doc);
-        assert!(doc.attributions.is_empty());
-        // A longer quotation after a naming cue, or a short one after a reporting cue, stays.
-        for text in [
-            "Critics called the plan “a band-aid that will not hold for long.”",
-            "Critics said the plan was a “band-aid.”",
-        ] {
-            let mut doc = rules(text);
-            doc.attributions = attribute(&mut doc, lex);
-            assert_eq!(doc.attributions.len(), 1, "{text}");
-            drop_namings(&mut doc);
-            assert_eq!(doc.attributions.len(), 1, "{text}");
-        }
+        let a = &doc.attributions[0];
+        assert_eq!(a.cue_lemma.as_deref(), Some("call"));
+        assert_eq!(a.speaker.map(|s| doc.slice(s)), Some("Critics"));
     }
 
     #[test]
