@@ -22,10 +22,10 @@ first = None
 print(f"{'MB':>6} {'seconds':>8} {'s/MB':>7} {'peak MB':>8} {'s/MB ratio to first':>20}")
 for mb in sizes:
     path = f"/tmp/whosaid-line-{mb}mb.txt"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     subprocess.run([exe, "extract", "-q", "--threads", "1", "--format", "jsonl", "-o", "/dev/null", path], check=True)
     secs = time.perf_counter() - start
+    # The largest child so far: the sizes ascend, so it is this run's.
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     per = secs / float(mb)
     first = first or per

@@ -303,8 +303,7 @@ impl Lexicon {
         }
         let mut title_prefixes = FxHashSet::default();
         for title in titles.keys() {
-            let mut words = title.match_indices(' ');
-            for (at, _) in words.by_ref() {
+            for (at, _) in title.match_indices(' ') {
                 title_prefixes.insert(title[..at].to_string());
             }
         }

@@ -13,8 +13,8 @@ arguments while holding the GIL, borrowing `str` data and Arrow buffers without 
 then releases the GIL ([`Python::detach`]) and runs the engine on a rayon pool, and only
 then builds Python objects again (`extract_many` on several threads builds them on the
 calling thread while the pool extracts the rest, the calling thread extracting too when
-nothing is ready: `pool::map_consume`). Everything done without the GIL is plain Rust on `&str`,
-so the parallel part scales with cores and other Python threads keep running.
+nothing is ready: `pool::map_consume`). Everything done without the GIL is plain Rust on
+`&str`, so the parallel part scales with cores and other Python threads keep running.
 
 **The same answer as the CLI.** Records are produced by `whosaid_core::schema::to_record`
 and turned into Python objects by their own `Serialize` implementation, the one behind the

@@ -294,7 +294,7 @@ pub fn reconcile(
         learned.push(r.clone());
     }
     // Frames the tagger missed.
-    let learned_cue = cue_cover(doc, &learned);
+    let learned_cues = CueIndex::new(&learned);
     let missed: Vec<&Attribution> = rules
         .iter()
         .filter(|r| {
@@ -307,7 +307,7 @@ pub fn reconcile(
                         | Shape::ParagraphFrame
                 )
                 && r.cue_tokens
-                    .is_some_and(|c| !learned_cue[c.range()].contains(&true))
+                    .is_some_and(|c| !learned_cues.any_overlapping(c))
                 && r.speaker_tokens.is_some()
         })
         .collect();
@@ -392,15 +392,6 @@ fn opens_clause(doc: &Document, i: usize) -> bool {
     )
 }
 
-/// Which tokens the cues of `list` cover.
-fn cue_cover(doc: &Document, list: &[Attribution]) -> Vec<bool> {
-    let mut cover = vec![false; doc.tokens.len()];
-    for c in list.iter().filter_map(|a| a.cue_tokens) {
-        cover[c.range()].fill(true);
-    }
-    cover
-}
-
 /// Attributions by the tokens of their cues, to find those whose cue overlaps a range
 /// without visiting all of them.
 struct CueIndex {
@@ -420,14 +411,21 @@ impl CueIndex {
         CueIndex { tokens }
     }
 
-    /// Indices of the attributions whose cue overlaps `r`, in list order.
-    fn overlapping(&self, r: TokenRange) -> Vec<usize> {
+    /// The entries for the tokens of `r`.
+    fn within(&self, r: TokenRange) -> &[(u32, u32)] {
         let lo = self.tokens.partition_point(|&(t, _)| t < r.start);
         let hi = self.tokens.partition_point(|&(t, _)| t < r.end);
-        let mut found: Vec<usize> = self.tokens[lo..hi.max(lo)]
-            .iter()
-            .map(|&(_, k)| k as usize)
-            .collect();
+        &self.tokens[lo..hi.max(lo)]
+    }
+
+    /// Whether some cue overlaps `r`.
+    fn any_overlapping(&self, r: TokenRange) -> bool {
+        !self.within(r).is_empty()
+    }
+
+    /// Indices of the attributions whose cue overlaps `r`, in list order.
+    fn overlapping(&self, r: TokenRange) -> Vec<usize> {
+        let mut found: Vec<usize> = self.within(r).iter().map(|&(_, k)| k as usize).collect();
         found.sort_unstable();
         found.dedup();
         found
@@ -625,7 +623,7 @@ fn reassign_orphaned_content(
     rules: &[Attribution],
 ) {
     use crate::attribution::Shape;
-    let learned_cue = cue_cover(doc, learned);
+    let learned_cues = CueIndex::new(learned);
     // Learned attributions by the first token of each of their pieces; pieces only leave
     // them below, so the lists may name more than is left, never less.
     let mut by_piece_start: Vec<Vec<u32>> = vec![Vec::new(); doc.tokens.len() + 1];
@@ -641,7 +639,7 @@ fn reassign_orphaned_content(
         .filter(|r| r.confidence >= 0.85 && r.shape == Shape::CueThenContent)
     {
         let Some(rc) = r.cue_tokens else { continue };
-        if learned_cue[rc.range()].contains(&true) {
+        if learned_cues.any_overlapping(rc) {
             continue;
         }
         let Some(rule_content) = r.content_tokens.first().copied() else {
