@@ -208,34 +208,46 @@ pub struct TrainArgs {
     )]
     pub out: PathBuf,
 
-    /// Passes over the training data.
-    #[arg(long, default_value_t = 10)]
+    /// Passes over the training data (per network).
+    #[arg(long, default_value_t = 12)]
     pub epochs: usize,
 
-    /// log2 of the number of feature buckets per layer.
-    #[arg(long, default_value_t = 17)]
-    pub bits: u32,
-
-    /// Folds for the out-of-fold statistics that the stacked layer learns from.
+    /// Folds for the out-of-fold cue statistics the inputs read while training.
     #[arg(long, default_value_t = 4)]
     pub folds: usize,
 
-    /// Train one layer only (no stacking).
-    #[arg(long)]
-    pub single_layer: bool,
-
-    /// Runs per layer, each with its own shuffling, whose weights are averaged.
-    #[arg(long, default_value_t = 5)]
+    /// Networks to train, each with its own seed; the tagger averages their scores.
+    #[arg(long, default_value_t = 1)]
     pub ensemble: usize,
 
-    /// Experiment: add features from silver dependency parses (CoNLL-U .gz of the train
-    /// split); with --silver-dev, also score on dev with the dev parses.
-    #[arg(long, hide = true)]
-    pub silver: Option<PathBuf>,
+    /// LSTM hidden size per direction.
+    #[arg(long, default_value_t = 64)]
+    pub hidden: usize,
 
-    /// Experiment: silver parses of the dev split, to score the trained model on dev.
-    #[arg(long, hide = true, requires = "silver")]
-    pub silver_dev: Option<PathBuf>,
+    /// Seed of the first network's weights, shuffling and dropout.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Dropout rate on the embeddings and the LSTM outputs.
+    #[arg(long, default_value_t = 0.3)]
+    pub dropout: f32,
+
+    /// Share of words replaced by the unknown word while training.
+    #[arg(long, default_value_t = 0.0)]
+    pub word_dropout: f32,
+
+    /// Adam learning rate.
+    #[arg(long, default_value_t = 2e-3)]
+    pub lr: f32,
+
+    /// Keep the mean of the parameters at the end of each epoch from this one on (0: the
+    /// last epoch's parameters).
+    #[arg(long, default_value_t = 7)]
+    pub average_from: usize,
+
+    /// Threads computing gradients.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
 }
 
 /// Output formats of `extract`.

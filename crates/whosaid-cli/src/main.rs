@@ -10,7 +10,6 @@ mod output;
 mod progress;
 mod render;
 mod serve;
-mod silver;
 mod store_cmd;
 mod train;
 

@@ -214,6 +214,19 @@ impl Document {
     }
 }
 
+/// [`extract`] with the rule-based passes alone, as the unit tests of those passes see a
+/// document.
+#[cfg(test)]
+pub(crate) fn extract_rules(text: &str) -> Document {
+    extract(
+        text,
+        &Options {
+            tagger: Tagger::RulesOnly,
+            ..Options::default()
+        },
+    )
+}
+
 /// Extracts attributions, entities and metadata from one news report.
 ///
 /// Never fails and never panics: any text, however malformed, yields a `Document` whose
@@ -228,29 +241,6 @@ impl Document {
 /// assert_eq!(&doc.text[q.speaker.unwrap()], "Union leaders");
 /// ```
 pub fn extract(text: &str, options: &Options) -> Document {
-    extract_with_hook(text, options, &|_, _| {})
-}
-
-/// [`extract`] with the rule-based passes alone, as the unit tests of those passes see a
-/// document.
-#[cfg(test)]
-pub(crate) fn extract_rules(text: &str) -> Document {
-    extract(
-        text,
-        &Options {
-            tagger: Tagger::RulesOnly,
-            ..Options::default()
-        },
-    )
-}
-
-/// [`extract`] with a hook that can add features to the tagger's context (for experiments
-/// with extra analyses such as a dependency parse).
-pub fn extract_with_hook(
-    text: &str,
-    options: &Options,
-    hook: &dyn Fn(&Document, &mut model::features::FeatureContext),
-) -> Document {
     let lexicon = Lexicon::get();
     let mut doc = Document {
         text: text.to_string(),
@@ -284,7 +274,7 @@ pub fn extract_with_hook(
         Tagger::Custom(m) => Some(m.as_ref()),
     };
     if let Some(model) = model {
-        let labels = model.tag_document_with(&doc, lexicon, hook);
+        let labels = model.tag_document(&doc, lexicon);
         let rules = std::mem::take(&mut doc.attributions);
         let learned = model::assemble::assemble(&doc, lexicon, &labels, &rules);
         let mut learned = model::assemble::reconcile(&doc, lexicon, learned, &rules);

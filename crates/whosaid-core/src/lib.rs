@@ -61,7 +61,7 @@ pub mod token;
 pub mod when;
 
 pub use attribution::{Attribution, QuoteKind, Shape};
-pub use document::{Document, Options, Tagger, extract, extract_with_hook};
+pub use document::{Document, Options, Tagger, extract};
 pub use entity::Entity;
 pub use lexicon::{EntityKind, Gender};
 pub use mention::Mention;

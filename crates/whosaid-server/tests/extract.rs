@@ -89,7 +89,9 @@ async fn json_fields_win_over_query_parameters() {
 
 #[tokio::test]
 async fn spans_are_code_points_with_astral_characters() {
-    let text = "😀😀 “We will not back down,” said Jane Doe.";
+    // The emoji (one code point, two UTF-16 units, four bytes each) precede the quotation
+    // in a paragraph of their own.
+    let text = "😀😀\n\n“We will not back down,” said Jane Doe.";
     let r = post(&app(), "/v1/extract", Some("text/plain"), text).await;
     let v = r.json();
     let content = &v["quotes"][0]["content"][0];
@@ -99,7 +101,7 @@ async fn spans_are_code_points_with_astral_characters() {
     ];
     let slice: String = text.chars().skip(start).take(end - start).collect();
     assert_eq!(slice, content["text"].as_str().unwrap());
-    assert_eq!(start, 3);
+    assert_eq!(start, 4);
 }
 
 #[tokio::test]
@@ -179,14 +181,14 @@ async fn invalid_utf8_is_decoded_lossily_with_a_warning() {
     let mut body = "“We will not back down,” said Jane Doe."
         .as_bytes()
         .to_vec();
-    body.splice(0..0, [0xff, 0xfe, b' ']);
+    body.splice(0..0, [0xff, 0xfe, b'\n', b'\n']);
     let r = post(&app(), "/v1/extract", Some("text/plain"), body).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let warning = r.headers[whosaid_server::WARNING_HEADER].to_str().unwrap();
     assert!(warning.contains("U+FFFD"), "{warning}");
     let v = r.json();
     assert_eq!(
-        v["quotes"][0]["content"][0]["span"][0], 3,
+        v["quotes"][0]["content"][0]["span"][0], 4,
         "spans count the replacement characters"
     );
 }

@@ -1,12 +1,12 @@
-//! Features of the attribution tagger: what the model sees at each token.
+//! Inputs of the attribution tagger: what the network sees at each token.
 //!
-//! Features are hashed into a fixed number of buckets (the hashing trick): a feature is a
-//! template number and a value, mixed into a 64-bit hash and reduced to a bucket. The model
-//! stores one weight per bucket and label. Templates read the token's word and tags in a
-//! window, the quotation-mark state, the cue lexicon, the distance to the nearest cue, the
-//! mentions, and — the strongest signal — the role the rule-based attribution pass gave the
-//! token (the tagger is *stacked* on the rules and learns where the annotators' conventions
-//! differ from them).
+//! Every token is described by [`N_COLUMNS`] values: its word (lowercased) and suffix as
+//! stable hashes, its shape and part of speech, the quotation-mark state, the cue lexicon
+//! and the distance to the nearest cue, the mentions, its place in the sentence, learned
+//! cue statistics, and — the strongest signal — the role the rule-based attribution pass
+//! gave it (the tagger is *stacked* on the rules and learns where the annotators'
+//! conventions differ from them). The network embeds each value; the paragraph around the
+//! token is the LSTM's business.
 
 use crate::document::Document;
 use crate::lexicon::Lexicon;
@@ -15,7 +15,8 @@ use crate::quotes::Family;
 use crate::token::{TokenFlags, TokenKind};
 
 use super::cuestats::CueStats;
-use super::labels::{Label, role, role_labels};
+use super::labels::role_labels;
+use super::net::N_COLUMNS;
 
 /// Precomputed per-token values the feature templates read.
 pub struct FeatureContext {
@@ -41,33 +42,6 @@ pub struct FeatureContext {
     learned_left: Vec<u8>,
     learned_right: Vec<u8>,
     rule_gap: Vec<u8>,
-    stack: Option<Stack>,
-    parse: Option<ParseFeatures>,
-}
-
-/// A dependency parse of the document (head token and relation per token), as features.
-pub struct ParseFeatures {
-    rel: Vec<u8>,
-    head_rel: Vec<u8>,
-    head_pos: Vec<u8>,
-    head_dir: Vec<u8>,
-    head_cue: Vec<u8>,
-    /// For tokens under a cue: the relation of the child of the cue on the path (plus
-    /// depth bucket), else 0.
-    under_cue: Vec<u16>,
-}
-
-/// What the first layer predicted, as features for the second.
-struct Stack {
-    label: Vec<u8>,
-    /// Roles the first layer found in the token's sentence (bit mask).
-    sentence_roles: Vec<u8>,
-    /// Distance to the nearest predicted cue in the sentence, each side.
-    cue_left: Vec<u8>,
-    cue_right: Vec<u8>,
-    /// Where the token sits in its predicted span: 0 outside, 1 first, 2 last, 3 inside,
-    /// 4 single-token span.
-    span_pos: Vec<u8>,
 }
 
 fn bucket_prob(p: f32) -> u8 {
@@ -122,15 +96,6 @@ fn hash_str(s: &str) -> u64 {
         h = h.wrapping_mul(0x100000001b3);
     }
     h
-}
-
-/// Mixes a template number and up to three values into one hash.
-#[inline]
-fn mix(t: u64, a: u64, b: u64, c: u64) -> u64 {
-    let mut h = t.wrapping_mul(0x9E3779B97F4A7C15) ^ a;
-    h = h.wrapping_mul(0xBF58476D1CE4E5B9) ^ b;
-    h = h.wrapping_mul(0x94D049BB133111EB) ^ c;
-    h ^ (h >> 31)
 }
 
 fn bucket_distance(d: usize) -> u8 {
@@ -333,129 +298,38 @@ impl FeatureContext {
             learned_left,
             learned_right,
             rule_gap,
-            stack: None,
-            parse: None,
         }
     }
 
-    /// Adds a dependency parse: `heads[i]` is the head token of token `i` (None for roots)
-    /// and `rels[i]` its relation (a small id).
-    pub fn set_parse(&mut self, heads: &[Option<u32>], rels: &[u8]) {
-        let n = self.len();
-        if heads.len() != n || rels.len() != n {
-            return;
-        }
-        let mut p = ParseFeatures {
-            rel: rels.to_vec(),
-            head_rel: vec![0; n],
-            head_pos: vec![0; n],
-            head_dir: vec![0; n],
-            head_cue: vec![0; n],
-            under_cue: vec![0; n],
-        };
-        for i in 0..n {
-            if let Some(h) = heads[i] {
-                let h = h as usize;
-                p.head_rel[i] = rels[h];
-                p.head_pos[i] = self.pos[h];
-                let d = h as isize - i as isize;
-                p.head_dir[i] = if d < 0 {
-                    1 + bucket_distance((-d) as usize)
-                } else {
-                    9 + bucket_distance(d as usize)
-                };
-                p.head_cue[i] = self.cue_class[h].max(if self.cue_prob[h] >= 5 { 7 } else { 0 });
-            }
-            // Walk up at most six steps looking for a cue.
-            let mut child = i;
-            let mut cur = heads[i];
-            let mut depth = 0u16;
-            while let Some(h) = cur {
-                let h = h as usize;
-                depth += 1;
-                if self.cue_class[h] != 0 || self.cue_prob[h] >= 5 {
-                    p.under_cue[i] = (rels[child] as u16) * 8 + depth.min(7);
-                    break;
-                }
-                if depth >= 6 || h == child {
-                    break;
-                }
-                child = h;
-                cur = heads[h];
-            }
-        }
-        self.parse = Some(p);
-    }
-
-    /// Adds the first layer's labels, for the stacked second layer's features.
-    pub fn set_stack(&mut self, doc: &Document, labels: &[Label]) {
-        for range in super::sequences(doc) {
-            let r = range.range();
-            if r.end <= labels.len() {
-                self.fill_stack(doc, range, &labels[r]);
-            }
-        }
-    }
-
-    /// Sets the first layer's labels of one paragraph (`labels` covers exactly `range`).
-    pub fn fill_stack(
-        &mut self,
-        doc: &Document,
-        range: crate::segment::TokenRange,
-        labels: &[Label],
-    ) {
-        let n = self.len();
-        let st = self.stack.get_or_insert_with(|| Stack {
-            label: vec![0; n],
-            sentence_roles: vec![0; n],
-            cue_left: vec![15; n],
-            cue_right: vec![15; n],
-            span_pos: vec![0; n],
-        });
-        let (a, b) = (range.start as usize, (range.end as usize).min(n));
-        if a >= b || labels.len() < b - a {
-            return;
-        }
-        st.label[a..b].copy_from_slice(&labels[..b - a]);
-        let first = doc.token_sentence[a] as usize;
-        let last = doc.token_sentence[b - 1] as usize;
-        for s in &doc.sentences[first..=last] {
-            let r = s.tokens.range();
-            let mask = r.clone().fold(0u8, |m, i| match role(st.label[i]) {
-                0 => m,
-                k => m | 1 << (k - 1),
-            });
-            let mut left: Option<usize> = None;
-            for i in r.clone() {
-                st.sentence_roles[i] = mask;
-                st.cue_left[i] = left.map_or(15, |l| bucket_distance(i - l));
-                if role(st.label[i]) == 2 {
-                    left = Some(i);
-                }
-            }
-            let mut right: Option<usize> = None;
-            for i in r.rev() {
-                st.cue_right[i] = right.map_or(15, |r| bucket_distance(r - i));
-                if role(st.label[i]) == 2 {
-                    right = Some(i);
-                }
-            }
-        }
-        for i in a..b {
-            let l = st.label[i];
-            st.span_pos[i] = if l == 0 {
-                0
-            } else {
-                let starts = l % 2 == 1;
-                let ends = i + 1 >= b || st.label[i + 1] % 2 == 1 || st.label[i + 1] == 0;
-                match (starts, ends) {
-                    (true, true) => 4,
-                    (true, false) => 1,
-                    (false, true) => 2,
-                    (false, false) => 3,
-                }
-            };
-        }
+    /// The inputs of token `i`, in column order: word, suffix, shape, part of speech, rule
+    /// role, rule kind, rule shape, rule gap, quotation state, cue class, cue lemma, nearest
+    /// cue lemma left and right, distance to the nearest cue left and right, mention,
+    /// sentence position, commas to the left, learned cue share, distance to the nearest
+    /// learned cue left and right.
+    pub fn inputs(&self, i: usize) -> [u64; N_COLUMNS] {
+        [
+            self.word[i],
+            self.suffix[i],
+            self.shape[i] as u64,
+            self.pos[i] as u64,
+            self.rule[i] as u64,
+            self.rule_kind[i] as u64,
+            self.rule_shape[i] as u64,
+            self.rule_gap[i] as u64,
+            self.quote[i] as u64,
+            self.cue_class[i] as u64,
+            self.cue_lemma[i],
+            self.lemma_left[i],
+            self.lemma_right[i],
+            self.cue_left[i] as u64,
+            self.cue_right[i] as u64,
+            self.mention[i] as u64,
+            self.sent_pos[i] as u64,
+            self.comma_left[i] as u64,
+            self.cue_prob[i] as u64,
+            self.learned_left[i] as u64,
+            self.learned_right[i] as u64,
+        ]
     }
 
     /// Number of tokens.
@@ -468,207 +342,9 @@ impl FeatureContext {
         self.word.is_empty()
     }
 
-    /// Appends the base feature hashes of token `i` to `out`.
-    pub fn base_features(&self, i: usize, out: &mut Vec<u64>) {
-        self.base_features_with(i, |h| out.push(h));
-    }
-
-    /// Passes the base feature hashes of token `i` to `put`, in the order of
-    /// [`FeatureContext::base_features`].
-    #[inline]
-    pub fn base_features_with(&self, i: usize, mut put: impl FnMut(u64)) {
-        let n = self.len();
-        let at = |v: &[u8], k: isize| -> u64 {
-            let j = i as isize + k;
-            if j < 0 || j as usize >= n {
-                255
-            } else {
-                v[j as usize] as u64
-            }
-        };
-        let w = |k: isize| -> u64 {
-            let j = i as isize + k;
-            if j < 0 || j as usize >= n {
-                1
-            } else {
-                self.word[j as usize]
-            }
-        };
-        let p = |k: isize| at(&self.pos, k);
-        let r = |k: isize| at(&self.rule, k);
-        put(mix(1, 0, 0, 0));
-        put(mix(2, w(0), 0, 0));
-        put(mix(3, w(-1), 0, 0));
-        put(mix(4, w(1), 0, 0));
-        put(mix(5, w(-2), 0, 0));
-        put(mix(6, w(2), 0, 0));
-        put(mix(7, p(0), 0, 0));
-        put(mix(8, p(-1), 0, 0));
-        put(mix(9, p(1), 0, 0));
-        put(mix(10, p(-2), 0, 0));
-        put(mix(11, p(2), 0, 0));
-        put(mix(12, p(-1), p(0), 0));
-        put(mix(13, p(0), p(1), 0));
-        put(mix(14, p(-2), p(-1), 0));
-        put(mix(15, p(1), p(2), 0));
-        put(mix(16, self.shape[i] as u64, 0, 0));
-        put(mix(17, self.suffix[i], 0, 0));
-        put(mix(18, w(-1), w(0), 0));
-        put(mix(19, w(0), w(1), 0));
-        // Rule roles.
-        put(mix(20, r(0), 0, 0));
-        put(mix(21, r(-1), 0, 0));
-        put(mix(22, r(1), 0, 0));
-        put(mix(23, r(0), p(0), 0));
-        put(mix(24, r(0), self.rule_kind[i] as u64, 0));
-        put(mix(52, r(0), self.rule_kind[i] as u64, p(0)));
-        put(mix(92, r(0), self.rule_shape[i] as u64, 0));
-        put(mix(93, r(0), self.rule_shape[i] as u64, p(0)));
-        put(mix(54, self.rule_gap[i] as u64, 0, 0));
-        put(mix(
-            55,
-            self.rule_gap[i] as u64,
-            p(0),
-            at(&self.rule_gap, -1),
-        ));
-        if let Some(ps) = &self.parse {
-            put(mix(80, ps.rel[i] as u64, 0, 0));
-            put(mix(81, ps.rel[i] as u64, p(0), 0));
-            put(mix(82, ps.head_rel[i] as u64, ps.head_pos[i] as u64, 0));
-            put(mix(83, ps.head_dir[i] as u64, ps.rel[i] as u64, 0));
-            put(mix(84, ps.head_cue[i] as u64, ps.rel[i] as u64, 0));
-            put(mix(85, ps.under_cue[i] as u64, 0, 0));
-            put(mix(86, ps.under_cue[i] as u64, r(0), 0));
-            put(mix(87, ps.under_cue[i] as u64, p(0), 0));
-        }
-        put(mix(53, r(-1), r(0), self.rule_kind[i] as u64));
-        put(mix(25, r(-1), r(0), r(1)));
-        put(mix(26, r(0), w(0), 0));
-        // Quotation state.
-        let q = |k: isize| at(&self.quote, k);
-        put(mix(27, q(0), 0, 0));
-        put(mix(28, q(0), r(0), 0));
-        put(mix(29, q(-1), q(0), q(1)));
-        put(mix(30, q(0), p(0), 0));
-        // Cue lexicon and distance to cues.
-        let cc = |k: isize| at(&self.cue_class, k);
-        put(mix(31, cc(0), 0, 0));
-        put(mix(32, self.cue_lemma[i], 0, 0));
-        put(mix(59, self.lemma_left[i], self.cue_left[i] as u64, 0));
-        put(mix(90, self.lemma_left[i], p(0), 0));
-        put(mix(91, self.lemma_right[i], self.cue_right[i] as u64, 0));
-        put(mix(33, cc(-1), cc(1), 0));
-        put(mix(34, self.cue_left[i] as u64, 0, 0));
-        put(mix(35, self.cue_right[i] as u64, 0, 0));
-        put(mix(
-            36,
-            self.cue_left[i] as u64,
-            self.cue_right[i] as u64,
-            0,
-        ));
-        put(mix(37, self.cue_left[i] as u64, p(0), 0));
-        put(mix(38, self.cue_right[i] as u64, p(0), 0));
-        put(mix(39, self.cue_left[i] as u64, r(0), 0));
-        // Mentions, sentence position, commas.
-        put(mix(40, self.mention[i] as u64, 0, 0));
-        put(mix(41, self.mention[i] as u64, r(0), 0));
-        put(mix(42, self.sent_pos[i] as u64, 0, 0));
-        put(mix(43, self.sent_pos[i] as u64, p(0), 0));
-        put(mix(
-            44,
-            self.comma_left[i] as u64,
-            self.cue_left[i] as u64,
-            0,
-        ));
-        put(mix(45, self.sent_pos[i] as u64, r(0), q(0)));
-        // Learned cue statistics.
-        put(mix(46, self.cue_prob[i] as u64, 0, 0));
-        put(mix(47, self.cue_prob[i] as u64, p(0), 0));
-        put(mix(48, at(&self.cue_prob, -1), at(&self.cue_prob, 1), 0));
-        put(mix(
-            49,
-            self.learned_left[i] as u64,
-            self.learned_right[i] as u64,
-            0,
-        ));
-        put(mix(50, self.learned_left[i] as u64, p(0), 0));
-        put(mix(51, self.learned_right[i] as u64, p(0), r(0)));
-    }
-
-    /// Appends the stacked layer's extra features of token `i` (nothing when no first-layer
-    /// labels were set).
-    pub fn stack_features(&self, i: usize, out: &mut Vec<u64>) {
-        self.stack_features_with(i, |h| out.push(h));
-    }
-
-    /// Passes the stacked layer's extra feature hashes of token `i` to `put`, in the order
-    /// of [`FeatureContext::stack_features`].
-    #[inline]
-    pub fn stack_features_with(&self, i: usize, mut put: impl FnMut(u64)) {
-        let Some(st) = &self.stack else { return };
-        let n = self.len();
-        let at = |v: &[u8], k: isize| -> u64 {
-            let j = i as isize + k;
-            if j < 0 || j as usize >= n {
-                255
-            } else {
-                v[j as usize] as u64
-            }
-        };
-        let w = |k: isize| -> u64 {
-            let j = i as isize + k;
-            if j < 0 || j as usize >= n {
-                1
-            } else {
-                self.word[j as usize]
-            }
-        };
-        let p = |k: isize| at(&self.pos, k);
-        let r = |k: isize| at(&self.rule, k);
-        let q = |k: isize| at(&self.quote, k);
-
-        let sl = |k: isize| -> u64 {
-            let j = i as isize + k;
-            if j < 0 || j as usize >= st.label.len() {
-                255
-            } else {
-                st.label[j as usize] as u64
-            }
-        };
-        put(mix(60, sl(0), 0, 0));
-        put(mix(61, sl(-1), sl(0), sl(1)));
-        put(mix(62, sl(-2), sl(-1), 0));
-        put(mix(63, sl(1), sl(2), 0));
-        put(mix(64, sl(0), p(0), 0));
-        put(mix(65, sl(0), r(0), 0));
-        put(mix(66, st.sentence_roles[i] as u64, sl(0), 0));
-        put(mix(
-            67,
-            st.cue_left[i] as u64,
-            st.cue_right[i] as u64,
-            sl(0),
-        ));
-        put(mix(68, st.span_pos[i] as u64, sl(0), p(0)));
-        put(mix(69, st.cue_left[i] as u64, q(0), sl(0)));
-        put(mix(
-            70,
-            st.sentence_roles[i] as u64,
-            self.sent_pos[i] as u64,
-            sl(0),
-        ));
-        put(mix(71, sl(0), w(0), 0));
-    }
-
-    /// Appends all feature hashes of token `i` to `out`: the base features and, once
-    /// first-layer labels are set, the stacked ones.
-    pub fn features(&self, i: usize, out: &mut Vec<u64>) {
-        self.base_features(i, out);
-        self.stack_features(i, out);
-    }
-
     /// Whether the tokens of `range` hold any sign of an attribution: a quotation mark, a
     /// lexicon cue, a word annotators often mark as a cue, a dash or a rule label.
-    /// Paragraphs without one are left unlabelled (all `O`) without running the model.
+    /// Paragraphs without one are left unlabelled (all `O`) without running the networks.
     pub fn may_attribute(&self, range: crate::segment::TokenRange) -> bool {
         range.range().any(|i| {
             self.quote[i] != 0
@@ -678,11 +354,6 @@ impl FeatureContext {
                 || self.shape[i] == 6
         })
     }
-
-    /// The rule role label of token `i`.
-    pub fn rule_label(&self, i: usize) -> Label {
-        self.rule[i]
-    }
 }
 
 #[cfg(test)]
@@ -690,107 +361,92 @@ mod tests {
     use super::*;
     use crate::document::extract_rules as rules;
     use crate::model::cuestats::CueCounter;
+    use crate::model::labels::{B_CONTENT, B_CUE, B_SOURCE, I_CONTENT};
     use crate::segment::TokenRange;
 
     fn context(doc: &Document) -> FeatureContext {
         FeatureContext::new(doc, Lexicon::get(), &CueStats::default())
     }
 
-    fn all_features(ctx: &FeatureContext) -> Vec<Vec<u64>> {
-        (0..ctx.len())
-            .map(|i| {
-                let mut f = Vec::new();
-                ctx.features(i, &mut f);
-                f
-            })
-            .collect()
+    fn all_inputs(ctx: &FeatureContext) -> Vec<[u64; N_COLUMNS]> {
+        (0..ctx.len()).map(|i| ctx.inputs(i)).collect()
     }
 
     const TEXT: &str = "Officials said the plan was late.";
+
+    // Column numbers, in the order of `FeatureContext::inputs`.
+    const WORD: usize = 0;
+    const SUFFIX: usize = 1;
+    const SHAPE: usize = 2;
+    const POS: usize = 3;
+    const RULE: usize = 4;
+    const QUOTE: usize = 8;
+    const CUE_LEMMA: usize = 10;
+    const LEMMA_LEFT: usize = 11;
+    const CUE_LEFT: usize = 13;
+    const CUE_RIGHT: usize = 14;
+    const MENTION: usize = 15;
+    const SENT_POS: usize = 16;
+    const CUE_PROB: usize = 18;
 
     #[test]
     fn stable_word_hash() {
         // FNV-1a test vectors: saved weights depend on these never changing.
         assert_eq!(hash_str(""), 0xcbf29ce484222325);
         assert_eq!(hash_str("a"), 0xaf63dc4c8601ec8c);
-        assert_ne!(
-            mix(2, hash_str("said"), 0, 0),
-            mix(3, hash_str("said"), 0, 0)
-        );
-        assert_ne!(mix(12, 1, 2, 0), mix(12, 2, 1, 0));
     }
 
     #[test]
-    fn deterministic() {
-        let doc = rules(TEXT);
-        let a = all_features(&context(&doc));
-        let b = all_features(&context(&rules(TEXT)));
+    fn deterministic_and_context_dependent() {
+        let a = all_inputs(&context(&rules(TEXT)));
+        let b = all_inputs(&context(&rules(TEXT)));
         assert_eq!(a, b);
-        // Without a parse or a stack every token gets the same number of base features.
-        let n = a[0].len();
-        assert!(n > 50, "{n}");
-        assert!(a.iter().all(|f| f.len() == n));
-        // Tokens in different contexts get different feature sets.
+        assert_eq!(a.len(), rules(TEXT).tokens.len());
         assert_ne!(a[0], a[1]);
     }
 
     #[test]
-    fn expected_keys_for_a_simple_sentence() {
+    fn expected_inputs_for_a_simple_sentence() {
         let doc = rules(TEXT);
         let ctx = context(&doc);
-        let feats = all_features(&ctx);
+        let v = all_inputs(&ctx);
         let said = 1;
         assert_eq!(doc.word(said), "said");
-        let f = &feats[said];
         let h = hash_str;
-        // Bias, the word, its neighbours and the word bigrams.
-        assert!(f.contains(&mix(1, 0, 0, 0)));
-        assert!(f.contains(&mix(2, h("said"), 0, 0)));
-        assert!(f.contains(&mix(3, h("officials"), 0, 0)));
-        assert!(f.contains(&mix(4, h("the"), 0, 0)));
-        assert!(f.contains(&mix(6, h("plan"), 0, 0)));
-        assert!(f.contains(&mix(18, h("officials"), h("said"), 0)));
+        assert_eq!(v[said][WORD], h("said"));
         // The last three characters, read backwards.
-        assert!(f.contains(&mix(17, h("dia"), 0, 0)));
-        // Before the first token the window reads a padding value.
-        assert!(feats[0].contains(&mix(3, 1, 0, 0)));
-        assert!(feats[0].contains(&mix(5, 1, 0, 0)));
-        // Part of speech and shape.
-        assert!(f.contains(&mix(7, crate::pos::Tag::VBD as u64, 0, 0)));
-        assert!(f.contains(&mix(16, 3, 0, 0)), "lowercase word");
-        assert!(feats[0].contains(&mix(16, 2, 0, 0)), "capitalised word");
-        // The rules' role of the token and the cue lexicon.
-        assert_eq!(ctx.rule_label(0), super::super::labels::B_SOURCE);
-        assert_eq!(ctx.rule_label(said), super::super::labels::B_CUE);
-        assert_eq!(ctx.rule_label(2), super::super::labels::B_CONTENT);
-        assert_eq!(ctx.rule_label(3), super::super::labels::I_CONTENT);
-        assert!(f.contains(&mix(20, ctx.rule_label(said) as u64, 0, 0)));
-        assert!(f.contains(&mix(32, h("say"), 0, 0)), "cue lemma");
+        assert_eq!(v[said][SUFFIX], h("dia"));
+        assert_eq!(v[said][POS], crate::pos::Tag::VBD as u64);
+        assert_eq!(v[said][SHAPE], 3, "lowercase word");
+        assert_eq!(v[0][SHAPE], 2, "capitalised word");
+        // The rules' role of each token.
+        assert_eq!(v[0][RULE], B_SOURCE as u64);
+        assert_eq!(v[said][RULE], B_CUE as u64);
+        assert_eq!(v[2][RULE], B_CONTENT as u64);
+        assert_eq!(v[3][RULE], I_CONTENT as u64);
+        assert_eq!(v[said][CUE_LEMMA], h("say"));
         // Distance to the cue: "plan" is two tokens right of it, nothing on its right.
-        assert!(feats[3].contains(&mix(34, 2, 0, 0)));
-        assert!(feats[3].contains(&mix(35, 15, 0, 0)));
-        assert!(feats[3].contains(&mix(59, h("say"), 2, 0)));
-        assert!(feats[0].contains(&mix(35, 1, 0, 0)));
+        assert_eq!(v[3][CUE_LEFT], 2);
+        assert_eq!(v[3][CUE_RIGHT], 15);
+        assert_eq!(v[3][LEMMA_LEFT], h("say"));
+        assert_eq!(v[0][CUE_RIGHT], 1);
         // Sentence position: first token, last token.
-        assert!(feats[0].contains(&mix(42, 1, 0, 0)));
-        assert!(feats[doc.tokens.len() - 1].contains(&mix(42, 2, 0, 0)));
+        assert_eq!(v[0][SENT_POS], 1);
+        assert_eq!(v[doc.tokens.len() - 1][SENT_POS], 2);
         // "Officials" is a (plural) description mention.
-        assert!(feats[0].contains(&mix(40, 5, 0, 0)));
+        assert_eq!(v[0][MENTION], 5);
     }
 
     #[test]
-    fn word_features_ignore_case_but_not_shape() {
-        let a = rules("Officials said the plan was late.");
-        let b = rules("Officials SAID the plan was late.");
-        let (fa, fb) = (all_features(&context(&a)), all_features(&context(&b)));
-        let said = mix(2, hash_str("said"), 0, 0);
-        assert!(fa[1].contains(&said) && fb[1].contains(&said));
-        assert!(fa[1].contains(&mix(16, 3, 0, 0)));
-        assert!(fb[1].contains(&mix(16, 1, 0, 0)));
+    fn word_inputs_ignore_case_but_not_shape() {
+        let a = all_inputs(&context(&rules("Officials said the plan was late.")));
+        let b = all_inputs(&context(&rules("Officials SAID the plan was late.")));
+        assert_eq!(a[1][WORD], b[1][WORD]);
+        assert_eq!((a[1][SHAPE], b[1][SHAPE]), (3, 1));
     }
 
     #[test]
-    fn learned_cue_statistics_enter_the_features() {
+    fn learned_cue_statistics_enter_the_inputs() {
         let doc = rules("The company unleashed a plan.");
         let mut counter = CueCounter::default();
         for _ in 0..10 {
@@ -804,58 +460,21 @@ mod tests {
         // paragraph worth tagging.
         assert!(!without.may_attribute(range));
         assert!(with.may_attribute(range));
-        let mut f = Vec::new();
-        with.features(2, &mut f);
-        assert!(f.contains(&mix(46, bucket_prob(stats.get("unleashed")) as u64, 0, 0)));
+        assert_eq!(
+            with.inputs(2)[CUE_PROB],
+            bucket_prob(stats.get("unleashed")) as u64
+        );
         assert!(bucket_prob(stats.get("unleashed")) >= 7);
+        assert_eq!(without.inputs(2)[CUE_PROB], 0);
     }
 
     #[test]
     fn quotation_state() {
         let doc = rules("“We will appeal,” the lawyer said.");
         let ctx = context(&doc);
-        let q: Vec<u8> = ctx.quote.clone();
-        assert_eq!(q[..7], [1, 2, 2, 2, 2, 3, 0]);
+        let q: Vec<u64> = all_inputs(&ctx)[..7].iter().map(|v| v[QUOTE]).collect();
+        assert_eq!(q, [1, 2, 2, 2, 2, 3, 0]);
         assert!(ctx.may_attribute(TokenRange::new(0, doc.tokens.len())));
-    }
-
-    #[test]
-    fn parse_and_stack_add_features() {
-        let doc = rules(TEXT);
-        let n = doc.tokens.len();
-        let mut ctx = context(&doc);
-        let base = all_features(&ctx);
-        // A parse of the wrong length is ignored.
-        ctx.set_parse(&[None], &[0]);
-        assert_eq!(all_features(&ctx), base);
-        // "said" heads everything.
-        let heads: Vec<Option<u32>> = (0..n).map(|i| (i != 1).then_some(1)).collect();
-        let rels: Vec<u8> = (0..n as u8).collect();
-        ctx.set_parse(&heads, &rels);
-        let parsed = all_features(&ctx);
-        assert!(
-            parsed
-                .iter()
-                .zip(&base)
-                .all(|(p, b)| p.len() == b.len() + 8)
-        );
-        // Under the cue "said", at depth 1, through the token's own relation.
-        assert!(parsed[3].contains(&mix(85, 3 * 8 + 1, 0, 0)));
-        assert!(parsed[1].contains(&mix(85, 0, 0, 0)));
-        // First-layer labels add the stacked features.
-        let labels = vec![0 as Label; n];
-        ctx.set_stack(&doc, &labels);
-        let stacked = all_features(&ctx);
-        assert!(
-            stacked
-                .iter()
-                .zip(&parsed)
-                .all(|(s, p)| s.len() == p.len() + 12)
-        );
-        let mut extra = Vec::new();
-        ctx.stack_features(1, &mut extra);
-        assert_eq!(stacked[1][parsed[1].len()..], extra[..]);
-        assert!(extra.contains(&mix(60, 0, 0, 0)));
     }
 
     #[test]

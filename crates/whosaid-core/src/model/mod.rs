@@ -1,23 +1,25 @@
-//! The attribution tagger: a small learned model stacked on the rule-based passes.
+//! The attribution tagger: a small neural network stacked on the rule-based passes.
 //!
 //! The rules find attributions the way a grammar does; human annotators (PolNeAR) follow
 //! conventions the rules only approximate — which auxiliaries belong to a cue, where an
 //! indirect content ends, which beliefs and intentions count as attributions. The tagger
-//! learns those conventions from the PolNeAR train split: a linear model over hashed
-//! features ([`features`]) scores the seven BIO labels of each token, and Viterbi decoding
-//! over each paragraph picks the best label sequence that respects BIO order. The rule
-//! output is one of its features, so the tagger starts from what the rules know and only
-//! has to learn where they differ.
+//! learns those conventions from the PolNeAR train split. Each token is described by the
+//! inputs [`features`] computes — its word, part of speech, the role the rule-based
+//! attribution pass gave it, the quotation state, the cue lexicon, learned cue statistics —
+//! and a bidirectional LSTM with a CRF output layer ([`net`]) labels every paragraph with
+//! the seven BIO labels, the best sequence that respects BIO order. The rule output is one
+//! of its inputs, so the tagger starts from what the rules know and only has to learn
+//! where they differ.
 //!
-//! It is an averaged structured perceptron (Collins, 2002): fast to train (`whosaid train`,
-//! about a minute on two cores), and fast to run — one table lookup per feature. The
-//! weights ship in `model/tagger.bin`; see `model/README.md` for their provenance. When the
-//! file is empty the engine runs on rules alone.
+//! The weights ship in `model/tagger.bin` (see `model/README.md` for their provenance);
+//! `whosaid train` reproduces them. When the file is empty the engine runs on its rules
+//! alone.
 
 pub mod assemble;
 pub mod cuestats;
 pub mod features;
 pub mod labels;
+pub mod net;
 pub mod train;
 
 use std::sync::LazyLock;
@@ -30,11 +32,11 @@ use crate::document::Document;
 use crate::lexicon::Lexicon;
 use crate::segment::TokenRange;
 
-/// The longest token sequence decoded at once: paragraphs longer than this (a 100 MB line)
-/// are decoded in windows of whole sentences, so memory stays proportional to the window.
+/// The longest token sequence tagged at once: paragraphs longer than this (a 100 MB line)
+/// are tagged in windows of whole sentences, so memory stays proportional to the window.
 pub const MAX_SEQUENCE_TOKENS: usize = 4096;
 
-/// The sequences the tagger decodes: paragraphs, cut into windows of whole sentences when
+/// The sequences the tagger labels: paragraphs, cut into windows of whole sentences when
 /// longer than [`MAX_SEQUENCE_TOKENS`].
 pub fn sequences(doc: &Document) -> Vec<TokenRange> {
     let mut out = Vec::with_capacity(doc.paragraphs.len());
@@ -69,46 +71,20 @@ const PREDECESSORS: [&[Label]; N_LABELS] = {
     [ALL, ALL, &[1, 2], ALL, &[3, 4], ALL, &[5, 6]]
 };
 
-/// Whether a sequence keeps its first-layer labels: where neither the first layer nor the
-/// rules see any role, the stacked layer would only rescore evidence already judged empty.
-fn nothing_to_stack(ctx: &FeatureContext, range: TokenRange, first: &[Label]) -> bool {
-    first.iter().all(|&l| l == 0) && range.range().all(|i| ctx.rule_label(i) == 0)
-}
-
 /// Magic bytes at the start of a weights file.
-const MAGIC: &[u8; 8] = b"WHOSAID2";
+const MAGIC: &[u8; 8] = b"WHOSAID3";
 
-/// A trained tagger: cue statistics and one or two layers of weights. The second layer,
-/// when present, is stacked on the first: it sees the first layer's labels as features.
-#[derive(Clone, Debug)]
+/// The most networks a weights file may hold.
+const MAX_NETS: u32 = 16;
+
+/// A trained tagger: the cue statistics its inputs read and one or more networks, whose
+/// label and transition scores are averaged (an ensemble).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Model {
     /// Learned cue statistics.
     pub stats: CueStats,
-    /// The first layer.
-    pub first: Layer,
-    /// The stacked second layer.
-    pub second: Option<Layer>,
-}
-
-/// One linear layer: weights per feature bucket and label, and transition weights.
-#[derive(Clone, Debug)]
-pub struct Layer {
-    bits: u32,
-    weights: Weights,
-    /// Transition weights; row `N_LABELS` holds the start scores.
-    trans: [[f32; N_LABELS]; N_LABELS + 1],
-}
-
-/// Emission weights: one row per feature bucket, padded to eight labels so that a row is
-/// one aligned load and the additions vectorise.
-#[derive(Clone, Debug)]
-enum Weights {
-    /// Full precision, while training.
-    Float(Vec<[f32; 8]>),
-    /// Quantised to 16 bits (as stored on disk), held widened to 32 bits: a row is still
-    /// one cache line, and adding it is two vector additions (widening 16-bit lanes costs
-    /// a dozen instructions per row on baseline x86-64).
-    Packed { rows: Vec<[i32; 8]>, scale: f32 },
+    /// The networks (at least one).
+    pub nets: Vec<net::Net>,
 }
 
 /// Why a weights file could not be read.
@@ -138,168 +114,74 @@ pub fn builtin() -> Option<&'static Model> {
 }
 
 impl Model {
-    /// Labels every token of `doc`, paragraph by paragraph. Each token's base features are
-    /// hashed once and shared by both layers.
+    /// Labels every token of `doc`, paragraph by paragraph. Paragraphs without any sign of
+    /// an attribution (no quotation mark, cue, learned cue word, dash or rule role) stay
+    /// unlabelled without running the networks.
     pub fn tag_document(&self, doc: &Document, lexicon: &Lexicon) -> Vec<Label> {
-        self.tag_document_with(doc, lexicon, &|_, _| {})
-    }
-
-    /// [`Model::tag_document`] with a hook that may add features (a parse) to the context.
-    pub fn tag_document_with(
-        &self,
-        doc: &Document,
-        lexicon: &Lexicon,
-        hook: &dyn Fn(&Document, &mut FeatureContext),
-    ) -> Vec<Label> {
-        let mut ctx = FeatureContext::new(doc, lexicon, &self.stats);
-        hook(doc, &mut ctx);
-        let first = self.first.packed_view();
-        let second = self.second.as_ref().map(Layer::packed_view);
-        match (first, second) {
-            (Some(first), None) => self.tag_packed(doc, &mut ctx, first, None),
-            (Some(first), Some(Some(second))) => {
-                self.tag_packed(doc, &mut ctx, first, Some(second))
-            }
-            _ => self.tag_general(doc, &mut ctx),
-        }
-    }
-
-    /// [`Model::tag_document_with`] for quantised layers (the shipped weights): each token's
-    /// base features are hashed once and added straight into both layers' integer sums, so
-    /// no feature list is stored and the sums are exact whatever their order.
-    fn tag_packed(
-        &self,
-        doc: &Document,
-        ctx: &mut FeatureContext,
-        first: PackedView<'_>,
-        second: Option<PackedView<'_>>,
-    ) -> Vec<Label> {
         let mut labels = vec![0 as Label; doc.tokens.len()];
-        let mut scratch = Scratch::default();
-        let mut em: Vec<[f32; N_LABELS]> = Vec::new();
-        let mut first_labels: Vec<Label> = Vec::new();
-        let mut out: Vec<Label> = Vec::new();
-        // The base feature hashes of the sequence, token after token: `ends[t]` is where
-        // those of its token `t` end.
-        let mut base: Vec<u64> = Vec::new();
-        let mut ends: Vec<usize> = Vec::new();
-        let mut extra: Vec<u64> = Vec::with_capacity(32);
+        if self.nets.is_empty() {
+            return labels;
+        }
+        let ctx = FeatureContext::new(doc, lexicon, &self.stats);
+        let mut scratch = net::NetScratch::default();
+        let mut decoding = Scratch::default();
+        let mut inputs = Vec::new();
+        let mut rows = Vec::new();
+        let mut em = Vec::new();
+        let mut sum: Vec<[f32; N_LABELS]> = Vec::new();
+        let mut out = Vec::new();
+        let k = 1.0 / self.nets.len() as f32;
+        let trans = self.transitions();
         for range in sequences(doc) {
             if !ctx.may_attribute(range) {
                 continue;
             }
-            base.clear();
-            ends.clear();
-            em.clear();
-            for i in range.range() {
-                let start = base.len();
-                // Written into room made up front (cheaper than a push per feature); a token
-                // with more features than that is hashed again with pushes.
-                base.resize(start + ROOM, 0);
-                let mut n = 0;
-                let slots = &mut base[start..];
-                ctx.base_features_with(i, |h| {
-                    if let Some(slot) = slots.get_mut(n) {
-                        *slot = h;
+            inputs.clear();
+            inputs.extend(range.range().map(|i| ctx.inputs(i)));
+            sum.clear();
+            sum.resize(range.len(), [0.0; N_LABELS]);
+            for net in &self.nets {
+                rows.clear();
+                rows.extend(inputs.iter().map(|v| net.rows_of(v)));
+                net.emissions(&rows, &mut scratch, &mut em);
+                for (s, e) in sum.iter_mut().zip(&em) {
+                    for (a, b) in s.iter_mut().zip(e) {
+                        *a += b * k;
                     }
-                    n += 1;
-                });
-                if n <= ROOM {
-                    base.truncate(start + n);
-                } else {
-                    base.truncate(start);
-                    ctx.base_features_with(i, |h| base.push(h));
                 }
-                em.push(first.scores(&first.sum(&base[start..], [0; 8])));
-                ends.push(base.len());
             }
-            first_labels.clear();
-            self.first.viterbi(&em, &mut scratch, &mut first_labels);
-            let empty = nothing_to_stack(ctx, range, &first_labels);
-            match (&second, &self.second) {
-                (Some(s), Some(layer)) if !empty => {
-                    ctx.fill_stack(doc, range, &first_labels);
-                    em.clear();
-                    let mut start = 0;
-                    for (i, &end) in range.range().zip(&ends) {
-                        extra.clear();
-                        ctx.stack_features_with(i, |h| extra.push(h));
-                        let acc = s.sum(&extra, s.sum(&base[start..end], [0; 8]));
-                        em.push(s.scores(&acc));
-                        start = end;
-                    }
-                    out.clear();
-                    layer.viterbi(&em, &mut scratch, &mut out);
-                    labels[range.range()].copy_from_slice(&out);
-                }
-                _ => labels[range.range()].copy_from_slice(&first_labels),
-            }
+            out.clear();
+            decode(&trans, &sum, &mut decoding, &mut out);
+            labels[range.range()].copy_from_slice(&out);
         }
         labels
     }
 
-    /// [`Model::tag_document_with`] for layers of any precision.
-    fn tag_general(&self, doc: &Document, ctx: &mut FeatureContext) -> Vec<Label> {
-        let mut labels = vec![0 as Label; doc.tokens.len()];
-        let mut scratch = Scratch::default();
-        let mut base: Vec<u64> = Vec::new();
-        let mut offsets: Vec<usize> = Vec::new();
-        let mut extra: Vec<u64> = Vec::new();
-        for range in sequences(doc) {
-            if !ctx.may_attribute(range) {
-                continue;
-            }
-            base.clear();
-            offsets.clear();
-            offsets.push(0);
-            for i in range.range() {
-                ctx.base_features(i, &mut base);
-                offsets.push(base.len());
-            }
-            let a = range.start as usize;
-            let feats_of = |i: usize| &base[offsets[i - a]..offsets[i - a + 1]];
-            let mut first = Vec::with_capacity(range.len());
-            self.first.tag_with(
-                range,
-                |i, out| out.extend_from_slice(feats_of(i)),
-                &mut scratch,
-                &mut first,
-            );
-            let empty = nothing_to_stack(ctx, range, &first);
-            match &self.second {
-                Some(second) if !empty => {
-                    ctx.fill_stack(doc, range, &first);
-                    let mut out = Vec::with_capacity(range.len());
-                    second.tag_with(
-                        range,
-                        |i, f| {
-                            f.extend_from_slice(feats_of(i));
-                            extra.clear();
-                            ctx.stack_features(i, &mut extra);
-                            f.extend_from_slice(&extra);
-                        },
-                        &mut scratch,
-                        &mut out,
-                    );
-                    labels[range.range()].copy_from_slice(&out);
-                }
-                _ => labels[range.range()].copy_from_slice(&first),
+    /// The networks' mean transition scores.
+    fn transitions(&self) -> [[f32; N_LABELS]; N_LABELS + 1] {
+        let mut trans = [[0f32; N_LABELS]; N_LABELS + 1];
+        let k = 1.0 / self.nets.len().max(1) as f32;
+        for net in &self.nets {
+            for (a, b) in trans
+                .iter_mut()
+                .flatten()
+                .zip(net.transitions().iter().flatten())
+            {
+                *a += b * k;
             }
         }
-        labels
+        trans
     }
 
-    /// Serialises the model.
+    /// Serialises the model: magic bytes, cue statistics, the number of networks, then
+    /// each network.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         self.stats.write(&mut out);
-        let layers: Vec<&Layer> = std::iter::once(&self.first)
-            .chain(self.second.as_ref())
-            .collect();
-        out.extend_from_slice(&(layers.len() as u32).to_le_bytes());
-        for l in layers {
-            l.write(&mut out);
+        out.extend_from_slice(&(self.nets.len() as u32).to_le_bytes());
+        for net in &self.nets {
+            net.write(&mut out);
         }
         out
     }
@@ -309,389 +191,100 @@ impl Model {
     /// # Errors
     /// A wrong magic number, shape or length.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
-        if bytes.len() < 12 || &bytes[..8] != MAGIC {
-            return Err(ModelError("not a whosaid weights file".into()));
+        if bytes.len() < 8 || &bytes[..8] != MAGIC {
+            return Err(ModelError(if bytes.starts_with(b"WHOSAID") {
+                "weights of an older tagger (retrain with `whosaid train`)".into()
+            } else {
+                "not a whosaid weights file".into()
+            }));
         }
         let (stats, used) =
             CueStats::read(&bytes[8..]).ok_or_else(|| ModelError("bad cue statistics".into()))?;
         let mut at = 8 + used;
-        let n = u32::from_le_bytes(
-            bytes
-                .get(at..at + 4)
-                .and_then(|b| b.try_into().ok())
-                .ok_or_else(|| ModelError("truncated".into()))?,
-        );
+        let count = bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .ok_or_else(|| ModelError("truncated".into()))?;
         at += 4;
-        if !(1..=2).contains(&n) {
-            return Err(ModelError(format!("{n} layers")));
+        if !(1..=MAX_NETS).contains(&count) {
+            return Err(ModelError(format!("{count} networks")));
         }
-        let (first, used) = Layer::read(&bytes[at..])?;
-        at += used;
-        let second = if n == 2 {
-            let (l, used) = Layer::read(&bytes[at..])?;
+        let mut nets = Vec::with_capacity(count as usize);
+        for _ in 0..count {
+            let (net, used) =
+                net::Net::read(&bytes[at..]).ok_or_else(|| ModelError("bad network".into()))?;
             at += used;
-            Some(l)
-        } else {
-            None
-        };
+            nets.push(net);
+        }
         if at != bytes.len() {
             return Err(ModelError("trailing bytes".into()));
         }
-        Ok(Model {
-            stats,
-            first,
-            second,
-        })
+        Ok(Model { stats, nets })
     }
 }
 
 /// Buffers reused across the paragraphs of one decoding.
 #[derive(Default)]
 pub struct Scratch {
-    feats: Vec<u64>,
-    emissions: Vec<[f32; N_LABELS]>,
     delta: Vec<[f32; N_LABELS]>,
     back: Vec<[u8; N_LABELS]>,
 }
 
-/// Feature hashes a token is expected to have at most (the base templates give 60, a parse
-/// 8 more).
-const ROOM: usize = 96;
-
-/// A quantised layer's rows, borrowed for tagging: exactly `mask + 1` of them.
-#[derive(Clone, Copy)]
-struct PackedView<'a> {
-    rows: &'a [[i32; 8]],
-    mask: usize,
-    scale: f32,
-}
-
-impl PackedView<'_> {
-    /// `acc` plus the rows of the feature hashes `hashes` (integer sums: exact in any order).
-    #[inline]
-    fn sum(&self, hashes: &[u64], mut acc: [i32; 8]) -> [i32; 8] {
-        // Sliced to exactly `mask + 1` rows here, so the indexing below needs no check.
-        let rows = &self.rows[..=self.mask];
-        for &h in hashes {
-            let w = &rows[(h >> 7) as usize & self.mask];
-            for l in 0..8 {
-                acc[l] += w[l];
-            }
-        }
-        acc
+/// Viterbi decoding of a sequence of emission scores under transition scores `trans` (row
+/// `N_LABELS`: start scores); only label pairs BIO order allows are tried. The best labels
+/// are appended to `out`.
+pub fn decode(
+    trans: &[[f32; N_LABELS]; N_LABELS + 1],
+    em: &[[f32; N_LABELS]],
+    scratch: &mut Scratch,
+    out: &mut Vec<Label>,
+) {
+    let n = em.len();
+    if n == 0 {
+        return;
     }
-
-    /// The label scores of integer sums (as [`Layer::emission`] computes them).
-    #[inline]
-    fn scores(&self, acc: &[i32; 8]) -> [f32; N_LABELS] {
-        let mut out = [0f32; N_LABELS];
-        for l in 0..N_LABELS {
-            out[l] = acc[l] as f32 * self.scale;
-        }
-        out
-    }
-}
-
-impl Layer {
-    /// A layer with all weights zero and `2^bits` feature buckets.
-    pub fn zeros(bits: u32) -> Layer {
-        Layer {
-            bits,
-            weights: Weights::Float(vec![[0.0; 8]; 1usize << bits]),
-            trans: [[0.0; N_LABELS]; N_LABELS + 1],
-        }
-    }
-
-    /// The weight-wise mean of full-precision layers of the same shape (the first layer
-    /// when there is only one).
-    pub(crate) fn average(mut layers: Vec<Layer>) -> Layer {
-        let count = layers.len() as f32;
-        let mut first = layers.remove(0);
-        if layers.is_empty() {
-            return first;
-        }
-        let mut trans = first.trans;
-        for l in &layers {
-            for (a, b) in trans.iter_mut().flatten().zip(l.trans.iter().flatten()) {
-                *a += b;
-            }
-        }
-        for a in trans.iter_mut().flatten() {
-            *a /= count;
-        }
-        first.trans = trans;
-        let others: Vec<Vec<[f32; 8]>> = layers
-            .into_iter()
-            .filter_map(|mut l| l.float_rows_mut().map(std::mem::take))
-            .collect();
-        if let Some(rows) = first.float_rows_mut() {
-            for (k, row) in rows.iter_mut().enumerate() {
-                for (l, w) in row.iter_mut().enumerate() {
-                    *w = (*w + others.iter().map(|o| o[k][l]).sum::<f32>()) / count;
-                }
-            }
-        }
-        first
-    }
-
-    /// The full-precision rows, while training (`None` once packed).
-    pub(crate) fn float_rows_mut(&mut self) -> Option<&mut Vec<[f32; 8]>> {
-        match &mut self.weights {
-            Weights::Float(rows) => Some(rows),
-            Weights::Packed { .. } => None,
-        }
-    }
-
-    /// The bucket of a feature hash.
-    #[inline]
-    fn bucket(&self, h: u64) -> usize {
-        (h >> 7) as usize & ((1usize << self.bits) - 1)
-    }
-
-    /// Emission scores of the seven labels for one token's features.
-    #[inline]
-    pub fn emission(&self, feats: &[u64], out: &mut [f32; N_LABELS]) {
-        match &self.weights {
-            Weights::Float(rows) => {
-                let mut acc = [0f32; 8];
-                for &f in feats {
-                    let w = &rows[self.bucket(f)];
-                    for l in 0..8 {
-                        acc[l] += w[l];
-                    }
-                }
-                out.copy_from_slice(&acc[..N_LABELS]);
-            }
-            Weights::Packed { rows, scale } => {
-                // Exactly 2^bits rows: a bucket needs no bounds check.
-                let rows = &rows[..=(1usize << self.bits) - 1];
-                let mut acc = [0i32; 8];
-                for &f in feats {
-                    let w = &rows[self.bucket(f)];
-                    for l in 0..8 {
-                        acc[l] += w[l];
-                    }
-                }
-                for l in 0..N_LABELS {
-                    out[l] = acc[l] as f32 * scale;
-                }
-            }
-        }
-    }
-
-    /// Labels every paragraph of `doc`.
-    pub fn tag_paragraphs(&self, doc: &Document, ctx: &FeatureContext) -> Vec<Label> {
-        let mut labels = vec![0 as Label; doc.tokens.len()];
-        let mut scratch = Scratch::default();
-        let mut out = Vec::new();
-        for range in sequences(doc) {
-            if ctx.may_attribute(range) {
-                out.clear();
-                self.tag_with(range, |i, f| ctx.features(i, f), &mut scratch, &mut out);
-                labels[range.range()].copy_from_slice(&out);
-            }
-        }
-        labels
-    }
-
-    /// The best label sequence for the tokens of `range`.
-    pub fn tag(&self, ctx: &FeatureContext, range: TokenRange) -> Vec<Label> {
-        let mut out = Vec::with_capacity(range.len());
-        self.tag_with(
-            range,
-            |i, f| ctx.features(i, f),
-            &mut Scratch::default(),
-            &mut out,
-        );
-        out
-    }
-
-    /// Viterbi decoding of `range`: `features(i, out)` appends the feature hashes of token
-    /// `i`; the best labels are appended to `out`.
-    pub fn tag_with(
-        &self,
-        range: TokenRange,
-        mut features: impl FnMut(usize, &mut Vec<u64>),
-        scratch: &mut Scratch,
-        out: &mut Vec<Label>,
-    ) {
-        let mut feats = std::mem::take(&mut scratch.feats);
-        let mut em = std::mem::take(&mut scratch.emissions);
-        em.clear();
-        let mut e = [0f32; N_LABELS];
-        for i in range.range() {
-            feats.clear();
-            features(i, &mut feats);
-            self.emission(&feats, &mut e);
-            em.push(e);
-        }
-        self.viterbi(&em, scratch, out);
-        scratch.feats = feats;
-        scratch.emissions = em;
-    }
-
-    /// Viterbi decoding of a sequence of emission scores; the best labels are appended to
-    /// `out`.
-    fn viterbi(&self, em: &[[f32; N_LABELS]], scratch: &mut Scratch, out: &mut Vec<Label>) {
-        let n = em.len();
-        if n == 0 {
-            return;
-        }
-        let Scratch { delta, back, .. } = scratch;
-        delta.clear();
-        delta.resize(n, [0f32; N_LABELS]);
-        back.clear();
-        back.resize(n, [0u8; N_LABELS]);
-        let trans = &self.trans;
-        for (t, em) in em.iter().enumerate() {
-            if t == 0 {
-                for l in 0..N_LABELS {
-                    delta[0][l] = if allowed(0, l as Label) {
-                        self.trans[N_LABELS][l] + em[l]
-                    } else {
-                        f32::NEG_INFINITY
-                    };
-                }
-                continue;
-            }
-            let prev = delta[t - 1];
+    let Scratch { delta, back } = scratch;
+    delta.clear();
+    delta.resize(n, [0f32; N_LABELS]);
+    back.clear();
+    back.resize(n, [0u8; N_LABELS]);
+    for (t, em) in em.iter().enumerate() {
+        if t == 0 {
             for l in 0..N_LABELS {
-                // Only the allowed predecessors (I- continues its own role only) are tried.
-                let mut best = f32::NEG_INFINITY;
-                let mut arg = 0u8;
-                for &p in PREDECESSORS[l] {
-                    let s = prev[p as usize] + trans[p as usize][l];
-                    if s > best {
-                        best = s;
-                        arg = p;
-                    }
+                delta[0][l] = if allowed(0, l as Label) {
+                    trans[N_LABELS][l] + em[l]
+                } else {
+                    f32::NEG_INFINITY
+                };
+            }
+            continue;
+        }
+        let prev = delta[t - 1];
+        for l in 0..N_LABELS {
+            // Only the allowed predecessors (I- continues its own role only) are tried.
+            let mut best = f32::NEG_INFINITY;
+            let mut arg = 0u8;
+            for &p in PREDECESSORS[l] {
+                let s = prev[p as usize] + trans[p as usize][l];
+                if s > best {
+                    best = s;
+                    arg = p;
                 }
-                delta[t][l] = best + em[l];
-                back[t][l] = arg;
             }
-        }
-        let start = out.len();
-        out.resize(start + n, 0);
-        let last = &delta[n - 1];
-        let mut l = (0..N_LABELS)
-            .max_by(|&a, &b| last[a].total_cmp(&last[b]))
-            .unwrap_or(0);
-        for t in (0..n).rev() {
-            out[start + t] = l as Label;
-            if t > 0 {
-                l = back[t][l] as usize;
-            }
+            delta[t][l] = best + em[l];
+            back[t][l] = arg;
         }
     }
-
-    /// The quantised rows of the layer, for the fused tagging path (`None` while the weights
-    /// are still full precision).
-    fn packed_view(&self) -> Option<PackedView<'_>> {
-        match &self.weights {
-            Weights::Packed { rows, scale } => {
-                let mask = (1usize << self.bits) - 1;
-                Some(PackedView {
-                    rows: rows.get(..=mask)?,
-                    mask,
-                    scale: *scale,
-                })
-            }
-            Weights::Float(_) => None,
-        }
-    }
-
-    /// Appends the layer: a header, then weights quantised to 16 bits.
-    fn write(&self, out: &mut Vec<u8>) {
-        let (rows, scale) = self.packed();
-        let rows = rows.as_ref();
-        out.extend_from_slice(&self.bits.to_le_bytes());
-        out.extend_from_slice(&(N_LABELS as u32).to_le_bytes());
-        out.extend_from_slice(&scale.to_le_bytes());
-        let q = |w: f32| -> [u8; 2] {
-            ((w / scale).round().clamp(-32767.0, 32767.0) as i16).to_le_bytes()
-        };
-        for w in self.trans.iter().flatten() {
-            out.extend_from_slice(&q(*w));
-        }
-        for row in rows {
-            for w in &row[..N_LABELS] {
-                out.extend_from_slice(&w.to_le_bytes());
-            }
-        }
-    }
-
-    /// Reads a layer; returns it and the bytes read.
-    fn read(bytes: &[u8]) -> Result<(Layer, usize), ModelError> {
-        let header = 12;
-        if bytes.len() < header {
-            return Err(ModelError("truncated layer".into()));
-        }
-        let u32_at =
-            |k: usize| u32::from_le_bytes([bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]]);
-        let bits = u32_at(0);
-        let labels = u32_at(4) as usize;
-        let scale = f32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-        if labels != N_LABELS || bits > 26 {
-            return Err(ModelError(format!(
-                "unsupported shape: {bits} bits, {labels} labels"
-            )));
-        }
-        let n_trans = N_LABELS * (N_LABELS + 1);
-        let n_weights = (1usize << bits) * N_LABELS;
-        let len = header + 2 * (n_trans + n_weights);
-        if bytes.len() < len {
-            return Err(ModelError("truncated layer".into()));
-        }
-        let mut vals = bytes[header..len]
-            .chunks_exact(2)
-            .map(|c| i16::from_le_bytes([c[0], c[1]]));
-        let mut trans = [[0f32; N_LABELS]; N_LABELS + 1];
-        for row in trans.iter_mut() {
-            for v in row.iter_mut() {
-                *v = vals.next().unwrap_or(0) as f32 * scale;
-            }
-        }
-        let mut rows = vec![[0i32; 8]; 1usize << bits];
-        for row in rows.iter_mut() {
-            for w in row[..N_LABELS].iter_mut() {
-                *w = i32::from(vals.next().unwrap_or(0));
-            }
-        }
-        Ok((
-            Layer {
-                bits,
-                weights: Weights::Packed { rows, scale },
-                trans,
-            },
-            len,
-        ))
-    }
-
-    /// The weights quantised to 16 bits, and the scale that turns them back into floats.
-    fn packed(&self) -> (std::borrow::Cow<'_, [[i16; 8]]>, f32) {
-        match &self.weights {
-            Weights::Packed { rows, scale } => {
-                // Every value was read from 16 bits, so narrowing it back is exact.
-                let narrow = rows.iter().map(|r| r.map(|w| w as i16));
-                (std::borrow::Cow::Owned(narrow.collect()), *scale)
-            }
-            Weights::Float(rows) => {
-                let max = rows
-                    .iter()
-                    .flatten()
-                    .chain(self.trans.iter().flatten())
-                    .fold(0f32, |m, w| m.max(w.abs()));
-                let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
-                let q = |w: f32| (w / scale).round().clamp(-32767.0, 32767.0) as i16;
-                let packed = rows.iter().map(|r| {
-                    let mut o = [0i16; 8];
-                    for (d, s) in o.iter_mut().zip(r) {
-                        *d = q(*s);
-                    }
-                    o
-                });
-                (std::borrow::Cow::Owned(packed.collect()), scale)
-            }
+    let start = out.len();
+    out.resize(start + n, 0);
+    let last = &delta[n - 1];
+    let mut l = (0..N_LABELS)
+        .max_by(|&a, &b| last[a].total_cmp(&last[b]))
+        .unwrap_or(0);
+    for t in (0..n).rev() {
+        out[start + t] = l as Label;
+        if t > 0 {
+            l = back[t][l] as usize;
         }
     }
 }
@@ -699,6 +292,7 @@ impl Layer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::extract_rules as rules;
 
     #[test]
     fn predecessors_are_the_allowed_labels() {
@@ -711,33 +305,89 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_through_bytes() {
-        let mut l = Layer::zeros(4);
-        if let Some(rows) = l.float_rows_mut() {
-            rows[0][3] = 1.5;
-            rows[1][3] = -0.25;
+    fn decoding_respects_bio_order_and_transitions() {
+        let mut trans = [[0f32; N_LABELS]; N_LABELS + 1];
+        // Emissions prefer I-content everywhere, which cannot start a sequence nor follow O.
+        let em = vec![[0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0]; 3];
+        let mut out = Vec::new();
+        decode(&trans, &em, &mut Scratch::default(), &mut out);
+        assert_eq!(out, [5, 6, 6]);
+        // A strong penalty on staying inside the content ends it after one token.
+        trans[6][6] = -5.0;
+        trans[5][6] = -5.0;
+        out.clear();
+        decode(&trans, &em, &mut Scratch::default(), &mut out);
+        assert_eq!(out, [5, 5, 5]);
+        // Appends after what `out` holds; nothing for an empty sequence.
+        decode(&trans, &[], &mut Scratch::default(), &mut out);
+        assert_eq!(out.len(), 3);
+    }
+
+    #[test]
+    fn windows_of_long_paragraphs_hold_whole_sentences() {
+        let sentence = "The minister said the plan would work. ";
+        let text = sentence.repeat(800);
+        let doc = rules(&text);
+        let seqs = sequences(&doc);
+        assert!(seqs.len() > 1);
+        assert_eq!(seqs.first().map(|r| r.start), Some(0));
+        assert_eq!(seqs.last().map(|r| r.end as usize), Some(doc.tokens.len()));
+        for w in seqs.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+            assert!(w[0].len() <= MAX_SEQUENCE_TOKENS);
+            let s = doc.sentence_of(w[1].start as usize);
+            assert_eq!(s.tokens.start, w[1].start, "a window starts a sentence");
         }
-        l.trans[1][2] = 0.75;
+    }
+
+    #[test]
+    fn round_trips_through_bytes() {
         let mut c = cuestats::CueCounter::default();
         for _ in 0..5 {
             c.add("said", true);
         }
         let m = Model {
             stats: c.finish(),
-            first: l.clone(),
-            second: Some(l),
+            nets: vec![net::tests::tiny(3, 5), net::tests::tiny(4, 6)],
         };
-        let back = Model::from_bytes(&m.to_bytes()).unwrap();
-        let b = back.second.as_ref().unwrap();
-        assert_eq!(b.bits, 4);
-        let mut e = [0f32; N_LABELS];
-        b.emission(&[0], &mut e);
-        assert!((e[3] - 1.5).abs() < 1e-3);
-        b.emission(&[1 << 7], &mut e);
-        assert!((e[3] + 0.25).abs() < 1e-3);
-        assert!((b.trans[1][2] - 0.75).abs() < 1e-3);
-        assert_eq!(back.stats, m.stats);
+        let bytes = m.to_bytes();
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(back, m);
         assert!(Model::from_bytes(b"garbage").is_err());
-        assert!(Model::from_bytes(&m.to_bytes()[..30]).is_err());
+        assert!(Model::from_bytes(&bytes[..30]).is_err());
+        assert!(Model::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Model::from_bytes(&longer).is_err());
+        let old = Model::from_bytes(b"WHOSAID2\0\0\0\0").unwrap_err();
+        assert!(old.0.contains("retrain"), "{old}");
+    }
+
+    #[test]
+    fn an_ensemble_tags_with_the_mean_of_its_networks() {
+        let doc = rules("“We will appeal,” the lawyer said. Officials said the plan failed.");
+        let one = Model {
+            stats: CueStats::default(),
+            nets: vec![net::tests::tiny(4, 9)],
+        };
+        let twice = Model {
+            stats: CueStats::default(),
+            nets: vec![net::tests::tiny(4, 9), net::tests::tiny(4, 9)],
+        };
+        let lexicon = Lexicon::get();
+        let a = one.tag_document(&doc, lexicon);
+        assert_eq!(a.len(), doc.tokens.len());
+        // Two copies of one network average to that network.
+        assert_eq!(twice.tag_document(&doc, lexicon), a);
+        // Labels always respect BIO order.
+        for (k, &l) in a.iter().enumerate() {
+            let prev = if k == 0 { 0 } else { a[k - 1] };
+            assert!(allowed(prev, l) && (k > 0 || l % 2 == 1 || l == 0));
+        }
+        let none = Model {
+            stats: CueStats::default(),
+            nets: Vec::new(),
+        };
+        assert!(none.tag_document(&doc, lexicon).iter().all(|&l| l == 0));
     }
 }

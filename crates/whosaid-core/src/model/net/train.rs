@@ -1,0 +1,834 @@
+//! Training the neural tagger: the CRF's negative log-likelihood, backpropagated through the
+//! output layer, both LSTM directions and the embeddings; Adam steps on mini-batches of
+//! paragraphs with dropout and gradient clipping. Deterministic for a given seed and thread
+//! count (every random draw comes from a seed of its own paragraph and epoch).
+
+use super::math::{self, gemm};
+use super::{N_COLUMNS, Net, Shape, Vocab, allowed_after, cell_step};
+use crate::model::labels::{Label, N_LABELS};
+
+/// Training settings.
+#[derive(Clone, Debug)]
+pub struct NetConfig {
+    /// Embedding width of each input column.
+    pub dims: [usize; N_COLUMNS],
+    /// Fewest occurrences a value needs to get an embedding row of its own.
+    pub min_count: [u32; N_COLUMNS],
+    /// LSTM hidden size per direction.
+    pub hidden: usize,
+    /// Passes over the data.
+    pub epochs: usize,
+    /// Adam learning rate.
+    pub lr: f32,
+    /// Dropout rate on the embeddings and on the LSTM outputs.
+    pub dropout: f32,
+    /// Tokens per mini-batch (at least; whole paragraphs).
+    pub batch_tokens: usize,
+    /// Largest gradient norm of a step.
+    pub clip: f32,
+    /// Seed of the initial weights, the shuffling and dropout.
+    pub seed: u64,
+    /// Threads computing gradients.
+    pub threads: usize,
+    /// Share of word inputs replaced by the unknown word while training, so that the
+    /// unknown row learns from real contexts.
+    pub word_dropout: f32,
+    /// The network kept is the mean of the parameters at the end of each epoch from this
+    /// one on (1-based; beyond `epochs`: the last parameters), an ensemble at no cost.
+    pub average_from: usize,
+}
+
+impl Default for NetConfig {
+    fn default() -> Self {
+        // Column order: see FeatureContext::inputs.
+        let dims = [
+            64, 16, 4, 16, 8, 8, 8, 4, 8, 4, 16, 16, 16, 8, 8, 8, 4, 4, 8, 8, 8,
+        ];
+        let mut min_count = [1; N_COLUMNS];
+        min_count[0] = 2;
+        min_count[1] = 2;
+        NetConfig {
+            dims,
+            min_count,
+            hidden: 64,
+            epochs: 12,
+            lr: 2e-3,
+            dropout: 0.3,
+            batch_tokens: 3000,
+            clip: 5.0,
+            seed: 1,
+            threads: 2,
+            average_from: 7,
+            word_dropout: 0.0,
+        }
+    }
+}
+
+/// One training sequence (a paragraph): each token's raw input values and gold label.
+#[derive(Clone, Debug)]
+pub struct Sequence {
+    /// Raw input values per token ([`crate::model::features::FeatureContext::inputs`]).
+    pub inputs: Vec<[u64; N_COLUMNS]>,
+    /// Gold labels.
+    pub gold: Vec<Label>,
+}
+
+/// xorshift64*: small, fast and reproducible.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed (any value).
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E3779B97F4A7C15) | 1)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545F4914F6CDD1D)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f32 {
+        (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
+    }
+
+    /// Standard normal (Box–Muller).
+    pub fn normal(&mut self) -> f32 {
+        let u = self.unit().max(1e-7);
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f32::consts::PI * v).cos()
+    }
+}
+
+/// Vocabularies of the input columns: the values seen at least `min_count` times, most
+/// frequent first (ties by value, so the result does not depend on hashing).
+pub fn build_vocabs(seqs: &[Sequence], cfg: &NetConfig) -> Vec<Vocab> {
+    (0..N_COLUMNS)
+        .map(|c| {
+            let mut counts: rustc_hash::FxHashMap<u64, u32> = Default::default();
+            for s in seqs {
+                for v in &s.inputs {
+                    *counts.entry(v[c]).or_default() += 1;
+                }
+            }
+            let mut kept: Vec<(u32, u64)> = counts
+                .into_iter()
+                .filter(|&(_, n)| n >= cfg.min_count[c])
+                .map(|(v, n)| (n, v))
+                .collect();
+            kept.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            Vocab::new(&kept.into_iter().map(|(_, v)| v).collect::<Vec<_>>())
+        })
+        .collect()
+}
+
+/// A network with fresh random weights: embeddings standard normal, LSTM and output weights
+/// uniform in ±1/√fan-in, transitions zero.
+pub fn init(vocabs: Vec<Vocab>, cfg: &NetConfig) -> Net {
+    let rows = std::array::from_fn(|c| vocabs[c].values().len() + 1);
+    let shape = Shape {
+        dims: cfg.dims,
+        rows,
+        hidden: cfg.hidden,
+    };
+    let layout = super::Layout::new(&shape);
+    let mut p = vec![0f32; layout.len];
+    let mut rng = Rng::new(cfg.seed);
+    for r in &layout.emb {
+        for v in &mut p[r.clone()] {
+            *v = rng.normal();
+        }
+    }
+    let k = 1.0 / (cfg.hidden as f32).sqrt();
+    for r in layout
+        .w_ih
+        .iter()
+        .chain(&layout.w_hh)
+        .chain(&layout.b)
+        .cloned()
+    {
+        for v in &mut p[r] {
+            *v = (rng.unit() * 2.0 - 1.0) * k;
+        }
+    }
+    let k = 1.0 / (2.0 * cfg.hidden as f32).sqrt();
+    for r in [layout.w_out.clone(), layout.b_out.clone()] {
+        for v in &mut p[r] {
+            *v = (rng.unit() * 2.0 - 1.0) * k;
+        }
+    }
+    Net::from_parts(shape, vocabs, p)
+}
+
+/// Buffers of one forward and backward pass, reused across sequences.
+#[derive(Default)]
+pub struct Work {
+    x: Vec<f32>,
+    mask_x: Vec<f32>,
+    gates: [Vec<f32>; 2],
+    cs: [Vec<f32>; 2],
+    hs: [Vec<f32>; 2],
+    hcat: Vec<f32>,
+    mask_h: Vec<f32>,
+    em: Vec<[f32; N_LABELS]>,
+    alpha: Vec<[f32; N_LABELS]>,
+    beta: Vec<[f32; N_LABELS]>,
+    dem: Vec<[f32; N_LABELS]>,
+    dhcat: Vec<f32>,
+    dpre: Vec<f32>,
+    hprev: Vec<f32>,
+    dx: Vec<f32>,
+    dh: Vec<f32>,
+    dc: Vec<f32>,
+    c: Vec<f32>,
+    h: Vec<f32>,
+}
+
+fn dropout_mask(mask: &mut Vec<f32>, n: usize, p: f32, rng: &mut Rng) {
+    mask.clear();
+    let keep = 1.0 / (1.0 - p);
+    mask.extend((0..n).map(|_| if rng.unit() < p { 0.0 } else { keep }));
+}
+
+/// The negative log-likelihood of one sequence and its gradient, added to `grad` (laid out
+/// like the parameters). `p` is the dropout rate (0 to evaluate).
+pub fn backprop(
+    net: &Net,
+    rows: &[[u32; N_COLUMNS]],
+    gold: &[Label],
+    p: f32,
+    rng: &mut Rng,
+    w: &mut Work,
+    grad: &mut [f32],
+) -> f32 {
+    let t_len = rows.len();
+    if t_len == 0 {
+        return 0.0;
+    }
+    let s = &net.shape;
+    let lay = net.layout();
+    let (d, g, h) = (s.input(), s.gates(), s.hidden);
+    let params = &net.params;
+
+    // Embeddings, concatenated, with dropout.
+    w.x.clear();
+    w.x.resize(t_len * d, 0.0);
+    for (t, r) in rows.iter().enumerate() {
+        let mut off = 0;
+        for (c, &row) in r.iter().enumerate() {
+            let dim = s.dims[c];
+            let row = row as usize;
+            let e = &params[lay.emb[c].clone()][row * dim..(row + 1) * dim];
+            w.x[t * d + off..t * d + off + dim].copy_from_slice(e);
+            off += dim;
+        }
+    }
+    dropout_mask(&mut w.mask_x, t_len * d, p, rng);
+    for (x, m) in w.x.iter_mut().zip(&w.mask_x) {
+        *x *= m;
+    }
+
+    // Both LSTM directions.
+    w.c.resize(h, 0.0);
+    w.h.resize(h, 0.0);
+    for dir in 0..2 {
+        let w_ih = &params[lay.w_ih[dir].clone()];
+        let w_hh = &params[lay.w_hh[dir].clone()];
+        let b = &params[lay.b[dir].clone()];
+        let gates = &mut w.gates[dir];
+        gates.clear();
+        for _ in 0..t_len {
+            gates.extend_from_slice(b);
+        }
+        gemm(t_len, d, g, &w.x, (d, 1), w_ih, (1, d), gates, g);
+        let cs = &mut w.cs[dir];
+        let hs = &mut w.hs[dir];
+        cs.clear();
+        cs.resize(t_len * h, 0.0);
+        hs.clear();
+        hs.resize(t_len * h, 0.0);
+        w.c.fill(0.0);
+        w.h.fill(0.0);
+        for step in 0..t_len {
+            let t = if dir == 0 { step } else { t_len - 1 - step };
+            let pre = &mut gates[t * g..(t + 1) * g];
+            for (r, v) in pre.iter_mut().enumerate() {
+                *v += math::dot(&w_hh[r * h..(r + 1) * h], &w.h);
+            }
+            cell_step(pre, &mut w.c, &mut w.h);
+            cs[t * h..(t + 1) * h].copy_from_slice(&w.c);
+            hs[t * h..(t + 1) * h].copy_from_slice(&w.h);
+        }
+    }
+
+    // Output layer, with dropout on the LSTM outputs.
+    let h2 = 2 * h;
+    dropout_mask(&mut w.mask_h, t_len * h2, p, rng);
+    w.hcat.clear();
+    for t in 0..t_len {
+        w.hcat.extend_from_slice(&w.hs[0][t * h..(t + 1) * h]);
+        w.hcat.extend_from_slice(&w.hs[1][t * h..(t + 1) * h]);
+    }
+    for (x, m) in w.hcat.iter_mut().zip(&w.mask_h) {
+        *x *= m;
+    }
+    let w_out = &params[lay.w_out.clone()];
+    let b_out = &params[lay.b_out.clone()];
+    w.em.clear();
+    for t in 0..t_len {
+        let hc = &w.hcat[t * h2..(t + 1) * h2];
+        w.em.push(std::array::from_fn(|l| {
+            b_out[l] + math::dot(&w_out[l * h2..(l + 1) * h2], hc)
+        }));
+    }
+
+    // The CRF: loss, emission and transition gradients.
+    let loss = crf(
+        &w.em,
+        gold,
+        net.transitions(),
+        &mut w.alpha,
+        &mut w.beta,
+        &mut w.dem,
+        &mut grad[lay.trans.clone()],
+    );
+
+    // Back through the output layer.
+    {
+        let gb = &mut grad[lay.b_out.clone()];
+        for e in &w.dem {
+            for l in 0..N_LABELS {
+                gb[l] += e[l];
+            }
+        }
+    }
+    {
+        let gw = &mut grad[lay.w_out.clone()];
+        for (t, e) in w.dem.iter().enumerate() {
+            let hc = &w.hcat[t * h2..(t + 1) * h2];
+            for l in 0..N_LABELS {
+                math::axpy(&mut gw[l * h2..(l + 1) * h2], e[l], hc);
+            }
+        }
+    }
+    w.dhcat.clear();
+    w.dhcat.resize(t_len * h2, 0.0);
+    for (t, e) in w.dem.iter().enumerate() {
+        let dst = &mut w.dhcat[t * h2..(t + 1) * h2];
+        for l in 0..N_LABELS {
+            math::axpy(dst, e[l], &w_out[l * h2..(l + 1) * h2]);
+        }
+    }
+    for (x, m) in w.dhcat.iter_mut().zip(&w.mask_h) {
+        *x *= m;
+    }
+
+    // Back through both directions.
+    w.dx.clear();
+    w.dx.resize(t_len * d, 0.0);
+    w.dh.resize(h, 0.0);
+    w.dc.resize(h, 0.0);
+    for dir in 0..2 {
+        let w_ih = &params[lay.w_ih[dir].clone()];
+        let w_hh = &params[lay.w_hh[dir].clone()];
+        let gates = &w.gates[dir];
+        let cs = &w.cs[dir];
+        let hs = &w.hs[dir];
+        w.dpre.clear();
+        w.dpre.resize(t_len * g, 0.0);
+        w.hprev.clear();
+        w.hprev.resize(t_len * h, 0.0);
+        w.dh.fill(0.0);
+        w.dc.fill(0.0);
+        for step in (0..t_len).rev() {
+            let t = if dir == 0 { step } else { t_len - 1 - step };
+            let prev = if dir == 0 {
+                t.checked_sub(1)
+            } else {
+                (t + 1 < t_len).then_some(t + 1)
+            };
+            if let Some(pt) = prev {
+                w.hprev[t * h..(t + 1) * h].copy_from_slice(&hs[pt * h..(pt + 1) * h]);
+            }
+            let gt = &gates[t * g..(t + 1) * g];
+            let dp = &mut w.dpre[t * g..(t + 1) * g];
+            for k in 0..h {
+                let (i, f, gg, o) = (gt[k], gt[h + k], gt[2 * h + k], gt[3 * h + k]);
+                let c = cs[t * h + k];
+                let c_prev = prev.map_or(0.0, |pt| cs[pt * h + k]);
+                let tc = math::tanh(c);
+                let dhk = w.dhcat[t * h2 + dir * h + k] + w.dh[k];
+                let dc = dhk * o * (1.0 - tc * tc) + w.dc[k];
+                dp[k] = dc * gg * i * (1.0 - i);
+                dp[h + k] = dc * c_prev * f * (1.0 - f);
+                dp[2 * h + k] = dc * i * (1.0 - gg * gg);
+                dp[3 * h + k] = dhk * tc * o * (1.0 - o);
+                w.dc[k] = dc * f;
+            }
+            w.dh.fill(0.0);
+            for r in 0..g {
+                math::axpy(&mut w.dh, dp[r], &w_hh[r * h..(r + 1) * h]);
+            }
+        }
+        {
+            let gb = &mut grad[lay.b[dir].clone()];
+            for t in 0..t_len {
+                math::add(gb, &w.dpre[t * g..(t + 1) * g]);
+            }
+        }
+        gemm(
+            g,
+            t_len,
+            h,
+            &w.dpre,
+            (1, g),
+            &w.hprev,
+            (h, 1),
+            &mut grad[lay.w_hh[dir].clone()],
+            h,
+        );
+        gemm(
+            g,
+            t_len,
+            d,
+            &w.dpre,
+            (1, g),
+            &w.x,
+            (d, 1),
+            &mut grad[lay.w_ih[dir].clone()],
+            d,
+        );
+        gemm(t_len, g, d, &w.dpre, (g, 1), w_ih, (d, 1), &mut w.dx, d);
+    }
+
+    // Into the embeddings (through the dropout mask).
+    for (x, m) in w.dx.iter_mut().zip(&w.mask_x) {
+        *x *= m;
+    }
+    for (t, r) in rows.iter().enumerate() {
+        let mut off = 0;
+        for (c, &row) in r.iter().enumerate() {
+            let dim = s.dims[c];
+            let at = lay.emb[c].start + row as usize * dim;
+            math::add(
+                &mut grad[at..at + dim],
+                &w.dx[t * d + off..t * d + off + dim],
+            );
+            off += dim;
+        }
+    }
+    loss
+}
+
+/// The CRF's negative log-likelihood of `gold` under emissions `em` and transitions
+/// `trans` (forbidden ones included); writes the emission gradient into `dem` and adds the
+/// transition gradient (allowed entries only) to `gtrans`.
+pub fn crf(
+    em: &[[f32; N_LABELS]],
+    gold: &[Label],
+    trans: &[[f32; N_LABELS]; N_LABELS + 1],
+    alpha: &mut Vec<[f32; N_LABELS]>,
+    beta: &mut Vec<[f32; N_LABELS]>,
+    dem: &mut Vec<[f32; N_LABELS]>,
+    gtrans: &mut [f32],
+) -> f32 {
+    let n = em.len();
+    alpha.clear();
+    beta.clear();
+    dem.clear();
+    if n == 0 {
+        return 0.0;
+    }
+    let mut buf = [0f32; N_LABELS];
+    alpha.push(std::array::from_fn(|y| trans[N_LABELS][y] + em[0][y]));
+    for t in 1..n {
+        let prev = alpha[t - 1];
+        alpha.push(std::array::from_fn(|y| {
+            for a in 0..N_LABELS {
+                buf[a] = prev[a] + trans[a][y];
+            }
+            em[t][y] + math::log_sum_exp(&buf)
+        }));
+    }
+    beta.resize(n, [0.0; N_LABELS]);
+    for t in (0..n - 1).rev() {
+        let next = beta[t + 1];
+        beta[t] = std::array::from_fn(|a| {
+            for b in 0..N_LABELS {
+                buf[b] = trans[a][b] + em[t + 1][b] + next[b];
+            }
+            math::log_sum_exp(&buf)
+        });
+    }
+    let log_z = math::log_sum_exp(&alpha[n - 1]);
+    let y = |t: usize| gold[t] as usize;
+    let mut score = trans[N_LABELS][y(0)] + em[0][y(0)];
+    for t in 1..n {
+        score += trans[y(t - 1)][y(t)] + em[t][y(t)];
+    }
+    for t in 0..n {
+        dem.push(std::array::from_fn(|l| {
+            (alpha[t][l] + beta[t][l] - log_z).exp() - if l == y(t) { 1.0 } else { 0.0 }
+        }));
+    }
+    // Transition gradients: pair marginals minus gold transitions.
+    for l in 0..N_LABELS {
+        if allowed_after(N_LABELS, l) {
+            gtrans[N_LABELS * N_LABELS + l] += (alpha[0][l] + beta[0][l] - log_z).exp();
+        }
+    }
+    gtrans[N_LABELS * N_LABELS + y(0)] -= 1.0;
+    for t in 1..n {
+        for a in 0..N_LABELS {
+            for b in 0..N_LABELS {
+                if allowed_after(a, b) {
+                    gtrans[a * N_LABELS + b] +=
+                        (alpha[t - 1][a] + trans[a][b] + em[t][b] + beta[t][b] - log_z).exp();
+                }
+            }
+        }
+        gtrans[y(t - 1) * N_LABELS + y(t)] -= 1.0;
+    }
+    log_z - score
+}
+
+/// Gold labels of a sequence as a valid BIO sequence: a sequence cannot start inside a
+/// role (a quotation continued from the paragraph before starts again with `B-`).
+pub fn valid_gold(gold: &[Label]) -> Vec<Label> {
+    let mut out = gold.to_vec();
+    if let Some(first) = out.first_mut()
+        && *first != 0
+        && *first % 2 == 0
+    {
+        *first -= 1;
+    }
+    out
+}
+
+/// Adam's moment estimates.
+struct Adam {
+    m: Vec<f32>,
+    v: Vec<f32>,
+    step: i32,
+}
+
+impl Adam {
+    fn new(n: usize) -> Adam {
+        Adam {
+            m: vec![0.0; n],
+            v: vec![0.0; n],
+            step: 0,
+        }
+    }
+
+    fn update(&mut self, params: &mut [f32], grad: &[f32], lr: f32) {
+        const B1: f32 = 0.9;
+        const B2: f32 = 0.999;
+        const EPS: f32 = 1e-8;
+        self.step += 1;
+        let c1 = 1.0 - B1.powi(self.step);
+        let c2 = 1.0 - B2.powi(self.step);
+        for (((p, g), m), v) in params
+            .iter_mut()
+            .zip(grad)
+            .zip(&mut self.m)
+            .zip(&mut self.v)
+        {
+            *m = B1 * *m + (1.0 - B1) * g;
+            *v = B2 * *v + (1.0 - B2) * g * g;
+            *p -= lr * (*m / c1) / ((*v / c2).sqrt() + EPS);
+        }
+    }
+}
+
+/// Trains a network on `seqs`. `log` receives a line per epoch.
+pub fn train(seqs: &[Sequence], cfg: &NetConfig, log: &dyn Fn(String)) -> Net {
+    let vocabs = build_vocabs(seqs, cfg);
+    let mut net = init(vocabs, cfg);
+    let data: Vec<(Vec<[u32; N_COLUMNS]>, Vec<Label>)> = seqs
+        .iter()
+        .filter(|s| !s.gold.is_empty() && s.gold.len() == s.inputs.len())
+        .map(|s| {
+            (
+                s.inputs.iter().map(|v| net.rows_of(v)).collect(),
+                valid_gold(&s.gold),
+            )
+        })
+        .collect();
+    let n_params = net.params.len();
+    let threads = cfg.threads.max(1);
+    let mut grads: Vec<Vec<f32>> = vec![vec![0.0; n_params]; threads];
+    let mut works: Vec<Work> = (0..threads).map(|_| Work::default()).collect();
+    let mut adam = Adam::new(n_params);
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut shuffler = Rng::new(cfg.seed ^ 0x5EED);
+    let mut average: Option<Vec<f32>> = None;
+    let mut averaged = 0usize;
+    for epoch in 0..cfg.epochs {
+        for i in (1..order.len()).rev() {
+            let j = (shuffler.next_u64() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        let mut total = 0f64;
+        let mut start = 0;
+        while start < order.len() {
+            let mut end = start;
+            let mut tokens = 0;
+            while end < order.len() && tokens < cfg.batch_tokens {
+                tokens += data[order[end]].0.len();
+                end += 1;
+            }
+            let batch = &order[start..end];
+            start = end;
+            let losses: Vec<f32> = std::thread::scope(|scope| {
+                let handles: Vec<_> = grads
+                    .iter_mut()
+                    .zip(works.iter_mut())
+                    .enumerate()
+                    .map(|(k, (grad, work))| {
+                        let (net, data) = (&net, &data);
+                        scope.spawn(move || {
+                            grad.fill(0.0);
+                            let mut loss = 0f32;
+                            for &i in batch.iter().skip(k).step_by(threads) {
+                                let mut rng = Rng::new(
+                                    cfg.seed ^ (epoch as u64) << 40 ^ (i as u64).wrapping_mul(31),
+                                );
+                                let (rows, gold) = &data[i];
+                                let dropped: Vec<[u32; N_COLUMNS]>;
+                                let rows = if cfg.word_dropout > 0.0 {
+                                    dropped = rows
+                                        .iter()
+                                        .map(|r| {
+                                            let mut r = *r;
+                                            if rng.unit() < cfg.word_dropout {
+                                                r[0] = 0;
+                                            }
+                                            r
+                                        })
+                                        .collect();
+                                    &dropped
+                                } else {
+                                    rows
+                                };
+                                loss +=
+                                    backprop(net, rows, gold, cfg.dropout, &mut rng, work, grad);
+                            }
+                            loss
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or(0.0))
+                    .collect()
+            });
+            total += losses.iter().map(|&l| l as f64).sum::<f64>();
+            let (first, rest) = grads.split_at_mut(1);
+            for other in rest.iter() {
+                math::add(&mut first[0], other);
+            }
+            let norm = first[0].iter().map(|g| g * g).sum::<f32>().sqrt();
+            if norm > cfg.clip {
+                let k = cfg.clip / norm;
+                for v in first[0].iter_mut() {
+                    *v *= k;
+                }
+            }
+            adam.update(&mut net.params, &first[0], cfg.lr);
+            // Forbidden transitions stay where they were: only allowed ones learn.
+            net.refresh_transitions();
+        }
+        log(format!("epoch {}: loss {:.0}", epoch + 1, total));
+        if epoch + 1 >= cfg.average_from {
+            let sum = average.get_or_insert_with(|| vec![0.0; n_params]);
+            math::add(sum, &net.params);
+            averaged += 1;
+        }
+    }
+    if let Some(sum) = average {
+        let k = 1.0 / averaged as f32;
+        for (p, s) in net.params.iter_mut().zip(sum) {
+            *p = s * k;
+        }
+    }
+    net.refresh();
+    net
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::net::Layout;
+
+    fn tiny_cfg(hidden: usize) -> NetConfig {
+        let mut dims = [1usize; N_COLUMNS];
+        dims[0] = 3;
+        dims[1] = 2;
+        NetConfig {
+            dims,
+            min_count: [1; N_COLUMNS],
+            hidden,
+            epochs: 60,
+            lr: 0.05,
+            dropout: 0.0,
+            batch_tokens: 4,
+            clip: 5.0,
+            seed: 3,
+            threads: 2,
+            average_from: usize::MAX,
+            word_dropout: 0.0,
+        }
+    }
+
+    fn seq(words: &[u64], gold: &[Label]) -> Sequence {
+        Sequence {
+            inputs: words
+                .iter()
+                .enumerate()
+                .map(|(k, &w)| {
+                    std::array::from_fn(|c| match c {
+                        0 => w,
+                        1 => k as u64,
+                        _ => 0,
+                    })
+                })
+                .collect(),
+            gold: gold.to_vec(),
+        }
+    }
+
+    /// The loss as a function of one parameter, for finite differences.
+    fn loss_at(net: &Net, rows: &[[u32; N_COLUMNS]], gold: &[Label]) -> f64 {
+        let mut grad = vec![0f32; net.params.len()];
+        let mut w = Work::default();
+        backprop(net, rows, gold, 0.0, &mut Rng::new(1), &mut w, &mut grad) as f64
+    }
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        let cfg = tiny_cfg(3);
+        let seqs = [seq(&[10, 20, 30, 20], &[1, 3, 5, 6])];
+        let net = init(build_vocabs(&seqs, &cfg), &cfg);
+        let mut net = Net::from_parts(net.shape.clone(), net.vocabs.clone(), net.params.clone());
+        // Non-zero transitions, so their gradient path is exercised too.
+        let lay: Layout = net.layout().clone();
+        for (k, v) in net.params[lay.trans.clone()].iter_mut().enumerate() {
+            *v = ((k * 7) % 5) as f32 * 0.1 - 0.2;
+        }
+        net.refresh();
+        let rows: Vec<[u32; N_COLUMNS]> = seqs[0].inputs.iter().map(|v| net.rows_of(v)).collect();
+        let gold = &seqs[0].gold;
+        let mut grad = vec![0f32; net.params.len()];
+        backprop(
+            &net,
+            &rows,
+            gold,
+            0.0,
+            &mut Rng::new(1),
+            &mut Work::default(),
+            &mut grad,
+        );
+        // A sample of parameters from every tensor (used embedding rows only).
+        let mut probe: Vec<usize> = Vec::new();
+        for r in [
+            lay.w_ih[0].clone(),
+            lay.w_ih[1].clone(),
+            lay.w_hh[0].clone(),
+            lay.w_hh[1].clone(),
+            lay.b[0].clone(),
+            lay.b[1].clone(),
+            lay.w_out.clone(),
+            lay.b_out.clone(),
+        ] {
+            probe.extend(r.clone().step_by(5).take(6));
+        }
+        probe.push(lay.trans.start + N_LABELS + 2); // B-source → I-source
+        probe.push(lay.trans.start + N_LABELS * N_LABELS + 1); // start → B-source
+        probe.push(lay.trans.start + 5 * N_LABELS + 6);
+        let row_of_20 = net.vocabs[0].row(20) as usize;
+        probe.push(lay.emb[0].start + row_of_20 * 3 + 1);
+        probe.push(lay.emb[1].start + 3 * 2);
+        let eps = 1e-2f32;
+        for &k in &probe {
+            let mut plus = net.clone();
+            plus.params[k] += eps;
+            plus.refresh();
+            let mut minus = net.clone();
+            minus.params[k] -= eps;
+            minus.refresh();
+            let numeric =
+                (loss_at(&plus, &rows, gold) - loss_at(&minus, &rows, gold)) / (2.0 * eps as f64);
+            let analytic = grad[k] as f64;
+            assert!(
+                (numeric - analytic).abs() < 2e-2 * (1.0 + numeric.abs()),
+                "parameter {k}: numeric {numeric} vs analytic {analytic}"
+            );
+        }
+    }
+
+    #[test]
+    fn crf_loss_is_the_negative_log_probability() {
+        // With zero scores every allowed path is equally likely.
+        let em = vec![[0f32; N_LABELS]; 2];
+        let mut trans = [[0f32; N_LABELS]; N_LABELS + 1];
+        for (from, row) in trans.iter_mut().enumerate() {
+            for (to, v) in row.iter_mut().enumerate() {
+                if !allowed_after(from, to) {
+                    *v = super::super::FORBIDDEN;
+                }
+            }
+        }
+        let paths: usize = (0..N_LABELS)
+            .filter(|&a| allowed_after(N_LABELS, a))
+            .map(|a| (0..N_LABELS).filter(|&b| allowed_after(a, b)).count())
+            .sum();
+        let (mut a, mut b, mut d) = (Vec::new(), Vec::new(), Vec::new());
+        let mut gt = vec![0f32; (N_LABELS + 1) * N_LABELS];
+        let loss = crf(&em, &[1, 2], &trans, &mut a, &mut b, &mut d, &mut gt);
+        assert!(
+            (loss - (paths as f32).ln()).abs() < 1e-4,
+            "{loss} vs ln {paths}"
+        );
+        // Gradients of the emissions sum to zero at each position.
+        for row in &d {
+            assert!(row.iter().sum::<f32>().abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn valid_gold_starts_outside_or_with_b() {
+        assert_eq!(valid_gold(&[6, 6, 0]), [5, 6, 0]);
+        assert_eq!(valid_gold(&[0, 6]), [0, 6]);
+        assert_eq!(valid_gold(&[]), Vec::<Label>::new());
+    }
+
+    #[test]
+    fn training_learns_a_small_pattern() {
+        let cfg = tiny_cfg(4);
+        // The word after 7 ("said") is a content start; 5 is a source.
+        let seqs = vec![
+            seq(&[5, 7, 1, 2, 3], &[1, 3, 5, 6, 6]),
+            seq(&[1, 2, 5, 7, 4], &[0, 0, 1, 3, 5]),
+            seq(&[3, 3, 3], &[0, 0, 0]),
+            seq(&[5, 7, 2, 2], &[1, 3, 5, 6]),
+        ];
+        let net = train(&seqs, &cfg, &|_| {});
+        let mut scratch = super::super::NetScratch::default();
+        let mut em = Vec::new();
+        let mut out = Vec::new();
+        for s in &seqs {
+            let rows: Vec<[u32; N_COLUMNS]> = s.inputs.iter().map(|v| net.rows_of(v)).collect();
+            net.emissions(&rows, &mut scratch, &mut em);
+            out.clear();
+            crate::model::decode(net.transitions(), &em, &mut Default::default(), &mut out);
+            assert_eq!(out, s.gold);
+        }
+        // The same seed gives the same network.
+        assert_eq!(train(&seqs, &cfg, &|_| {}), net);
+    }
+}
