@@ -19,6 +19,8 @@
 //! PolNeAR train split; see `model/README.md` for the provenance of the shipped weights.
 
 pub mod math;
+#[cfg(target_arch = "x86_64")]
+mod simd;
 pub mod train;
 
 use rustc_hash::FxHashMap;
@@ -390,6 +392,27 @@ impl Net {
             math::sum_rows(xp, &self.bias, &parts);
         }
         // The two recurrences.
+        #[cfg(target_arch = "x86_64")]
+        if simd::supported(h) {
+            for dir in 0..2 {
+                scratch.hs[dir].clear();
+                scratch.hs[dir].resize(n * h, 0.0);
+                // SAFETY: `supported` checked the CPU features and the hidden size.
+                unsafe {
+                    simd::lstm_direction(
+                        &scratch.xp,
+                        g2,
+                        dir * g,
+                        &self.w_hh_t[dir],
+                        h,
+                        dir == 1,
+                        &mut scratch.hs[dir],
+                    )
+                };
+            }
+            self.output_layer(scratch, em);
+            return;
+        }
         scratch.pre.resize(g, 0.0);
         scratch.c.resize(h, 0.0);
         scratch.h.resize(h, 0.0);
@@ -408,7 +431,14 @@ impl Net {
                 scratch.hs[dir][t * h..(t + 1) * h].copy_from_slice(&scratch.h);
             }
         }
-        // Output layer.
+        self.output_layer(scratch, em);
+    }
+
+    /// The label scores from both directions' hidden states.
+    #[inline(always)]
+    fn output_layer(&self, scratch: &NetScratch, em: &mut Vec<[f32; N_LABELS]>) {
+        let h = self.shape.hidden;
+        let n = scratch.hs[0].len() / h.max(1);
         let w_out = &self.params[self.layout.w_out.clone()];
         let b_out = &self.params[self.layout.b_out.clone()];
         for t in 0..n {
