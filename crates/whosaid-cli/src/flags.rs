@@ -232,8 +232,9 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 0.3)]
     pub dropout: f32,
 
-    /// Share of words replaced by the unknown word while training.
-    #[arg(long, default_value_t = 0.0)]
+    /// Share of words replaced by the unknown word while training (the shipped weights
+    /// were trained with the default).
+    #[arg(long, default_value_t = 0.05)]
     pub word_dropout: f32,
 
     /// Adam learning rate.

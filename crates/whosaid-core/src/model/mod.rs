@@ -108,6 +108,22 @@ static BUILTIN: LazyLock<Option<Model>> = LazyLock::new(|| {
     }
 });
 
+/// The working buffers of [`Model::tag_document`].
+#[derive(Default)]
+struct TagScratch {
+    net: net::NetScratch,
+    decoding: Scratch,
+    inputs: Vec<[u64; net::N_COLUMNS]>,
+    rows: Vec<[u32; net::N_COLUMNS]>,
+    em: Vec<[f32; N_LABELS]>,
+    sum: Vec<[f32; N_LABELS]>,
+    out: Vec<Label>,
+}
+
+thread_local! {
+    static TAG_SCRATCH: std::cell::RefCell<TagScratch> = std::cell::RefCell::default();
+}
+
 /// The tagger shipped with the engine, if its weights are present.
 pub fn builtin() -> Option<&'static Model> {
     BUILTIN.as_ref()
@@ -123,37 +139,34 @@ impl Model {
             return labels;
         }
         let ctx = FeatureContext::new(doc, lexicon, &self.stats);
-        let mut scratch = net::NetScratch::default();
-        let mut decoding = Scratch::default();
-        let mut inputs = Vec::new();
-        let mut rows = Vec::new();
-        let mut em = Vec::new();
-        let mut sum: Vec<[f32; N_LABELS]> = Vec::new();
-        let mut out = Vec::new();
-        let k = 1.0 / self.nets.len() as f32;
-        let trans = self.transitions();
-        for range in sequences(doc) {
-            if !ctx.may_attribute(range) {
-                continue;
-            }
-            inputs.clear();
-            inputs.extend(range.range().map(|i| ctx.inputs(i)));
-            sum.clear();
-            sum.resize(range.len(), [0.0; N_LABELS]);
-            for net in &self.nets {
-                rows.clear();
-                rows.extend(inputs.iter().map(|v| net.rows_of(v)));
-                net.emissions(&rows, &mut scratch, &mut em);
-                for (s, e) in sum.iter_mut().zip(&em) {
-                    for (a, b) in s.iter_mut().zip(e) {
-                        *a += b * k;
+        // The buffers live as long as the thread, so a batch grows them once rather than
+        // once per document (growing zero-fills them).
+        TAG_SCRATCH.with_borrow_mut(|sc| {
+            let k = 1.0 / self.nets.len() as f32;
+            let trans = self.transitions();
+            for range in sequences(doc) {
+                if !ctx.may_attribute(range) {
+                    continue;
+                }
+                sc.inputs.clear();
+                sc.inputs.extend(range.range().map(|i| ctx.inputs(i)));
+                sc.sum.clear();
+                sc.sum.resize(range.len(), [0.0; N_LABELS]);
+                for net in &self.nets {
+                    sc.rows.clear();
+                    sc.rows.extend(sc.inputs.iter().map(|v| net.rows_of(v)));
+                    net.emissions(&sc.rows, &mut sc.net, &mut sc.em);
+                    for (s, e) in sc.sum.iter_mut().zip(&sc.em) {
+                        for (a, b) in s.iter_mut().zip(e) {
+                            *a += b * k;
+                        }
                     }
                 }
+                sc.out.clear();
+                decode(&trans, &sc.sum, &mut sc.decoding, &mut sc.out);
+                labels[range.range()].copy_from_slice(&sc.out);
             }
-            out.clear();
-            decode(&trans, &sum, &mut decoding, &mut out);
-            labels[range.range()].copy_from_slice(&out);
-        }
+        });
         labels
     }
 

@@ -392,11 +392,15 @@ impl Net {
             math::sum_rows(xp, &self.bias, &parts);
         }
         // The two recurrences.
+        // Every step writes its hidden state, so the buffers only grow (no zero-fill).
+        for hs in &mut scratch.hs {
+            if hs.len() < n * h {
+                hs.resize(n * h, 0.0);
+            }
+        }
         #[cfg(target_arch = "x86_64")]
         if simd::supported(h) {
             for dir in 0..2 {
-                scratch.hs[dir].clear();
-                scratch.hs[dir].resize(n * h, 0.0);
                 // SAFETY: `supported` checked the CPU features and the hidden size.
                 unsafe {
                     simd::lstm_direction(
@@ -406,19 +410,17 @@ impl Net {
                         &self.w_hh_t[dir],
                         h,
                         dir == 1,
-                        &mut scratch.hs[dir],
+                        &mut scratch.hs[dir][..n * h],
                     )
                 };
             }
-            self.output_layer(scratch, em);
+            self.output_layer(scratch, n, em);
             return;
         }
         scratch.pre.resize(g, 0.0);
         scratch.c.resize(h, 0.0);
         scratch.h.resize(h, 0.0);
         for dir in 0..2 {
-            scratch.hs[dir].clear();
-            scratch.hs[dir].resize(n * h, 0.0);
             scratch.c.fill(0.0);
             scratch.h.fill(0.0);
             let wt = &self.w_hh_t[dir];
@@ -431,14 +433,13 @@ impl Net {
                 scratch.hs[dir][t * h..(t + 1) * h].copy_from_slice(&scratch.h);
             }
         }
-        self.output_layer(scratch, em);
+        self.output_layer(scratch, n, em);
     }
 
-    /// The label scores from both directions' hidden states.
+    /// The label scores of the first `n` steps from both directions' hidden states.
     #[inline(always)]
-    fn output_layer(&self, scratch: &NetScratch, em: &mut Vec<[f32; N_LABELS]>) {
+    fn output_layer(&self, scratch: &NetScratch, n: usize, em: &mut Vec<[f32; N_LABELS]>) {
         let h = self.shape.hidden;
-        let n = scratch.hs[0].len() / h.max(1);
         let w_out = &self.params[self.layout.w_out.clone()];
         let b_out = &self.params[self.layout.b_out.clone()];
         for t in 0..n {

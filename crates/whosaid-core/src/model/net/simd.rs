@@ -96,54 +96,74 @@ pub unsafe fn lstm_direction(
         return;
     }
     assert!(xp.len() >= (n - 1) * stride + offset + g);
-    let mut pre = [0f32; 4 * MAX_HIDDEN];
-    let mut c = [0f32; MAX_HIDDEN];
-    let mut h = [0f32; MAX_HIDDEN];
+    // The gate pre-activations are written before they are read, at every step; only the
+    // state starts at zero (and only its first `hidden` units are used).
+    let mut pre_buf = std::mem::MaybeUninit::<[f32; 4 * MAX_HIDDEN]>::uninit();
+    let mut c_buf = std::mem::MaybeUninit::<[f32; MAX_HIDDEN]>::uninit();
+    let mut h_buf = std::mem::MaybeUninit::<[f32; MAX_HIDDEN]>::uninit();
+    let pre = pre_buf.as_mut_ptr().cast::<f32>();
+    let c = c_buf.as_mut_ptr().cast::<f32>();
+    let h = h_buf.as_mut_ptr().cast::<f32>();
+    let w = wt.as_ptr();
+    // SAFETY: the state arrays hold MAX_HIDDEN >= hidden floats.
+    unsafe {
+        std::ptr::write_bytes(c, 0, hidden);
+        std::ptr::write_bytes(h, 0, hidden);
+    }
     for step in 0..n {
         let t = if reverse { n - 1 - step } else { step };
-        let x = &xp[t * stride + offset..t * stride + offset + g];
+        let x = xp[t * stride + offset..t * stride + offset + g].as_ptr();
         // SAFETY (the pointer arithmetic below): blocks of 64 gates (g is a multiple of
         // 64) read x[j..j+64] and wt[k·g + j .. k·g + j + 64] with k < hidden, inside the
-        // slices checked above, and write pre[j..j+64] with j + 64 <= g <= pre.len().
+        // slices checked above, and write pre[j..j+64] with j + 64 <= g <= 4·MAX_HIDDEN;
+        // the gates read pre[..g] and c[..hidden], h[..hidden], all written before.
         unsafe {
             let mut j = 0;
             while j < g {
                 let mut acc = [_mm256_setzero_ps(); 8];
                 for (i, a) in acc.iter_mut().enumerate() {
-                    *a = _mm256_loadu_ps(x.as_ptr().add(j + 8 * i));
+                    *a = _mm256_loadu_ps(x.add(j + 8 * i));
                 }
-                for (k, &hk) in h[..hidden].iter().enumerate() {
-                    let b = _mm256_set1_ps(hk);
-                    let row = wt.as_ptr().add(k * g + j);
+                // Two recurrent units per pass (hidden is even): the same additions in
+                // the same order, with half the loop overhead.
+                let mut k = 0;
+                while k < hidden {
+                    let b0 = _mm256_set1_ps(*h.add(k));
+                    let b1 = _mm256_set1_ps(*h.add(k + 1));
+                    let r0 = w.add(k * g + j);
+                    let r1 = r0.add(g);
                     for (i, a) in acc.iter_mut().enumerate() {
-                        *a = _mm256_fmadd_ps(b, _mm256_loadu_ps(row.add(8 * i)), *a);
+                        *a = _mm256_fmadd_ps(b0, _mm256_loadu_ps(r0.add(8 * i)), *a);
                     }
+                    for (i, a) in acc.iter_mut().enumerate() {
+                        *a = _mm256_fmadd_ps(b1, _mm256_loadu_ps(r1.add(8 * i)), *a);
+                    }
+                    k += 2;
                 }
                 for (i, a) in acc.iter().enumerate() {
-                    _mm256_storeu_ps(pre.as_mut_ptr().add(j + 8 * i), *a);
+                    _mm256_storeu_ps(pre.add(j + 8 * i), *a);
                 }
                 j += 64;
             }
             // Gates, eight units at a time: i, f, g, o; then the cell and hidden state.
             let mut u = 0;
             while u < hidden {
-                let p = pre.as_ptr();
-                let gi = sigmoid8(_mm256_loadu_ps(p.add(u)));
-                let gf = sigmoid8(_mm256_loadu_ps(p.add(hidden + u)));
-                let gg = tanh8(_mm256_loadu_ps(p.add(2 * hidden + u)));
-                let go = sigmoid8(_mm256_loadu_ps(p.add(3 * hidden + u)));
-                let cv = _mm256_fmadd_ps(
-                    gf,
-                    _mm256_loadu_ps(c.as_ptr().add(u)),
-                    _mm256_mul_ps(gi, gg),
-                );
-                _mm256_storeu_ps(c.as_mut_ptr().add(u), cv);
+                let gi = sigmoid8(_mm256_loadu_ps(pre.add(u)));
+                let gf = sigmoid8(_mm256_loadu_ps(pre.add(hidden + u)));
+                let gg = tanh8(_mm256_loadu_ps(pre.add(2 * hidden + u)));
+                let go = sigmoid8(_mm256_loadu_ps(pre.add(3 * hidden + u)));
+                let cv = _mm256_fmadd_ps(gf, _mm256_loadu_ps(c.add(u)), _mm256_mul_ps(gi, gg));
+                _mm256_storeu_ps(c.add(u), cv);
                 let hv = _mm256_mul_ps(go, tanh8(cv));
-                _mm256_storeu_ps(h.as_mut_ptr().add(u), hv);
+                _mm256_storeu_ps(h.add(u), hv);
                 u += 8;
             }
+            std::ptr::copy_nonoverlapping(
+                h,
+                out[t * hidden..(t + 1) * hidden].as_mut_ptr(),
+                hidden,
+            );
         }
-        out[t * hidden..(t + 1) * hidden].copy_from_slice(&h[..hidden]);
     }
 }
 

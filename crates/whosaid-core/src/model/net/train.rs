@@ -59,7 +59,7 @@ impl Default for NetConfig {
             seed: 1,
             threads: 2,
             average_from: 7,
-            word_dropout: 0.0,
+            word_dropout: 0.05,
         }
     }
 }
