@@ -484,12 +484,11 @@ pub fn cell_step(pre: &mut [f32], c: &mut [f32], h: &mut [f32]) {
             (load(i8), load(f8), load(g8), load(o8), load(c8));
         let mut vh = [0f32; 8];
         for l in 0..8 {
-            vi[l] = math::sigmoid(vi[l]);
-            vf[l] = math::sigmoid(vf[l]);
-            vg[l] = math::tanh(vg[l]);
-            vo[l] = math::sigmoid(vo[l]);
-            vc[l] = vf[l] * vc[l] + vi[l] * vg[l];
-            vh[l] = vo[l] * math::tanh(vc[l]);
+            unit_step(
+                [&mut vi[l], &mut vf[l], &mut vg[l], &mut vo[l]],
+                &mut vc[l],
+                &mut vh[l],
+            );
         }
         i8.copy_from_slice(&vi);
         f8.copy_from_slice(&vf);
@@ -499,13 +498,24 @@ pub fn cell_step(pre: &mut [f32], c: &mut [f32], h: &mut [f32]) {
         h8.copy_from_slice(&vh);
     }
     for k in n - n % 8..n {
-        i[k] = math::sigmoid(i[k]);
-        f[k] = math::sigmoid(f[k]);
-        g[k] = math::tanh(g[k]);
-        o[k] = math::sigmoid(o[k]);
-        c[k] = f[k] * c[k] + i[k] * g[k];
-        h[k] = o[k] * math::tanh(c[k]);
+        unit_step(
+            [&mut i[k], &mut f[k], &mut g[k], &mut o[k]],
+            &mut c[k],
+            &mut h[k],
+        );
     }
+}
+
+/// One unit of [`cell_step`]: the gate pre-activations become activations, the cell and
+/// hidden state step on.
+#[inline(always)]
+fn unit_step([i, f, g, o]: [&mut f32; 4], c: &mut f32, h: &mut f32) {
+    *i = math::sigmoid(*i);
+    *f = math::sigmoid(*f);
+    *g = math::tanh(*g);
+    *o = math::sigmoid(*o);
+    *c = *f * *c + *i * *g;
+    *h = *o * math::tanh(*c);
 }
 
 /// Magic bytes of a network in a weights file.
