@@ -224,6 +224,13 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 64)]
     pub hidden: usize,
 
+    /// Embedding widths of the 21 input columns, comma-separated, in the order of
+    /// `FeatureContext::inputs` (default: the built-in widths). Wider embeddings cost
+    /// training time and model-loading time, not extraction time: each column's rows are
+    /// projected into the LSTM's gates once, when the weights load.
+    #[arg(long, value_delimiter = ',')]
+    pub dims: Option<Vec<usize>>,
+
     /// Seed of the first network's weights, shuffling and dropout.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

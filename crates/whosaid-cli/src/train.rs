@@ -22,6 +22,15 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         !matches!(name.as_str(), "dev" | "test"),
         "refusing to train on the {name} split: train on PolNeAR train only"
     );
+    let mut net = NetConfig::default();
+    if let Some(dims) = &args.dims {
+        anyhow::ensure!(
+            dims.len() == net.dims.len() && dims.iter().all(|&d| d > 0),
+            "--dims takes {} positive widths, one per input column",
+            net.dims.len()
+        );
+        net.dims.copy_from_slice(dims);
+    }
     let started = Instant::now();
     let gold = whosaid_eval::load_polnear(&args.train)
         .with_context(|| format!("reading {}", args.train.display()))?;
@@ -71,7 +80,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             },
             seed: args.seed,
             threads: args.threads.max(1),
-            ..NetConfig::default()
+            ..net
         },
     };
     let log = |m: String| eprintln!("whosaid: {m} ({:.1}s)", started.elapsed().as_secs_f64());

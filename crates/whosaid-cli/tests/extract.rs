@@ -250,3 +250,31 @@ fn eval_names_a_missing_corpus_once() {
     assert!(err.contains("whosaid-no-such-corpus"), "{err}");
     assert_eq!(err.matches("No such file").count(), 1, "{err}");
 }
+
+#[test]
+fn train_refuses_held_out_splits_and_malformed_widths_before_reading() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dev = dir.path().join("dev");
+    let out = dir.path().join("w.bin");
+    let o = run(&["train", dev.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("refusing to train on the dev split"));
+    let train = dir.path().join("train");
+    for dims in ["64,16", "0,16,4,16,8,8,8,4,8,4,16,16,16,8,8,8,4,4,8,8,8"] {
+        let o = run(&[
+            "train",
+            train.to_str().unwrap(),
+            "--dims",
+            dims,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(!o.status.success(), "{dims}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("--dims takes 21 positive widths"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    assert!(!out.exists());
+}
