@@ -1,8 +1,9 @@
-//! Training the tagger: an averaged structured perceptron (Collins, 2002).
+//! Training the tagger: the BiLSTM-CRF networks of [`net`] on token inputs computed with
+//! out-of-fold cue statistics.
 //!
 //! Pure computation, no I/O: the caller (`whosaid train`) reads the annotated corpus, runs
 //! the rule pipeline on each text, turns the gold spans into token labels with
-//! [`gold_labels`] and feeds paragraphs to [`Trainer::learn`].
+//! [`gold_labels`] and hands the [`Example`]s to [`train_model`].
 
 use super::Model;
 use super::cuestats::{CueCounter, CueStats};

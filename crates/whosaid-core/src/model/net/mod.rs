@@ -1,7 +1,7 @@
 //! The neural tagger: embeddings of the tagger's per-token inputs, a bidirectional LSTM over
 //! each paragraph, and a linear-chain CRF over the seven BIO labels.
 //!
-//! The inputs are the values the feature templates read ([`FeatureContext::inputs`]): the
+//! The inputs are the values [`FeatureContext::inputs`] computes for each token: the
 //! word, its suffix and shape, its part of speech, the role the rule-based passes gave it,
 //! the quotation state, the cue lexicon and learned cue statistics, distances to cues,
 //! mentions and the position in the sentence. Each input column has its own vocabulary and
@@ -17,6 +17,8 @@
 //!
 //! [`train`] fits the network by backpropagation (Adam, dropout, gradient clipping) on the
 //! PolNeAR train split; see `model/README.md` for the provenance of the shipped weights.
+//!
+//! [`FeatureContext::inputs`]: super::features::FeatureContext::inputs
 
 pub mod math;
 #[cfg(target_arch = "x86_64")]
