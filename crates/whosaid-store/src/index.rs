@@ -160,11 +160,12 @@ fn put(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    if let [(_, id, hash)] = existing.as_slice() {
-        if *id == doc.id && *hash == record_hash {
-            stats.unchanged += 1;
-            return Ok(());
-        }
+    if let [(_, id, hash)] = existing.as_slice()
+        && *id == doc.id
+        && *hash == record_hash
+    {
+        stats.unchanged += 1;
+        return Ok(());
     }
     for (row, _, _) in &existing {
         remove(conn, *row, touched)?;

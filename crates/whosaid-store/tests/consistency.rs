@@ -88,10 +88,10 @@ fn random_batches_keep_the_store_consistent() {
             let id = format!("doc-{}", rng.below(25));
             batch.push(random_doc(&mut rng, &id, round * 10 + k));
         }
-        if rng.below(4) == 0 {
-            if let Some(old) = live.values().nth(rng.below(live.len().max(1))) {
-                batch.push(old.clone());
-            }
+        if rng.below(4) == 0
+            && let Some(old) = live.values().nth(rng.below(live.len().max(1)))
+        {
+            batch.push(old.clone());
         }
         totals += store.index_batch(&batch).unwrap();
         for doc in batch {

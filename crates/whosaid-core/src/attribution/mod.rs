@@ -381,10 +381,10 @@ fn find_mention(doc: &Document, r: TokenRange) -> Option<usize> {
     }
     // The organisation behind a statement or report ("a statement from the WMO").
     let lexicon = crate::lexicon::Lexicon::get();
-    if lexicon.is_speech_event(doc.lower(head as usize)) {
-        if let Some(&k) = names.iter().find(|&&k| doc.mentions[k].tokens.start > head) {
-            return Some(k);
-        }
+    if lexicon.is_speech_event(doc.lower(head as usize))
+        && let Some(&k) = names.iter().find(|&&k| doc.mentions[k].tokens.start > head)
+    {
+        return Some(k);
     }
     // A name in apposition to a description ("The housing minister, Sarah Whitmore,").
     if let Some(&k) = names.iter().find(|&&k| {

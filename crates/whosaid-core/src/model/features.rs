@@ -208,15 +208,15 @@ impl FeatureContext {
                     *v = 1;
                 }
             }
-            if let (Some(c), Some(first)) = (a.cue_tokens, a.content_tokens.first()) {
-                if c.end <= first.start {
-                    for v in rule_gap
-                        .iter_mut()
-                        .take((first.start as usize).min(n))
-                        .skip(c.end as usize)
-                    {
-                        *v = 2;
-                    }
+            if let (Some(c), Some(first)) = (a.cue_tokens, a.content_tokens.first())
+                && c.end <= first.start
+            {
+                for v in rule_gap
+                    .iter_mut()
+                    .take((first.start as usize).min(n))
+                    .skip(c.end as usize)
+                {
+                    *v = 2;
                 }
             }
         }

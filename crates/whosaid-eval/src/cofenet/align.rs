@@ -258,20 +258,22 @@ fn match_from(tok: &[char], ti: usize, text: &[char], xi: usize) -> Option<usize
     if ti == tok.len() {
         return Some(xi);
     }
-    if xi < text.len() && ti > 0 && is_invisible(text[xi]) {
-        if let Some(end) = match_from(tok, ti, text, xi + 1) {
-            return Some(end);
-        }
+    if xi < text.len()
+        && ti > 0
+        && is_invisible(text[xi])
+        && let Some(end) = match_from(tok, ti, text, xi + 1)
+    {
+        return Some(end);
     }
     for (pattern, alternatives) in PATTERNS {
         let pattern: Vec<char> = pattern.chars().collect();
         if tok[ti..].starts_with(&pattern) {
             for alternative in alternatives.iter() {
                 let alt: Vec<char> = alternative.chars().collect();
-                if text.get(xi..xi + alt.len()) == Some(&alt[..]) {
-                    if let Some(end) = match_from(tok, ti + pattern.len(), text, xi + alt.len()) {
-                        return Some(end);
-                    }
+                if text.get(xi..xi + alt.len()) == Some(&alt[..])
+                    && let Some(end) = match_from(tok, ti + pattern.len(), text, xi + alt.len())
+                {
+                    return Some(end);
                 }
             }
         }

@@ -100,10 +100,10 @@ fn meta_charset(bytes: &[u8]) -> Option<String> {
         if let Some(charset) = get("charset").filter(|c| !c.trim().is_empty()) {
             return Some(charset.trim().to_string());
         }
-        if get("http-equiv").is_some_and(|v| v.trim() == "content-type") {
-            if let Some(charset) = get("content").and_then(charset_param) {
-                return Some(charset);
-            }
+        if get("http-equiv").is_some_and(|v| v.trim() == "content-type")
+            && let Some(charset) = get("content").and_then(charset_param)
+        {
+            return Some(charset);
         }
         rest = &tag[end..];
     }

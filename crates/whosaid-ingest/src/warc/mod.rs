@@ -181,12 +181,12 @@ impl<R: BufRead> WarcReader<R> {
             if line.is_empty() {
                 return Ok(headers);
             }
-            if line.starts_with([' ', '\t']) {
-                if let Some((_, value)) = headers.last_mut() {
-                    value.push(' ');
-                    value.push_str(line.trim());
-                    continue;
-                }
+            if line.starts_with([' ', '\t'])
+                && let Some((_, value)) = headers.last_mut()
+            {
+                value.push(' ');
+                value.push_str(line.trim());
+                continue;
             }
             match line.split_once(':') {
                 Some((name, value)) => {

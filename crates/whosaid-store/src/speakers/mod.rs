@@ -187,22 +187,22 @@ fn resolve(
         return Ok(id);
     }
     let person = kind == EntityKind::Person;
-    if person && !folded.contains(' ') {
-        if let Some(id) = unique_with_surname(conn, folded)? {
-            return Ok(id);
-        }
+    if person
+        && !folded.contains(' ')
+        && let Some(id) = unique_with_surname(conn, folded)?
+    {
+        return Ok(id);
     }
     let surname = if person { surname(folded) } else { None };
     let display = name.split_whitespace().collect::<Vec<_>>().join(" ");
     conn.prepare_cached("INSERT INTO speakers (key, kind, name, surname) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![key, entity_kind_str(kind), display, surname])?;
     let id = conn.last_insert_rowid();
-    if let Some(s) = surname {
-        if let Some(orphan) = find_key(conn, &format!("person:{s}"))? {
-            if unique_with_surname(conn, s)? == Some(id) {
-                merge(conn, orphan, id, touched)?;
-            }
-        }
+    if let Some(s) = surname
+        && let Some(orphan) = find_key(conn, &format!("person:{s}"))?
+        && unique_with_surname(conn, s)? == Some(id)
+    {
+        merge(conn, orphan, id, touched)?;
     }
     Ok(id)
 }

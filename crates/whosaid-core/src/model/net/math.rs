@@ -61,7 +61,7 @@ pub fn add_matvec(y: &mut [f32], x: &[f32], m: &[f32]) {
     let n = y.len();
     assert!(m.len() >= x.len() * n);
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("fma") && n % 64 == 0 {
+    if std::arch::is_x86_feature_detected!("fma") && n.is_multiple_of(64) {
         // SAFETY: FMA (and so AVX) is available, checked just above; the assertion keeps
         // every row read inside `m`.
         unsafe { add_matvec_fma(y, x, m) };
@@ -113,7 +113,7 @@ pub fn sum_rows(out: &mut [f32], base: &[f32], rows: &[&[f32]]) {
     let n = out.len();
     assert!(base.len() == n && rows.iter().all(|r| r.len() == n));
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") && n % 64 == 0 {
+    if std::arch::is_x86_feature_detected!("avx") && n.is_multiple_of(64) {
         // SAFETY: AVX is available, checked just above; all slices have length n.
         unsafe { sum_rows_avx(out, base, rows) };
         return;

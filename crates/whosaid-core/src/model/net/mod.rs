@@ -199,6 +199,10 @@ pub struct Net {
     bias: Vec<f32>,
     /// Recurrent weights transposed (`hidden × gates`), per direction.
     w_hh_t: [Vec<f32>; 2],
+    /// The same in 16 bits, per direction, when the CPU runs the 16-bit recurrence
+    /// (`simd::supported_i16`); empty otherwise.
+    #[cfg(target_arch = "x86_64")]
+    w_hh_q: Vec<simd::Quantized>,
     /// Transition scores with the forbidden ones added.
     trans: [[f32; N_LABELS]; N_LABELS + 1],
 }
@@ -257,6 +261,8 @@ impl Net {
             proj: Vec::new(),
             bias: Vec::new(),
             w_hh_t: [Vec::new(), Vec::new()],
+            #[cfg(target_arch = "x86_64")]
+            w_hh_q: Vec::new(),
             trans: [[0.0; N_LABELS]; N_LABELS + 1],
         };
         net.refresh();
@@ -276,6 +282,17 @@ impl Net {
                 }
             }
             self.w_hh_t[d] = t;
+        }
+        #[cfg(target_arch = "x86_64")]
+        {
+            self.w_hh_q = if simd::supported_i16(h) {
+                self.w_hh_t
+                    .iter()
+                    .map(|t| simd::Quantized::new(t, h))
+                    .collect()
+            } else {
+                Vec::new()
+            };
         }
         self.refresh_transitions();
         self.project_embeddings();
@@ -399,6 +416,25 @@ impl Net {
             if hs.len() < n * h {
                 hs.resize(n * h, 0.0);
             }
+        }
+        #[cfg(target_arch = "x86_64")]
+        if self.w_hh_q.len() == 2 {
+            for (dir, q) in self.w_hh_q.iter().enumerate() {
+                // SAFETY: `w_hh_q` is only built when `supported_i16` holds.
+                unsafe {
+                    simd::lstm_direction_i16(
+                        &scratch.xp,
+                        g2,
+                        dir * g,
+                        q,
+                        h,
+                        dir == 1,
+                        &mut scratch.hs[dir][..n * h],
+                    )
+                };
+            }
+            self.output_layer(scratch, n, em);
+            return;
         }
         #[cfg(target_arch = "x86_64")]
         if simd::supported(h) {
