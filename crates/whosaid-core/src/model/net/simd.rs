@@ -68,6 +68,73 @@ unsafe fn tanh8(x: __m256) -> __m256 {
     }
 }
 
+/// The recurrence both kernels share, over `n = out.len() / hidden` steps: at each step
+/// `product(x, pre, h)` writes the gate pre-activations `pre[..4·hidden]` (the step's input
+/// part `x[..4·hidden]` plus the recurrent product with the previous state `h[..hidden]`);
+/// the gates then update the cell and the state, eight units at a time, and the state is
+/// copied to `out[t · hidden ..]`.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA, and `product` must write all of `pre[..4·hidden]`
+/// (it may read `x[..4·hidden]` and `h[..hidden]`).
+#[inline(always)]
+unsafe fn recurrence(
+    xp: &[f32],
+    stride: usize,
+    offset: usize,
+    hidden: usize,
+    reverse: bool,
+    out: &mut [f32],
+    mut product: impl FnMut(*const f32, *mut f32, *const f32),
+) {
+    let g = 4 * hidden;
+    assert!(hidden.is_multiple_of(16) && hidden <= MAX_HIDDEN);
+    let n = out.len() / hidden;
+    if n == 0 {
+        return;
+    }
+    assert!(xp.len() >= (n - 1) * stride + offset + g);
+    // The gate pre-activations are written before they are read, at every step; only the
+    // state starts at zero (and only its first `hidden` units are used).
+    let mut pre_buf = std::mem::MaybeUninit::<[f32; 4 * MAX_HIDDEN]>::uninit();
+    let mut c_buf = std::mem::MaybeUninit::<[f32; MAX_HIDDEN]>::uninit();
+    let mut h_buf = std::mem::MaybeUninit::<[f32; MAX_HIDDEN]>::uninit();
+    let pre = pre_buf.as_mut_ptr().cast::<f32>();
+    let c = c_buf.as_mut_ptr().cast::<f32>();
+    let h = h_buf.as_mut_ptr().cast::<f32>();
+    // SAFETY: the state arrays hold MAX_HIDDEN >= hidden floats.
+    unsafe {
+        std::ptr::write_bytes(c, 0, hidden);
+        std::ptr::write_bytes(h, 0, hidden);
+    }
+    for step in 0..n {
+        let t = if reverse { n - 1 - step } else { step };
+        let x = xp[t * stride + offset..t * stride + offset + g].as_ptr();
+        product(x, pre, h);
+        // SAFETY: the gates read pre[..g] (written by `product`) and c[..hidden],
+        // h[..hidden] (written before), all inside their arrays.
+        unsafe {
+            let mut u = 0;
+            while u < hidden {
+                let gi = sigmoid8(_mm256_loadu_ps(pre.add(u)));
+                let gf = sigmoid8(_mm256_loadu_ps(pre.add(hidden + u)));
+                let gg = tanh8(_mm256_loadu_ps(pre.add(2 * hidden + u)));
+                let go = sigmoid8(_mm256_loadu_ps(pre.add(3 * hidden + u)));
+                let cv = _mm256_fmadd_ps(gf, _mm256_loadu_ps(c.add(u)), _mm256_mul_ps(gi, gg));
+                _mm256_storeu_ps(c.add(u), cv);
+                let hv = _mm256_mul_ps(go, tanh8(cv));
+                _mm256_storeu_ps(h.add(u), hv);
+                u += 8;
+            }
+            std::ptr::copy_nonoverlapping(
+                h,
+                out[t * hidden..(t + 1) * hidden].as_mut_ptr(),
+                hidden,
+            );
+        }
+    }
+}
+
 /// Runs one LSTM direction over `n = out.len() / hidden` steps. Step `t`'s input
 /// pre-activations (gates `4 · hidden` wide) are `xp[t · stride + offset ..]`; `wt` holds
 /// the recurrent weights transposed (`hidden` rows of `4 · hidden`); the hidden state of
@@ -89,34 +156,12 @@ pub unsafe fn lstm_direction(
     out: &mut [f32],
 ) {
     let g = 4 * hidden;
-    assert!(hidden.is_multiple_of(16) && hidden <= MAX_HIDDEN);
-    let n = out.len() / hidden;
     assert!(wt.len() >= hidden * g);
-    if n == 0 {
-        return;
-    }
-    assert!(xp.len() >= (n - 1) * stride + offset + g);
-    // The gate pre-activations are written before they are read, at every step; only the
-    // state starts at zero (and only its first `hidden` units are used).
-    let mut pre_buf = std::mem::MaybeUninit::<[f32; 4 * MAX_HIDDEN]>::uninit();
-    let mut c_buf = std::mem::MaybeUninit::<[f32; MAX_HIDDEN]>::uninit();
-    let mut h_buf = std::mem::MaybeUninit::<[f32; MAX_HIDDEN]>::uninit();
-    let pre = pre_buf.as_mut_ptr().cast::<f32>();
-    let c = c_buf.as_mut_ptr().cast::<f32>();
-    let h = h_buf.as_mut_ptr().cast::<f32>();
     let w = wt.as_ptr();
-    // SAFETY: the state arrays hold MAX_HIDDEN >= hidden floats.
-    unsafe {
-        std::ptr::write_bytes(c, 0, hidden);
-        std::ptr::write_bytes(h, 0, hidden);
-    }
-    for step in 0..n {
-        let t = if reverse { n - 1 - step } else { step };
-        let x = xp[t * stride + offset..t * stride + offset + g].as_ptr();
-        // SAFETY (the pointer arithmetic below): blocks of 64 gates (g is a multiple of
-        // 64) read x[j..j+64] and wt[k·g + j .. k·g + j + 64] with k < hidden, inside the
-        // slices checked above, and write pre[j..j+64] with j + 64 <= g <= 4·MAX_HIDDEN;
-        // the gates read pre[..g] and c[..hidden], h[..hidden], all written before.
+    let product = |x: *const f32, pre: *mut f32, h: *const f32| {
+        // SAFETY: blocks of 64 gates (g is a multiple of 64) read x[j..j+64] and
+        // wt[k·g + j .. k·g + j + 64] with k < hidden, inside the slices checked, and
+        // write pre[j..j+64] with j + 64 <= g.
         unsafe {
             let mut j = 0;
             while j < g {
@@ -145,26 +190,10 @@ pub unsafe fn lstm_direction(
                 }
                 j += 64;
             }
-            // Gates, eight units at a time: i, f, g, o; then the cell and hidden state.
-            let mut u = 0;
-            while u < hidden {
-                let gi = sigmoid8(_mm256_loadu_ps(pre.add(u)));
-                let gf = sigmoid8(_mm256_loadu_ps(pre.add(hidden + u)));
-                let gg = tanh8(_mm256_loadu_ps(pre.add(2 * hidden + u)));
-                let go = sigmoid8(_mm256_loadu_ps(pre.add(3 * hidden + u)));
-                let cv = _mm256_fmadd_ps(gf, _mm256_loadu_ps(c.add(u)), _mm256_mul_ps(gi, gg));
-                _mm256_storeu_ps(c.add(u), cv);
-                let hv = _mm256_mul_ps(go, tanh8(cv));
-                _mm256_storeu_ps(h.add(u), hv);
-                u += 8;
-            }
-            std::ptr::copy_nonoverlapping(
-                h,
-                out[t * hidden..(t + 1) * hidden].as_mut_ptr(),
-                hidden,
-            );
         }
-    }
+    };
+    // SAFETY: the caller guarantees AVX2 and FMA; `product` writes all of pre[..g].
+    unsafe { recurrence(xp, stride, offset, hidden, reverse, out, product) }
 }
 
 /// The scale of the hidden state in the 16-bit recurrence: `h ∈ (−1, 1)` becomes an
@@ -235,37 +264,28 @@ pub unsafe fn lstm_direction_i16(
     out: &mut [f32],
 ) {
     let g = 4 * hidden;
-    assert!(hidden.is_multiple_of(16) && hidden <= MAX_HIDDEN);
-    let n = out.len() / hidden;
-    assert!(q.w.len() >= hidden * g);
-    if n == 0 {
-        return;
-    }
-    assert!(xp.len() >= (n - 1) * stride + offset + g);
-    let mut pre_buf = std::mem::MaybeUninit::<[f32; 4 * MAX_HIDDEN]>::uninit();
-    let mut c_buf = std::mem::MaybeUninit::<[f32; MAX_HIDDEN]>::uninit();
-    let mut h_buf = std::mem::MaybeUninit::<[f32; MAX_HIDDEN]>::uninit();
-    // The quantised state as i16, read two at a time as one i32.
-    let mut hq_buf = std::mem::MaybeUninit::<[i32; MAX_HIDDEN / 2]>::uninit();
-    let pre = pre_buf.as_mut_ptr().cast::<f32>();
-    let c = c_buf.as_mut_ptr().cast::<f32>();
-    let h = h_buf.as_mut_ptr().cast::<f32>();
-    let hq = hq_buf.as_mut_ptr().cast::<i32>();
+    assert!(q.w.len() >= hidden * g && hidden <= MAX_HIDDEN);
     let w = q.w.as_ptr();
-    // SAFETY: the state arrays hold at least `hidden` floats and `hidden / 2` pairs.
-    unsafe {
-        std::ptr::write_bytes(c, 0, hidden);
-        std::ptr::write_bytes(h, 0, hidden);
-        std::ptr::write_bytes(hq, 0, hidden / 2);
-    }
+    // The previous state as i16, read two at a time as one i32.
+    let mut hq_buf = std::mem::MaybeUninit::<[i32; MAX_HIDDEN / 2]>::uninit();
+    let hq = hq_buf.as_mut_ptr().cast::<i32>();
     let dequant = _mm256_set1_ps(q.dequant);
     let scale = _mm256_set1_ps(H_SCALE);
-    for step in 0..n {
-        let t = if reverse { n - 1 - step } else { step };
-        let x = xp[t * stride + offset..t * stride + offset + g].as_ptr();
-        // SAFETY: as in `lstm_direction`; the weights of pair p and gates j..j+64 are the
-        // 128 values from (p·g + j)·2, inside `q.w` (hidden/2 · g · 2 values).
+    let product = |x: *const f32, pre: *mut f32, h: *const f32| {
+        // SAFETY: as in `lstm_direction`; the state is read sixteen units at a time up to
+        // `hidden` (a multiple of 16) and written as hidden/2 pairs into `hq`; the weights
+        // of pair p and gates j..j+64 are the 128 values from (p·g + j)·2, inside `q.w`.
         unsafe {
+            // Round the state to 16 bits: packs interleaves the two halves per 128-bit
+            // lane, the permutation restores their order.
+            let mut u = 0;
+            while u < hidden {
+                let a = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(h.add(u)), scale));
+                let b = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(h.add(u + 8)), scale));
+                let packed = _mm256_permute4x64_epi64::<0b11_01_10_00>(_mm256_packs_epi32(a, b));
+                _mm256_storeu_si256(hq.add(u / 2).cast(), packed);
+                u += 16;
+            }
             let mut j = 0;
             while j < g {
                 let mut acc = [_mm256_setzero_si256(); 8];
@@ -287,35 +307,10 @@ pub unsafe fn lstm_direction_i16(
                 }
                 j += 64;
             }
-            let mut u = 0;
-            while u < hidden {
-                let gi = sigmoid8(_mm256_loadu_ps(pre.add(u)));
-                let gf = sigmoid8(_mm256_loadu_ps(pre.add(hidden + u)));
-                let gg = tanh8(_mm256_loadu_ps(pre.add(2 * hidden + u)));
-                let go = sigmoid8(_mm256_loadu_ps(pre.add(3 * hidden + u)));
-                let cv = _mm256_fmadd_ps(gf, _mm256_loadu_ps(c.add(u)), _mm256_mul_ps(gi, gg));
-                _mm256_storeu_ps(c.add(u), cv);
-                let hv = _mm256_mul_ps(go, tanh8(cv));
-                _mm256_storeu_ps(h.add(u), hv);
-                u += 8;
-            }
-            // Round the new state to 16 bits, sixteen units at a time: packs interleaves
-            // the two halves per 128-bit lane, the permutation restores their order.
-            let mut u = 0;
-            while u < hidden {
-                let a = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(h.add(u)), scale));
-                let b = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(h.add(u + 8)), scale));
-                let packed = _mm256_permute4x64_epi64::<0b11_01_10_00>(_mm256_packs_epi32(a, b));
-                _mm256_storeu_si256(hq.add(u / 2).cast(), packed);
-                u += 16;
-            }
-            std::ptr::copy_nonoverlapping(
-                h,
-                out[t * hidden..(t + 1) * hidden].as_mut_ptr(),
-                hidden,
-            );
         }
-    }
+    };
+    // SAFETY: the caller guarantees AVX2, FMA and AVX-VNNI; `product` writes pre[..g].
+    unsafe { recurrence(xp, stride, offset, hidden, reverse, out, product) }
 }
 
 #[cfg(test)]
