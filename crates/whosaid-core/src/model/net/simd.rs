@@ -336,20 +336,26 @@ mod tests {
         out
     }
 
+    /// Deterministic inputs (`n` steps) and transposed recurrent weights.
+    fn fixture(hidden: usize, n: usize) -> (Vec<f32>, Vec<f32>) {
+        let g = 4 * hidden;
+        let xp = (0..n * g)
+            .map(|k| ((k * 37) % 23) as f32 / 7.0 - 1.5)
+            .collect();
+        let wt = (0..hidden * g)
+            .map(|k| ((k * 11) % 17) as f32 / 40.0 - 0.2)
+            .collect();
+        (xp, wt)
+    }
+
     #[test]
     fn matches_the_portable_recurrence() {
         for hidden in [16usize, 32, 64] {
             if !supported(hidden) {
                 return;
             }
-            let g = 4 * hidden;
-            let n = 5;
-            let xp: Vec<f32> = (0..n * g)
-                .map(|k| ((k * 37) % 23) as f32 / 7.0 - 1.5)
-                .collect();
-            let wt: Vec<f32> = (0..hidden * g)
-                .map(|k| ((k * 11) % 17) as f32 / 40.0 - 0.2)
-                .collect();
+            let (g, n) = (4 * hidden, 5);
+            let (xp, wt) = fixture(hidden, n);
             for reverse in [false, true] {
                 let expected = portable(&xp, &wt, hidden, n, reverse);
                 let mut out = vec![0f32; n * hidden];
@@ -368,14 +374,8 @@ mod tests {
             if !supported_i16(hidden) {
                 return;
             }
-            let g = 4 * hidden;
-            let n = 40;
-            let xp: Vec<f32> = (0..n * g)
-                .map(|k| ((k * 37) % 23) as f32 / 7.0 - 1.5)
-                .collect();
-            let wt: Vec<f32> = (0..hidden * g)
-                .map(|k| ((k * 11) % 17) as f32 / 40.0 - 0.2)
-                .collect();
+            let (g, n) = (4 * hidden, 40);
+            let (xp, wt) = fixture(hidden, n);
             let q = Quantized::new(&wt, hidden);
             for reverse in [false, true] {
                 let expected = portable(&xp, &wt, hidden, n, reverse);
