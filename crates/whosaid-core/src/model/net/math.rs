@@ -53,6 +53,17 @@ pub fn add(y: &mut [f32], x: &[f32]) {
     }
 }
 
+/// The transpose of the row-major `rows × cols` matrix `m` (`cols × rows`, row-major).
+pub fn transpose(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    let mut t = vec![0f32; rows * cols];
+    for r in 0..rows {
+        for k in 0..cols {
+            t[k * rows + r] = m[r * cols + k];
+        }
+    }
+    t
+}
+
 /// `y += Σ_k x[k] · m[k]`, where `m` holds `x.len()` rows of `y.len()` values (a
 /// matrix-vector product with the matrix stored transposed). On x86-64 CPUs with AVX2 and
 /// FMA the rows are streamed through sixteen-lane register blocks.
@@ -260,6 +271,15 @@ mod tests {
         assert_eq!(y[3], b[3] + 9.0);
         assert!((log_sum_exp(&[1.0, 2.0, 3.0]) - 3.407_606).abs() < 1e-5);
         assert_eq!(log_sum_exp(&[f32::NEG_INFINITY; 2]), f32::NEG_INFINITY);
+    }
+
+    #[test]
+    fn transpose_swaps_rows_and_columns() {
+        // 2×3 → 3×2.
+        assert_eq!(
+            transpose(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2, 3),
+            [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]
+        );
     }
 
     #[test]

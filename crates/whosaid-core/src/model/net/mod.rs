@@ -274,14 +274,7 @@ impl Net {
     pub fn refresh(&mut self) {
         let (g, h) = (self.shape.gates(), self.shape.hidden);
         for d in 0..2 {
-            let w = &self.params[self.layout.w_hh[d].clone()];
-            let mut t = vec![0f32; h * g];
-            for r in 0..g {
-                for k in 0..h {
-                    t[k * g + r] = w[r * h + k];
-                }
-            }
-            self.w_hh_t[d] = t;
+            self.w_hh_t[d] = math::transpose(&self.params[self.layout.w_hh[d].clone()], g, h);
         }
         #[cfg(target_arch = "x86_64")]
         {
@@ -303,16 +296,7 @@ impl Net {
     fn project_embeddings(&mut self) {
         let (g, d) = (self.shape.gates(), self.shape.input());
         let transposed: Vec<Vec<f32>> = (0..2)
-            .map(|dir| {
-                let w = &self.params[self.layout.w_ih[dir].clone()];
-                let mut t = vec![0f32; d * g];
-                for r in 0..g {
-                    for k in 0..d {
-                        t[k * g + r] = w[r * d + k];
-                    }
-                }
-                t
-            })
+            .map(|dir| math::transpose(&self.params[self.layout.w_ih[dir].clone()], g, d))
             .collect();
         self.proj = (0..N_COLUMNS)
             .map(|c| {
@@ -417,39 +401,27 @@ impl Net {
                 hs.resize(n * h, 0.0);
             }
         }
-        #[cfg(target_arch = "x86_64")]
-        if self.w_hh_q.len() == 2 {
-            for (dir, q) in self.w_hh_q.iter().enumerate() {
-                // SAFETY: `w_hh_q` is only built when `supported_i16` holds.
-                unsafe {
-                    simd::lstm_direction_i16(
-                        &scratch.xp,
-                        g2,
-                        dir * g,
-                        q,
-                        h,
-                        dir == 1,
-                        &mut scratch.hs[dir][..n * h],
-                    )
-                };
-            }
-            self.output_layer(scratch, n, em);
-            return;
-        }
+        // The 16-bit kernel where its weights were built (`supported_i16`, which implies
+        // `supported`), else the f32 kernel, else the portable loop below.
         #[cfg(target_arch = "x86_64")]
         if simd::supported(h) {
             for dir in 0..2 {
-                // SAFETY: `supported` checked the CPU features and the hidden size.
+                let (xp, out) = (&scratch.xp, &mut scratch.hs[dir][..n * h]);
+                // SAFETY: `supported` checked the CPU features and the hidden size, and
+                // `w_hh_q` is only built when `supported_i16` holds too.
                 unsafe {
-                    simd::lstm_direction(
-                        &scratch.xp,
-                        g2,
-                        dir * g,
-                        &self.w_hh_t[dir],
-                        h,
-                        dir == 1,
-                        &mut scratch.hs[dir][..n * h],
-                    )
+                    match self.w_hh_q.get(dir) {
+                        Some(q) => simd::lstm_direction_i16(xp, g2, dir * g, q, h, dir == 1, out),
+                        None => simd::lstm_direction(
+                            xp,
+                            g2,
+                            dir * g,
+                            &self.w_hh_t[dir],
+                            h,
+                            dir == 1,
+                            out,
+                        ),
+                    }
                 };
             }
             self.output_layer(scratch, n, em);
