@@ -94,8 +94,8 @@ impl Default for TrainConfig {
 
 fn cue_stats(examples: &[Example], include: impl Fn(usize) -> bool) -> CueStats {
     let mut counter = CueCounter::default();
-    for (k, e) in examples.iter().enumerate().filter(|(k, _)| include(*k)) {
-        let _ = k;
+    let included = examples.iter().enumerate().filter(|(k, _)| include(*k));
+    for (_, e) in included {
         for (i, &l) in e.gold.iter().enumerate() {
             counter.add(e.doc.word(i), role(l) == 2);
         }
