@@ -31,6 +31,9 @@ use rustc_hash::FxHashMap;
 
 use super::labels::{Label, N_LABELS};
 
+/// How many tokens ahead the large projection tables are prefetched.
+const PREFETCH_AHEAD: usize = 2;
+
 /// Number of input columns per token (see [`crate::model::features::FeatureContext::inputs`]).
 pub const N_COLUMNS: usize = 21;
 
@@ -417,9 +420,12 @@ impl Net {
         // Input projections: the biases plus each column's projected row.
         let g2 = 2 * g;
         scratch.xp.resize(n * g2, 0.0);
-        for (r, xp) in rows.iter().zip(scratch.xp.chunks_exact_mut(g2)) {
+        for (t, (r, xp)) in rows.iter().zip(scratch.xp.chunks_exact_mut(g2)).enumerate() {
             #[cfg(target_arch = "x86_64")]
             if let Some(q) = &self.proj_q {
+                if let Some(next) = rows.get(t + PREFETCH_AHEAD) {
+                    q.prefetch(next);
+                }
                 // SAFETY: `proj_q` is only built when `simd::supported` found AVX2.
                 unsafe { q.sum(r, xp) };
                 continue;

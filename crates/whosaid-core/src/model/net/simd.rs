@@ -321,11 +321,17 @@ pub unsafe fn lstm_direction_i16(
 #[derive(Clone, Debug)]
 pub struct QuantizedInputs {
     tables: Vec<Vec<i16>>,
+    /// The columns whose tables are larger than [`LARGE_TABLE`] bytes.
+    large: Vec<usize>,
     bias: Vec<i16>,
     width: usize,
     /// The value of one integer step.
     step: f32,
 }
+
+/// Tables larger than this many bytes (half a typical L2 cache) are prefetched a few
+/// tokens ahead; the smaller ones stay cached.
+const LARGE_TABLE: usize = 512 * 1024;
 
 /// `x` rounded to the nearest integer (halves away from zero) and saturated to `i16`:
 /// `f32::round` is a library call on baseline x86-64, this compiles to vector conversions.
@@ -393,10 +399,29 @@ impl QuantizedInputs {
             }
         }
         QuantizedInputs {
+            large: (0..tables.len())
+                .filter(|&c| 2 * tables[c].len() > LARGE_TABLE)
+                .collect(),
             tables,
             bias: bias.iter().map(|v| round_i16(v / step)).collect(),
             width,
             step,
+        }
+    }
+
+    /// Asks the CPU to start loading the rows `rows` selects in the tables too large for its
+    /// caches (words and suffixes), ahead of their [`QuantizedInputs::sum`].
+    #[inline]
+    pub fn prefetch(&self, rows: &[u32]) {
+        for &c in &self.large {
+            let (t, r) = (&self.tables[c], rows.get(c).copied().unwrap_or(0) as usize);
+            let Some(row) = t.get(r * self.width..(r + 1) * self.width) else {
+                continue;
+            };
+            for line in row.chunks(32) {
+                // SAFETY: prefetching has no effect on memory; the address is in `row`.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast()) };
+            }
         }
     }
 
