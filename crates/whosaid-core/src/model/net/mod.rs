@@ -209,10 +209,11 @@ pub struct Net {
     bias: Vec<f32>,
     /// Recurrent weights transposed (`hidden × gates`), per direction.
     w_hh_t: [Vec<f32>; 2],
-    /// The same in 16 bits, per direction, when the CPU runs the 16-bit recurrence
-    /// (`simd::supported_i16`); empty otherwise.
+    /// The same in 8 bits, per direction, when the CPU runs the 8-bit recurrence
+    /// (`simd::supported_i8`); empty otherwise.
     #[cfg(target_arch = "x86_64")]
     w_hh_q: Vec<simd::Quantized>,
+
     /// Transition scores with the forbidden ones added.
     trans: [[f32; N_LABELS]; N_LABELS + 1],
 }
@@ -275,6 +276,7 @@ impl Net {
             w_hh_t: [Vec::new(), Vec::new()],
             #[cfg(target_arch = "x86_64")]
             w_hh_q: Vec::new(),
+
             trans: [[0.0; N_LABELS]; N_LABELS + 1],
         };
         net.refresh();
@@ -290,7 +292,7 @@ impl Net {
         }
         #[cfg(target_arch = "x86_64")]
         {
-            self.w_hh_q = if simd::supported_i16(h) {
+            self.w_hh_q = if simd::supported_i8(h) {
                 self.w_hh_t
                     .iter()
                     .map(|t| simd::Quantized::new(t, h))
@@ -443,17 +445,17 @@ impl Net {
                 hs.resize(n * h, 0.0);
             }
         }
-        // The 16-bit kernel where its weights were built (`supported_i16`, which implies
+        // The 8-bit kernel where its weights were built (`supported_i8`, which implies
         // `supported`), else the f32 kernel, else the portable loop below.
         #[cfg(target_arch = "x86_64")]
         if simd::supported(h) {
             for dir in 0..2 {
                 let (xp, out) = (&scratch.xp, &mut scratch.hs[dir][..n * h]);
                 // SAFETY: `supported` checked the CPU features and the hidden size, and
-                // `w_hh_q` is only built when `supported_i16` holds too.
+                // `w_hh_q` is only built when `supported_i8` holds too.
                 unsafe {
                     match self.w_hh_q.get(dir) {
-                        Some(q) => simd::lstm_direction_i16(xp, g2, dir * g, q, h, dir == 1, out),
+                        Some(q) => simd::lstm_direction_i8(xp, g2, dir * g, q, h, dir == 1, out),
                         None => simd::lstm_direction(
                             xp,
                             g2,
