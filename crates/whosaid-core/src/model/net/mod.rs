@@ -205,7 +205,7 @@ pub struct Net {
     /// (`simd::supported`).
     #[cfg(target_arch = "x86_64")]
     proj_q: Option<simd::QuantizedInputs>,
-    /// Both directions' gate biases, concatenated.
+    /// Both directions' gate biases, concatenated. Empty when `proj_q` holds them.
     bias: Vec<f32>,
     /// Recurrent weights transposed (`hidden × gates`), per direction.
     w_hh_t: [Vec<f32>; 2],
@@ -213,7 +213,6 @@ pub struct Net {
     /// (`simd::supported_i8`); empty otherwise.
     #[cfg(target_arch = "x86_64")]
     w_hh_q: Vec<simd::Quantized>,
-
     /// Transition scores with the forbidden ones added.
     trans: [[f32; N_LABELS]; N_LABELS + 1],
 }
@@ -276,7 +275,6 @@ impl Net {
             w_hh_t: [Vec::new(), Vec::new()],
             #[cfg(target_arch = "x86_64")]
             w_hh_q: Vec::new(),
-
             trans: [[0.0; N_LABELS]; N_LABELS + 1],
         };
         net.refresh();
@@ -334,7 +332,7 @@ impl Net {
             });
             self.proj = Vec::new();
             self.proj_q = Some(q);
-            self.bias = bias;
+            self.bias = Vec::new();
             return;
         }
         self.proj = (0..N_COLUMNS)
