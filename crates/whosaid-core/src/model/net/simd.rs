@@ -1,9 +1,12 @@
 //! The LSTM recurrence for x86-64 CPUs with AVX2 and FMA: each step's recurrent product
 //! streams the transposed weights through eight accumulator registers, and the gate
-//! activations run eight units to a register with the same exponential as [`super::math`]
-//! (fused multiply-adds in its polynomial, so values may differ from the portable path in
-//! the last bits). Also the tokens' input sums over 16-bit projection tables
-//! ([`QuantizedInputs`]).
+//! activations run a register of units at a time with the same exponential as
+//! [`super::math`] (fused multiply-adds in its polynomial, so values may differ from the
+//! portable path in the last bits). Also the tokens' input sums over 16-bit projection
+//! tables ([`QuantizedInputs`]) and the 8-bit recurrence ([`lstm_direction_i8`]), both
+//! written once over [`Lanes`] and run in 512-bit registers where the CPU has AVX-512
+//! (with its byte dot products), in 256-bit ones otherwise; the two widths compute the
+//! same integers and the same float operations per lane, so their results are identical.
 
 #![cfg(target_arch = "x86_64")]
 
@@ -20,66 +23,324 @@ pub fn supported(hidden: usize) -> bool {
         && std::arch::is_x86_feature_detected!("fma")
 }
 
-/// `e^x` on eight lanes (see [`super::math::exp`]).
-#[inline(always)]
-unsafe fn exp8(x: __m256) -> __m256 {
-    unsafe {
-        let x = _mm256_min_ps(
-            _mm256_max_ps(x, _mm256_set1_ps(-87.0)),
-            _mm256_set1_ps(87.0),
-        );
-        let shifter = _mm256_set1_ps(12_582_912.0);
-        let y = _mm256_fmadd_ps(x, _mm256_set1_ps(std::f32::consts::LOG2_E), shifter);
-        let n = _mm256_sub_ps(y, shifter);
-        let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693_145_75), x);
-        let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(1.428_606_8e-6), r);
-        let mut p = _mm256_set1_ps(1.0 / 720.0);
-        for c in [1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0] {
-            p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(c));
-        }
-        // 2^n from the low bits of y (see math::exp).
-        let bits = _mm256_slli_epi32::<23>(_mm256_add_epi32(
-            _mm256_castps_si256(y),
-            _mm256_set1_epi32(127 - 0x4B40_0000),
-        ));
-        _mm256_mul_ps(p, _mm256_castsi256_ps(bits))
-    }
+/// Whether the CPU runs the 512-bit versions of the integer kernels (AVX-512 with its
+/// byte and word instructions and byte dot products).
+fn wide() -> bool {
+    std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512bw")
+        && std::arch::is_x86_feature_detected!("avx512vnni")
 }
 
-/// The logistic function on eight lanes.
-#[inline(always)]
-unsafe fn sigmoid8(x: __m256) -> __m256 {
-    unsafe {
-        let one = _mm256_set1_ps(1.0);
-        let e = exp8(_mm256_sub_ps(_mm256_setzero_ps(), x));
-        _mm256_div_ps(one, _mm256_add_ps(one, e))
-    }
-}
-
-/// The hyperbolic tangent on eight lanes (`2 σ(2x) − 1`).
-#[inline(always)]
-unsafe fn tanh8(x: __m256) -> __m256 {
-    unsafe {
-        let one = _mm256_set1_ps(1.0);
-        let e = exp8(_mm256_mul_ps(x, _mm256_set1_ps(-2.0)));
-        _mm256_sub_ps(
-            _mm256_div_ps(_mm256_set1_ps(2.0), _mm256_add_ps(one, e)),
-            one,
-        )
-    }
-}
-
-/// The recurrence both kernels share, over `n = out.len() / hidden` steps: at each step
-/// `product(x, pre, h)` writes the gate pre-activations `pre[..4·hidden]` (the step's input
-/// part `x[..4·hidden]` plus the recurrent product with the previous state `h[..hidden]`);
-/// the gates then update the cell and the state, eight units at a time, and the state is
-/// copied to `out[t · hidden ..]`.
+/// One vector register of `f32` lanes, and the integer operations the kernels need on a
+/// register of the same width: AVX2's 256 bits ([`__m256`]) or AVX-512's 512 ([`__m512`]).
+/// The kernels are written once over it; each width's entry point enables its
+/// instructions, into which these methods inline.
 ///
 /// # Safety
-/// The CPU must support AVX2 and FMA, and `product` must write all of `pre[..4·hidden]`
-/// (it may read `x[..4·hidden]` and `h[..hidden]`).
+/// Every method needs the CPU to support its width's instructions (the integer dot
+/// product: AVX-VNNI or AVX512-VNNI), and pointers valid for the lanes read or written.
+trait Lanes: Copy {
+    /// `f32` (and `i32`) lanes a register.
+    const N: usize;
+    /// Hidden units [`Lanes::state_bytes`] converts at a time.
+    const STATE: usize;
+    /// An integer register of the same width.
+    type I: Copy;
+    unsafe fn splat(x: f32) -> Self;
+    unsafe fn load(p: *const f32) -> Self;
+    unsafe fn store(self, p: *mut f32);
+    unsafe fn add(self, b: Self) -> Self;
+    unsafe fn sub(self, b: Self) -> Self;
+    unsafe fn mul(self, b: Self) -> Self;
+    unsafe fn div(self, b: Self) -> Self;
+    unsafe fn clamp(self, lo: f32, hi: f32) -> Self;
+    /// `self · b + c`, fused.
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self;
+    /// `c − self · b`, fused.
+    unsafe fn neg_mul_add(self, b: Self, c: Self) -> Self;
+    /// `2^n` for the integer `n` in the low mantissa bits of `y = n + 1.5 · 2^23`.
+    unsafe fn pow2_shifted(y: Self) -> Self;
+    unsafe fn zero_i() -> Self::I;
+    unsafe fn load_i<T>(p: *const T) -> Self::I;
+    unsafe fn splat_i32(x: i32) -> Self::I;
+    /// Lane-wise 16-bit sum (wrapping).
+    unsafe fn add_i16(a: Self::I, b: Self::I) -> Self::I;
+    /// The `2 · N` 16-bit lanes of `a` times `step`, written as `f32` to `out[..2·N]`.
+    unsafe fn store_i16_scaled(a: Self::I, step: Self, out: *mut f32);
+    /// `a` plus, in each 32-bit lane, the four products of the unsigned bytes of `b` with
+    /// the signed bytes of `w` (`vpdpbusd`).
+    unsafe fn dot_u8i8(a: Self::I, b: Self::I, w: Self::I) -> Self::I;
+    /// `(a − off) · scale + x`, lane-wise, from `i32` lanes to `f32`.
+    unsafe fn dequant(a: Self::I, off: *const i32, scale: *const f32, x: *const f32) -> Self;
+    /// `h[..STATE]` times [`H8_SCALE`], rounded, plus 128, as bytes to `out[..STATE]`
+    /// (every value must lie in `−1..=1`).
+    unsafe fn state_bytes(h: *const f32, out: *mut u8);
+}
+
+impl Lanes for __m256 {
+    const N: usize = 8;
+    const STATE: usize = 32;
+    type I = __m256i;
+    #[inline(always)]
+    unsafe fn splat(x: f32) -> Self {
+        unsafe { _mm256_set1_ps(x) }
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> Self {
+        unsafe { _mm256_loadu_ps(p) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32) {
+        unsafe { _mm256_storeu_ps(p, self) }
+    }
+    #[inline(always)]
+    unsafe fn add(self, b: Self) -> Self {
+        unsafe { _mm256_add_ps(self, b) }
+    }
+    #[inline(always)]
+    unsafe fn sub(self, b: Self) -> Self {
+        unsafe { _mm256_sub_ps(self, b) }
+    }
+    #[inline(always)]
+    unsafe fn mul(self, b: Self) -> Self {
+        unsafe { _mm256_mul_ps(self, b) }
+    }
+    #[inline(always)]
+    unsafe fn div(self, b: Self) -> Self {
+        unsafe { _mm256_div_ps(self, b) }
+    }
+    #[inline(always)]
+    unsafe fn clamp(self, lo: f32, hi: f32) -> Self {
+        unsafe { _mm256_min_ps(_mm256_max_ps(self, _mm256_set1_ps(lo)), _mm256_set1_ps(hi)) }
+    }
+    #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        unsafe { _mm256_fmadd_ps(self, b, c) }
+    }
+    #[inline(always)]
+    unsafe fn neg_mul_add(self, b: Self, c: Self) -> Self {
+        unsafe { _mm256_fnmadd_ps(self, b, c) }
+    }
+    #[inline(always)]
+    unsafe fn pow2_shifted(y: Self) -> Self {
+        unsafe {
+            _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_add_epi32(
+                _mm256_castps_si256(y),
+                _mm256_set1_epi32(127 - 0x4B40_0000),
+            )))
+        }
+    }
+    #[inline(always)]
+    unsafe fn zero_i() -> Self::I {
+        unsafe { _mm256_setzero_si256() }
+    }
+    #[inline(always)]
+    unsafe fn load_i<T>(p: *const T) -> Self::I {
+        unsafe { _mm256_loadu_si256(p.cast()) }
+    }
+    #[inline(always)]
+    unsafe fn splat_i32(x: i32) -> Self::I {
+        unsafe { _mm256_set1_epi32(x) }
+    }
+    #[inline(always)]
+    unsafe fn add_i16(a: Self::I, b: Self::I) -> Self::I {
+        unsafe { _mm256_add_epi16(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn store_i16_scaled(a: Self::I, step: Self, out: *mut f32) {
+        unsafe {
+            let lo = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(a));
+            let hi = _mm256_cvtepi16_epi32(_mm256_extracti128_si256::<1>(a));
+            _mm256_storeu_ps(out, _mm256_mul_ps(_mm256_cvtepi32_ps(lo), step));
+            _mm256_storeu_ps(out.add(8), _mm256_mul_ps(_mm256_cvtepi32_ps(hi), step));
+        }
+    }
+    #[inline(always)]
+    unsafe fn dot_u8i8(a: Self::I, b: Self::I, w: Self::I) -> Self::I {
+        unsafe { _mm256_dpbusd_avx_epi32(a, b, w) }
+    }
+    #[inline(always)]
+    unsafe fn dequant(a: Self::I, off: *const i32, scale: *const f32, x: *const f32) -> Self {
+        unsafe {
+            _mm256_fmadd_ps(
+                _mm256_cvtepi32_ps(_mm256_sub_epi32(a, _mm256_loadu_si256(off.cast()))),
+                _mm256_loadu_ps(scale),
+                _mm256_loadu_ps(x),
+            )
+        }
+    }
+    #[inline(always)]
+    unsafe fn state_bytes(h: *const f32, out: *mut u8) {
+        unsafe {
+            let (scale, bias) = (_mm256_set1_ps(H8_SCALE), _mm256_set1_epi32(128));
+            let v: [__m256i; 4] = std::array::from_fn(|k| {
+                let f = _mm256_loadu_ps(h.add(8 * k));
+                _mm256_add_epi32(_mm256_cvtps_epi32(_mm256_mul_ps(f, scale)), bias)
+            });
+            // 32 values in 1..=255 → 32 bytes: the packs interleave per 128-bit lane, the
+            // permutation restores the order.
+            let ab = _mm256_packs_epi32(v[0], v[1]);
+            let cd = _mm256_packs_epi32(v[2], v[3]);
+            let bytes = _mm256_packus_epi16(ab, cd);
+            let bytes =
+                _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+            _mm256_storeu_si256(out.cast(), bytes);
+        }
+    }
+}
+
+impl Lanes for __m512 {
+    const N: usize = 16;
+    const STATE: usize = 16;
+    type I = __m512i;
+    #[inline(always)]
+    unsafe fn splat(x: f32) -> Self {
+        unsafe { _mm512_set1_ps(x) }
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> Self {
+        unsafe { _mm512_loadu_ps(p) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32) {
+        unsafe { _mm512_storeu_ps(p, self) }
+    }
+    #[inline(always)]
+    unsafe fn add(self, b: Self) -> Self {
+        unsafe { _mm512_add_ps(self, b) }
+    }
+    #[inline(always)]
+    unsafe fn sub(self, b: Self) -> Self {
+        unsafe { _mm512_sub_ps(self, b) }
+    }
+    #[inline(always)]
+    unsafe fn mul(self, b: Self) -> Self {
+        unsafe { _mm512_mul_ps(self, b) }
+    }
+    #[inline(always)]
+    unsafe fn div(self, b: Self) -> Self {
+        unsafe { _mm512_div_ps(self, b) }
+    }
+    #[inline(always)]
+    unsafe fn clamp(self, lo: f32, hi: f32) -> Self {
+        unsafe { _mm512_min_ps(_mm512_max_ps(self, _mm512_set1_ps(lo)), _mm512_set1_ps(hi)) }
+    }
+    #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        unsafe { _mm512_fmadd_ps(self, b, c) }
+    }
+    #[inline(always)]
+    unsafe fn neg_mul_add(self, b: Self, c: Self) -> Self {
+        unsafe { _mm512_fnmadd_ps(self, b, c) }
+    }
+    #[inline(always)]
+    unsafe fn pow2_shifted(y: Self) -> Self {
+        unsafe {
+            _mm512_castsi512_ps(_mm512_slli_epi32::<23>(_mm512_add_epi32(
+                _mm512_castps_si512(y),
+                _mm512_set1_epi32(127 - 0x4B40_0000),
+            )))
+        }
+    }
+    #[inline(always)]
+    unsafe fn zero_i() -> Self::I {
+        unsafe { _mm512_setzero_si512() }
+    }
+    #[inline(always)]
+    unsafe fn load_i<T>(p: *const T) -> Self::I {
+        unsafe { _mm512_loadu_si512(p.cast()) }
+    }
+    #[inline(always)]
+    unsafe fn splat_i32(x: i32) -> Self::I {
+        unsafe { _mm512_set1_epi32(x) }
+    }
+    #[inline(always)]
+    unsafe fn add_i16(a: Self::I, b: Self::I) -> Self::I {
+        unsafe { _mm512_add_epi16(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn store_i16_scaled(a: Self::I, step: Self, out: *mut f32) {
+        unsafe {
+            let lo = _mm512_cvtepi16_epi32(_mm512_castsi512_si256(a));
+            let hi = _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64::<1>(a));
+            _mm512_storeu_ps(out, _mm512_mul_ps(_mm512_cvtepi32_ps(lo), step));
+            _mm512_storeu_ps(out.add(16), _mm512_mul_ps(_mm512_cvtepi32_ps(hi), step));
+        }
+    }
+    #[inline(always)]
+    unsafe fn dot_u8i8(a: Self::I, b: Self::I, w: Self::I) -> Self::I {
+        unsafe { _mm512_dpbusd_epi32(a, b, w) }
+    }
+    #[inline(always)]
+    unsafe fn dequant(a: Self::I, off: *const i32, scale: *const f32, x: *const f32) -> Self {
+        unsafe {
+            _mm512_fmadd_ps(
+                _mm512_cvtepi32_ps(_mm512_sub_epi32(a, _mm512_loadu_si512(off.cast()))),
+                _mm512_loadu_ps(scale),
+                _mm512_loadu_ps(x),
+            )
+        }
+    }
+    #[inline(always)]
+    unsafe fn state_bytes(h: *const f32, out: *mut u8) {
+        unsafe {
+            let f = _mm512_mul_ps(_mm512_loadu_ps(h), _mm512_set1_ps(H8_SCALE));
+            let v = _mm512_add_epi32(_mm512_cvtps_epi32(f), _mm512_set1_epi32(128));
+            // Values in 1..=255: truncating each lane to its low byte keeps it.
+            _mm_storeu_si128(out.cast(), _mm512_cvtepi32_epi8(v));
+        }
+    }
+}
+
+/// `e^x` lane-wise (see [`super::math::exp`]).
 #[inline(always)]
-unsafe fn recurrence(
+unsafe fn exp_v<V: Lanes>(x: V) -> V {
+    unsafe {
+        let x = x.clamp(-87.0, 87.0);
+        let shifter = V::splat(12_582_912.0);
+        let y = x.mul_add(V::splat(std::f32::consts::LOG2_E), shifter);
+        let n = y.sub(shifter);
+        let r = n.neg_mul_add(V::splat(0.693_145_75), x);
+        let r = n.neg_mul_add(V::splat(1.428_606_8e-6), r);
+        let mut p = V::splat(1.0 / 720.0);
+        for c in [1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0] {
+            p = p.mul_add(r, V::splat(c));
+        }
+        // 2^n from the low bits of y (see math::exp).
+        p.mul(V::pow2_shifted(y))
+    }
+}
+
+/// The logistic function lane-wise.
+#[inline(always)]
+unsafe fn sigmoid_v<V: Lanes>(x: V) -> V {
+    unsafe {
+        let one = V::splat(1.0);
+        one.div(one.add(exp_v(V::splat(0.0).sub(x))))
+    }
+}
+
+/// The hyperbolic tangent lane-wise (`2 σ(2x) − 1`).
+#[inline(always)]
+unsafe fn tanh_v<V: Lanes>(x: V) -> V {
+    unsafe {
+        let one = V::splat(1.0);
+        let e = exp_v(x.mul(V::splat(-2.0)));
+        V::splat(2.0).div(one.add(e)).sub(one)
+    }
+}
+
+/// The recurrence the kernels share, over `n = out.len() / hidden` steps: at each step
+/// `product(x, pre, h)` writes the gate pre-activations `pre[..4·hidden]` (the step's input
+/// part `x[..4·hidden]` plus the recurrent product with the previous state `h[..hidden]`);
+/// the gates then update the cell and the state, a register of units at a time, and the
+/// state is copied to `out[t · hidden ..]`.
+///
+/// # Safety
+/// The CPU must support `V`'s instructions, and `product` must write all of
+/// `pre[..4·hidden]` (it may read `x[..4·hidden]` and `h[..hidden]`).
+#[inline(always)]
+unsafe fn recurrence<V: Lanes>(
     xp: &[f32],
     stride: usize,
     offset: usize,
@@ -89,7 +350,7 @@ unsafe fn recurrence(
     mut product: impl FnMut(*const f32, *mut f32, *const f32),
 ) {
     let g = 4 * hidden;
-    assert!(hidden.is_multiple_of(16) && hidden <= MAX_HIDDEN);
+    assert!(hidden.is_multiple_of(16) && hidden.is_multiple_of(V::N) && hidden <= MAX_HIDDEN);
     let n = out.len() / hidden;
     if n == 0 {
         return;
@@ -117,15 +378,14 @@ unsafe fn recurrence(
         unsafe {
             let mut u = 0;
             while u < hidden {
-                let gi = sigmoid8(_mm256_loadu_ps(pre.add(u)));
-                let gf = sigmoid8(_mm256_loadu_ps(pre.add(hidden + u)));
-                let gg = tanh8(_mm256_loadu_ps(pre.add(2 * hidden + u)));
-                let go = sigmoid8(_mm256_loadu_ps(pre.add(3 * hidden + u)));
-                let cv = _mm256_fmadd_ps(gf, _mm256_loadu_ps(c.add(u)), _mm256_mul_ps(gi, gg));
-                _mm256_storeu_ps(c.add(u), cv);
-                let hv = _mm256_mul_ps(go, tanh8(cv));
-                _mm256_storeu_ps(h.add(u), hv);
-                u += 8;
+                let gi = sigmoid_v(V::load(pre.add(u)));
+                let gf = sigmoid_v(V::load(pre.add(hidden + u)));
+                let gg = tanh_v(V::load(pre.add(2 * hidden + u)));
+                let go = sigmoid_v(V::load(pre.add(3 * hidden + u)));
+                let cv = gf.mul_add(V::load(c.add(u)), gi.mul(gg));
+                cv.store(c.add(u));
+                go.mul(tanh_v(cv)).store(h.add(u));
+                u += V::N;
             }
             std::ptr::copy_nonoverlapping(
                 h,
@@ -194,7 +454,7 @@ pub unsafe fn lstm_direction(
         }
     };
     // SAFETY: the caller guarantees AVX2 and FMA; `product` writes all of pre[..g].
-    unsafe { recurrence(xp, stride, offset, hidden, reverse, out, product) }
+    unsafe { recurrence::<__m256>(xp, stride, offset, hidden, reverse, out, product) }
 }
 
 /// The input projections in 16-bit fixed point, for [`QuantizedInputs::sum`]: every
@@ -210,6 +470,8 @@ pub struct QuantizedInputs {
     width: usize,
     /// The value of one integer step.
     step: f32,
+    /// Whether [`QuantizedInputs::sum`] runs in 512-bit registers.
+    wide: bool,
 }
 
 /// Tables larger than this many bytes (half a typical L2 cache) are prefetched a few
@@ -287,6 +549,7 @@ impl QuantizedInputs {
                 .collect(),
             tables,
             bias: bias.iter().map(|v| round_i16(v / step)).collect(),
+            wide: wide() && width.is_multiple_of(256),
             width,
             step,
         }
@@ -309,7 +572,8 @@ impl QuantizedInputs {
     }
 
     /// Writes into `out` (`width` values) the bias plus row `rows[c]` of every column `c`
-    /// (rows past a table's end read its last row).
+    /// (rows past a table's end read its last row), in 512-bit registers where the CPU
+    /// has AVX-512.
     ///
     /// # Panics
     /// When `rows` or `out` do not match the tables.
@@ -318,49 +582,71 @@ impl QuantizedInputs {
     /// The CPU must support AVX2.
     #[target_feature(enable = "avx2")]
     pub unsafe fn sum(&self, rows: &[u32], out: &mut [f32]) {
-        let w = self.width;
-        assert!(rows.len() == self.tables.len() && out.len() == w);
+        assert!(rows.len() == self.tables.len() && out.len() == self.width);
         let mut ptrs = [std::ptr::null::<i16>(); 32];
         assert!(rows.len() <= ptrs.len());
         for ((p, t), &r) in ptrs.iter_mut().zip(&self.tables).zip(rows) {
-            let last = t.len() / w - 1;
+            let last = t.len() / self.width - 1;
             // In bounds: the row is at most the last one, and the table holds whole rows.
-            *p = t[(r as usize).min(last) * w..].as_ptr();
+            *p = t[(r as usize).min(last) * self.width..].as_ptr();
         }
         let ptrs = &ptrs[..rows.len()];
-        let step = _mm256_set1_ps(self.step);
-        let mut j = 0;
-        while j < w {
-            // SAFETY: j + 128 <= w (w is a multiple of 128), and every pointer starts a row
-            // of w values (or the bias, w values); `out` holds w values.
-            unsafe {
-                let mut acc = [_mm256_setzero_si256(); 8];
-                for (i, a) in acc.iter_mut().enumerate() {
-                    *a = _mm256_loadu_si256(self.bias.as_ptr().add(j + 16 * i).cast());
-                }
+        // SAFETY: `wide` is only set where the CPU has AVX-512 (and the width is a multiple
+        // of 256); the caller guarantees AVX2.
+        unsafe {
+            if self.wide {
+                self.sum_avx512(ptrs, out)
+            } else {
+                self.sum_lanes::<__m256>(ptrs, out)
+            }
+        }
+    }
+
+    #[target_feature(enable = "avx512f,avx512bw")]
+    unsafe fn sum_avx512(&self, ptrs: &[*const i16], out: &mut [f32]) {
+        // SAFETY: the CPU has AVX-512 (see `sum`).
+        unsafe { self.sum_lanes::<__m512>(ptrs, out) }
+    }
+
+    /// [`QuantizedInputs::sum`] of the rows at `ptrs` (each `width` values), eight
+    /// registers of sixteen-bit lanes at a time.
+    ///
+    /// # Safety
+    /// The CPU must support `V`'s instructions, `width` must be a multiple of `16 · V::N`,
+    /// and every pointer must start `width` readable values.
+    #[inline(always)]
+    unsafe fn sum_lanes<V: Lanes>(&self, ptrs: &[*const i16], out: &mut [f32]) {
+        let (w, block) = (self.width, 16 * V::N);
+        assert!(w.is_multiple_of(block) && out.len() == w && self.bias.len() == w);
+        // SAFETY: for each block j..j + 16·V::N <= w (w is a multiple of the block), every
+        // pointer starts a row of w values (or the bias, w values); `out` holds w values.
+        unsafe {
+            let step = V::splat(self.step);
+            let mut j = 0;
+            while j < w {
+                let mut acc: [V::I; 8] =
+                    std::array::from_fn(|i| V::load_i(self.bias.as_ptr().add(j + 2 * V::N * i)));
                 for p in ptrs {
                     for (i, a) in acc.iter_mut().enumerate() {
-                        let v = _mm256_loadu_si256(p.add(j + 16 * i).cast());
-                        *a = _mm256_add_epi16(*a, v);
+                        *a = V::add_i16(*a, V::load_i(p.add(j + 2 * V::N * i)));
                     }
                 }
                 for (i, a) in acc.iter().enumerate() {
-                    let lo = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(*a));
-                    let hi = _mm256_cvtepi16_epi32(_mm256_extracti128_si256::<1>(*a));
-                    let o = out.as_mut_ptr().add(j + 16 * i);
-                    _mm256_storeu_ps(o, _mm256_mul_ps(_mm256_cvtepi32_ps(lo), step));
-                    _mm256_storeu_ps(o.add(8), _mm256_mul_ps(_mm256_cvtepi32_ps(hi), step));
+                    V::store_i16_scaled(*a, step, out.as_mut_ptr().add(j + 2 * V::N * i));
                 }
+                j += block;
             }
-            j += 128;
         }
     }
 }
 
 /// Whether [`lstm_direction_i8`] can run a network of hidden size `hidden` on this CPU
-/// (AVX-VNNI on top of [`supported`], and whole groups of 32 units).
+/// (AVX-VNNI or AVX-512 with its byte dot products on top of [`supported`], and whole
+/// groups of 32 units).
 pub fn supported_i8(hidden: usize) -> bool {
-    supported(hidden) && hidden.is_multiple_of(32) && std::arch::is_x86_feature_detected!("avxvnni")
+    supported(hidden)
+        && hidden.is_multiple_of(32)
+        && (std::arch::is_x86_feature_detected!("avxvnni") || wide())
 }
 
 /// Recurrent weights in 8 bits for [`lstm_direction_i8`]: for each quad of hidden units
@@ -374,6 +660,8 @@ pub struct Quantized {
     offset: Vec<i32>,
     /// Per gate: multiplies an integer dot product back into the gate's scale.
     dequant: Vec<f32>,
+    /// Whether [`lstm_direction_i8`] runs in 512-bit registers.
+    wide: bool,
 }
 
 /// The state's scale in [`lstm_direction_i8`]: `h · 127`, rounded, plus 128 (an unsigned
@@ -401,22 +689,27 @@ impl Quantized {
             offset[j] = 128 * sum;
             dequant[j] = 1.0 / (scale * H8_SCALE);
         }
-        Quantized { w, offset, dequant }
+        Quantized {
+            w,
+            offset,
+            dequant,
+            wide: wide() && hidden.is_multiple_of(32),
+        }
     }
 }
 
 /// [`lstm_direction`] with 8-bit recurrent products: the hidden state is rounded to
 /// 1/[`H8_SCALE`] and offset into an unsigned byte, each gate's weights to 1/127 of their
-/// largest, and `vpdpbusd` multiplies and accumulates 32 pairs an instruction (an FMA does
-/// eight) in 32 bits; the input part, the gates and the cell stay in `f32`. The scores
-/// differ from the `f32` recurrence by rounding only.
+/// largest, and `vpdpbusd` multiplies and accumulates 32 pairs an instruction (64 with
+/// AVX-512; an FMA does eight) in 32 bits; the input part, the gates and the cell stay in
+/// `f32`. The scores differ from the `f32` recurrence by rounding only.
 ///
 /// # Panics
 /// When a slice is too short for `n = out.len() / hidden` steps.
 ///
 /// # Safety
-/// The CPU must support AVX2, FMA and AVX-VNNI, and `hidden` must pass [`supported_i8`].
-#[target_feature(enable = "avx2,fma,avxvnni")]
+/// `hidden` must pass [`supported_i8`] (which checks the CPU), and `q` must have been
+/// built on this CPU.
 pub unsafe fn lstm_direction_i8(
     xp: &[f32],
     stride: usize,
@@ -426,62 +719,99 @@ pub unsafe fn lstm_direction_i8(
     reverse: bool,
     out: &mut [f32],
 ) {
+    // SAFETY: `supported_i8` found AVX2, FMA and AVX-VNNI or AVX-512 (with its byte dot
+    // products); `wide` is only set where the CPU has the latter.
+    unsafe {
+        if q.wide {
+            lstm_i8_avx512(xp, stride, offset, q, hidden, reverse, out)
+        } else {
+            lstm_i8_avx2(xp, stride, offset, q, hidden, reverse, out)
+        }
+    }
+}
+
+#[target_feature(enable = "avx2,fma,avxvnni")]
+unsafe fn lstm_i8_avx2(
+    xp: &[f32],
+    stride: usize,
+    offset: usize,
+    q: &Quantized,
+    hidden: usize,
+    reverse: bool,
+    out: &mut [f32],
+) {
+    // SAFETY: the target features above.
+    unsafe { lstm_i8::<__m256>(xp, stride, offset, q, hidden, reverse, out) }
+}
+
+#[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vnni")]
+unsafe fn lstm_i8_avx512(
+    xp: &[f32],
+    stride: usize,
+    offset: usize,
+    q: &Quantized,
+    hidden: usize,
+    reverse: bool,
+    out: &mut [f32],
+) {
+    // SAFETY: the target features above.
+    unsafe { lstm_i8::<__m512>(xp, stride, offset, q, hidden, reverse, out) }
+}
+
+/// [`lstm_direction_i8`] in registers `V`.
+///
+/// # Safety
+/// The CPU must support `V`'s instructions (with its byte dot product).
+#[inline(always)]
+unsafe fn lstm_i8<V: Lanes>(
+    xp: &[f32],
+    stride: usize,
+    offset: usize,
+    q: &Quantized,
+    hidden: usize,
+    reverse: bool,
+    out: &mut [f32],
+) {
     let g = 4 * hidden;
-    assert!(q.w.len() >= hidden * g && q.offset.len() >= g && hidden <= MAX_HIDDEN);
+    // Eight accumulators of V::N gates per block.
+    let block = 8 * V::N;
+    assert!(q.w.len() >= hidden * g && q.offset.len() >= g && q.dequant.len() >= g);
+    assert!(hidden <= MAX_HIDDEN && hidden.is_multiple_of(V::STATE) && g.is_multiple_of(block));
     let w = q.w.as_ptr();
     let mut hq_buf = std::mem::MaybeUninit::<[i32; MAX_HIDDEN / 4]>::uninit();
     let hq = hq_buf.as_mut_ptr().cast::<i32>();
-    let scale = _mm256_set1_ps(H8_SCALE);
-    let bias = _mm256_set1_epi32(128);
     let product = |x: *const f32, pre: *mut f32, h: *const f32| {
-        // SAFETY: as in `lstm_direction`; the state is read 32 units at a time up to
-        // `hidden` (a multiple of 32) and written as hidden/4 quads of bytes into `hq`; the
-        // weights of quad p and gates j..j+64 are the 256 bytes from (p·g + j)·4, inside
-        // `q.w`, and `q.offset` and `q.dequant` hold g values.
+        // SAFETY: as in `lstm_direction`; the state is read V::STATE units at a time up to
+        // `hidden` (a multiple of it) and written as hidden/4 quads of bytes into `hq`; the
+        // weights of quad p and gates j..j + block are the 4·block bytes from (p·g + j)·4,
+        // inside `q.w`, and `q.offset` and `q.dequant` hold g values.
         unsafe {
             let mut u = 0;
             while u < hidden {
-                let mut v = [_mm256_setzero_si256(); 4];
-                for (k, vk) in v.iter_mut().enumerate() {
-                    let f = _mm256_loadu_ps(h.add(u + 8 * k));
-                    *vk = _mm256_add_epi32(_mm256_cvtps_epi32(_mm256_mul_ps(f, scale)), bias);
-                }
-                // 32 values in 1..=255 → 32 bytes: the packs interleave per 128-bit lane,
-                // the permutation restores the order.
-                let ab = _mm256_packs_epi32(v[0], v[1]);
-                let cd = _mm256_packs_epi32(v[2], v[3]);
-                let bytes = _mm256_packus_epi16(ab, cd);
-                let bytes =
-                    _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-                _mm256_storeu_si256(hq.add(u / 4).cast(), bytes);
-                u += 32;
+                V::state_bytes(h.add(u), hq.cast::<u8>().add(u));
+                u += V::STATE;
             }
             let mut j = 0;
             while j < g {
-                let mut acc = [_mm256_setzero_si256(); 8];
+                let mut acc = [V::zero_i(); 8];
                 for p in 0..hidden / 4 {
-                    let b = _mm256_set1_epi32(*hq.add(p));
+                    let b = V::splat_i32(*hq.add(p));
                     let row = w.add((p * g + j) * 4);
                     for (i, a) in acc.iter_mut().enumerate() {
-                        let wv = _mm256_loadu_si256(row.add(32 * i).cast());
-                        *a = _mm256_dpbusd_avx_epi32(*a, b, wv);
+                        *a = V::dot_u8i8(*a, b, V::load_i(row.add(4 * V::N * i)));
                     }
                 }
                 for (i, a) in acc.iter().enumerate() {
-                    let off = _mm256_loadu_si256(q.offset.as_ptr().add(j + 8 * i).cast());
-                    let v = _mm256_fmadd_ps(
-                        _mm256_cvtepi32_ps(_mm256_sub_epi32(*a, off)),
-                        _mm256_loadu_ps(q.dequant.as_ptr().add(j + 8 * i)),
-                        _mm256_loadu_ps(x.add(j + 8 * i)),
-                    );
-                    _mm256_storeu_ps(pre.add(j + 8 * i), v);
+                    let k = j + V::N * i;
+                    let (off, dq) = (q.offset.as_ptr().add(k), q.dequant.as_ptr().add(k));
+                    V::dequant(*a, off, dq, x.add(k)).store(pre.add(k));
                 }
-                j += 64;
+                j += block;
             }
         }
     };
-    // SAFETY: the caller guarantees AVX2, FMA and AVX-VNNI; `product` writes pre[..g].
-    unsafe { recurrence(xp, stride, offset, hidden, reverse, out, product) }
+    // SAFETY: the caller guarantees V's instructions; `product` writes pre[..g].
+    unsafe { recurrence::<V>(xp, stride, offset, hidden, reverse, out, product) }
 }
 
 #[cfg(test)]
@@ -665,30 +995,104 @@ mod tests {
         }
     }
 
+    /// `e^x`, `σ(x)` and `tanh(x)` of `xs` (`V::N` values) in registers `V`.
+    #[inline(always)]
+    unsafe fn activations<V: Lanes>(xs: &[f32]) -> [Vec<f32>; 3] {
+        assert_eq!(xs.len(), V::N);
+        let mut out = [vec![0f32; V::N], vec![0f32; V::N], vec![0f32; V::N]];
+        // SAFETY: the caller guarantees V's instructions; each output holds V::N values.
+        unsafe {
+            let v = V::load(xs.as_ptr());
+            exp_v(v).store(out[0].as_mut_ptr());
+            sigmoid_v(v).store(out[1].as_mut_ptr());
+            tanh_v(v).store(out[2].as_mut_ptr());
+        }
+        out
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn activations_avx2(xs: &[f32]) -> [Vec<f32>; 3] {
+        // SAFETY: the target features above.
+        unsafe { activations::<__m256>(xs) }
+    }
+
+    #[target_feature(enable = "avx512f")]
+    unsafe fn activations_avx512(xs: &[f32]) -> [Vec<f32>; 3] {
+        // SAFETY: the target features above.
+        unsafe { activations::<__m512>(xs) }
+    }
+
     #[test]
     fn vector_activations_match_the_scalar_ones() {
         if !supported(16) {
             return;
         }
         let xs = [-90.0f32, -20.0, -3.5, -0.1, 0.0, 0.7, 4.0, 100.0];
-        let mut e = [0f32; 8];
-        let mut s = [0f32; 8];
-        let mut t = [0f32; 8];
-        // SAFETY: supported() checked AVX2 and FMA.
-        unsafe {
-            let v = _mm256_loadu_ps(xs.as_ptr());
-            _mm256_storeu_ps(e.as_mut_ptr(), exp8(v));
-            _mm256_storeu_ps(s.as_mut_ptr(), sigmoid8(v));
-            _mm256_storeu_ps(t.as_mut_ptr(), tanh8(v));
+        let xs16: Vec<f32> = xs.iter().chain(&xs).map(|x| x * 0.9).collect();
+        // SAFETY: supported() checked AVX2 and FMA; wide() AVX-512.
+        let mut runs = vec![(xs.to_vec(), unsafe { activations_avx2(&xs) })];
+        if wide() {
+            runs.push((xs16.clone(), unsafe { activations_avx512(&xs16) }));
         }
-        for k in 0..8 {
-            let x = xs[k];
-            assert!(
-                (e[k] - math::exp(x)).abs() <= 1e-6 * math::exp(x).max(1e-30),
-                "{x}"
-            );
-            assert!((s[k] - math::sigmoid(x)).abs() < 1e-6, "{x}");
-            assert!((t[k] - math::tanh(x)).abs() < 1e-6, "{x}");
+        for (xs, [e, s, t]) in runs {
+            for (k, &x) in xs.iter().enumerate() {
+                assert!(
+                    (e[k] - math::exp(x)).abs() <= 1e-6 * math::exp(x).max(1e-30),
+                    "{x}"
+                );
+                assert!((s[k] - math::sigmoid(x)).abs() < 1e-6, "{x}");
+                assert!((t[k] - math::tanh(x)).abs() < 1e-6, "{x}");
+            }
+        }
+    }
+
+    /// The 512-bit kernels compute the same integers and the same float operations per
+    /// lane as the 256-bit ones, so their results must be identical bit for bit.
+    #[test]
+    fn the_512_bit_kernels_equal_the_256_bit_ones() {
+        if !wide() || !supported_i8(64) || !std::arch::is_x86_feature_detected!("avxvnni") {
+            return;
+        }
+        let (hidden, n) = (64, 30);
+        let mut rng = super::super::train::Rng::new(11);
+        let g = 4 * hidden;
+        let xp: Vec<f32> = (0..n * g).map(|_| rng.unit() * 4.0 - 2.0).collect();
+        let wt: Vec<f32> = (0..hidden * g).map(|_| rng.unit() * 0.25 - 0.125).collect();
+        let wide_q = Quantized::new(&wt, hidden);
+        let narrow_q = Quantized {
+            wide: false,
+            ..wide_q.clone()
+        };
+        assert!(wide_q.wide);
+        for reverse in [false, true] {
+            let a = run_i8(&xp, &wide_q, hidden, n, reverse);
+            let b = run_i8(&xp, &narrow_q, hidden, n, reverse);
+            assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+            assert!(a.iter().any(|&v| v != 0.0));
+        }
+        // Input sums: two columns, 512 values a row.
+        let w = 512;
+        let tables: Vec<Vec<f32>> = [3usize, 40]
+            .iter()
+            .map(|&rows| (0..rows * w).map(|_| rng.unit() * 2.0 - 1.0).collect())
+            .collect();
+        let bias: Vec<f32> = (0..w).map(|_| rng.unit() - 0.5).collect();
+        let wide_s = QuantizedInputs::new(&bias, &[3, 40], |c, r, o| {
+            o.copy_from_slice(&tables[c][r * w..(r + 1) * w])
+        });
+        let narrow_s = QuantizedInputs {
+            wide: false,
+            ..wide_s.clone()
+        };
+        assert!(wide_s.wide);
+        for rows in [[0u32, 0], [2, 39], [1, 17], [9, 99]] {
+            let (mut a, mut b) = (vec![0f32; w], vec![0f32; w]);
+            // SAFETY: supported_i8() checked AVX2, wide() AVX-512.
+            unsafe {
+                wide_s.sum(&rows, &mut a);
+                narrow_s.sum(&rows, &mut b);
+            }
+            assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
         }
     }
 }
