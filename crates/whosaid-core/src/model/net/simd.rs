@@ -464,6 +464,9 @@ pub unsafe fn lstm_direction(
 #[derive(Clone, Debug)]
 pub struct QuantizedInputs {
     tables: Vec<Vec<i16>>,
+    /// The index of each table's last row (computed once: a division per column and
+    /// token showed in profiles).
+    last: Vec<usize>,
     /// The columns whose tables are larger than [`LARGE_TABLE`] bytes.
     large: Vec<usize>,
     bias: Vec<i16>,
@@ -544,6 +547,7 @@ impl QuantizedInputs {
             }
         }
         QuantizedInputs {
+            last: tables.iter().map(|t| t.len() / width - 1).collect(),
             large: (0..tables.len())
                 .filter(|&c| 2 * tables[c].len() > LARGE_TABLE)
                 .collect(),
@@ -585,8 +589,7 @@ impl QuantizedInputs {
         assert!(rows.len() == self.tables.len() && out.len() == self.width);
         let mut ptrs = [std::ptr::null::<i16>(); 32];
         assert!(rows.len() <= ptrs.len());
-        for ((p, t), &r) in ptrs.iter_mut().zip(&self.tables).zip(rows) {
-            let last = t.len() / self.width - 1;
+        for (((p, t), &last), &r) in ptrs.iter_mut().zip(&self.tables).zip(&self.last).zip(rows) {
             // In bounds: the row is at most the last one, and the table holds whole rows.
             *p = t[(r as usize).min(last) * self.width..].as_ptr();
         }
