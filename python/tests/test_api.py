@@ -7,7 +7,9 @@ import datetime
 import doctest
 import json
 import multiprocessing
+import os
 import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -484,3 +486,26 @@ def test_stub_declares_the_module_api():
     declared |= {n.target.id for n in tree.body if isinstance(n, ast.AnnAssign)}
     assert set(whosaid.__all__) <= declared
     assert Path(whosaid.__file__).with_name("py.typed").exists()
+
+
+def _import_in_a_child(cpu: str) -> subprocess.CompletedProcess:
+    """Imports whosaid in a new interpreter with ``WHOSAID_CPU=cpu`` and extracts a quote."""
+    env = {**os.environ, "WHOSAID_CPU": cpu}
+    code = (
+        "import whosaid; print(whosaid.KERNELS); "
+        "print(len(whosaid.extract('“No,” she said.')['quotes']))"
+    )
+    return subprocess.run([sys.executable, "-P", "-c", code], env=env, capture_output=True, text=True)
+
+
+def test_kernels_follow_the_whosaid_cpu_cap():
+    assert whosaid.KERNELS in ("avx512", "avx2-vnni", "avx2", "portable")
+    child = _import_in_a_child("portable")
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.split() == ["portable", "1"]
+
+
+def test_a_misspelt_cap_fails_the_import():
+    child = _import_in_a_child("avx-512")
+    assert child.returncode != 0
+    assert "ValueError" in child.stderr and "WHOSAID_CPU" in child.stderr

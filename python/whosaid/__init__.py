@@ -17,6 +17,7 @@ engine of whosaid. Three functions:
 
 try:
     from whosaid._native import (
+        KERNELS,
         QUOTE_ROW_COLUMNS,
         SCHEMA,
         SPARK_SCHEMA,
@@ -36,6 +37,7 @@ except ModuleNotFoundError as e:  # pragma: no cover - a source checkout, not an
     ) from e
 
 __all__ = [
+    "KERNELS",
     "QUOTE_ROW_COLUMNS",
     "SCHEMA",
     "SPARK_SCHEMA",

@@ -15,6 +15,11 @@ QUOTE_ROW_COLUMNS: tuple[str, ...]
 """The columns of :func:`extract_arrow`'s rows (and of the CLI's CSV/Parquet output)."""
 SPARK_SCHEMA: str
 """The rows' schema as Spark DDL, for ``DataFrame.mapInArrow(fn, whosaid.SPARK_SCHEMA)``."""
+KERNELS: Literal["avx512", "avx2-vnni", "avx2", "portable"]
+"""The instruction set of the tagger's kernels in this process: the widest the CPU has, capped
+by the environment variable ``WHOSAID_CPU`` when it is set before the import (a name no level
+has raises ``ValueError``). Levels differ in rounding only; a common cap gives the same output
+on every machine of a cluster."""
 
 DateLike = datetime.date | str | None
 """A publication date: ``None``, a ``datetime.date``/``datetime``, or e.g. ``"2020-02-15"``."""

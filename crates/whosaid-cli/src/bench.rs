@@ -110,6 +110,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         mb_per_s: parallel,
     });
     let peak = peak_rss_mb();
+    let level = whosaid_core::model::net::cpu::Level::current();
 
     let single = figures[2].mb_per_s;
     // Time to extract the corpus once on one thread, for the share of each stage.
@@ -121,6 +122,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             "megabytes": bytes as f64 / 1e6,
             "figures": figures.iter().map(|f| serde_json::json!({"name": f.name, "threads": f.threads, "mb_per_s": f.mb_per_s})).collect::<Vec<_>>(),
             "scaling": parallel / single,
+            "kernels": level.name(),
             "peak_rss_mb": peak,
             "stages": {
                 "input_megabytes": input_bytes as f64 / 1e6,
@@ -137,6 +139,13 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             texts.len(),
             bytes as f64 / 1e6,
             threads
+        )?;
+        writeln!(
+            out,
+            "tagger kernels: {} ({}; cap with {})",
+            level.name(),
+            level.describe(),
+            whosaid_core::model::net::cpu::ENV
         )?;
         writeln!(
             out,

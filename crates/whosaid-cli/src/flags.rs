@@ -48,10 +48,14 @@ pub enum Command {
     /// Measure extraction throughput (MB/s of article text) and peak memory on a corpus.
     ///
     /// Runs the corpus single-threaded and on all threads, against baselines measured in the
-    /// same run (tokenising only; the rule-based passes alone).
+    /// same run (tokenising only; the rule-based passes alone). Reports which instruction
+    /// set the tagger's kernels use; the environment variable WHOSAID_CPU caps it
+    /// (avx512, avx2-vnni, avx2, portable) for every command, e.g. to compare two levels on
+    /// one machine or to get the same output on every machine of a cluster.
     ///
-    /// Example:
+    /// Examples:
     ///   whosaid bench ../shared/data/polnear/train/text
+    ///   WHOSAID_CPU=avx2 whosaid bench ../shared/data/polnear/train/text
     #[command(verbatim_doc_comment)]
     Bench(BenchArgs),
     /// Index news reports into a corpus store (SQLite), extracting their quotations.

@@ -25,6 +25,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // A misspelt cap would otherwise be ignored silently and the figures taken for it.
+    if let Err(e) = whosaid_core::model::net::cpu::Level::from_env() {
+        eprintln!("whosaid: {e}");
+        return std::process::ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Extract(args) => extract::run(&args),
         Command::Eval(args) => eval::run(&args),

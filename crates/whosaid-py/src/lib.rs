@@ -56,6 +56,14 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         PyTuple::new(m.py(), whosaid_core::schema::QUOTE_ROW_COLUMNS)?,
     )?;
     m.add("SPARK_SCHEMA", arrow_io::spark_ddl())?;
+    // The tagger kernels' instruction set, capped by WHOSAID_CPU as in the CLI; a misspelt
+    // cap fails the import rather than being ignored.
+    whosaid_core::model::net::cpu::Level::from_env()
+        .map_err(pyo3::exceptions::PyValueError::new_err)?;
+    m.add(
+        "KERNELS",
+        whosaid_core::model::net::cpu::Level::current().name(),
+    )?;
     m.add_function(wrap_pyfunction!(functions::extract, m)?)?;
     m.add_function(wrap_pyfunction!(functions::extract_many, m)?)?;
     m.add_function(wrap_pyfunction!(functions::extract_arrow, m)?)?;

@@ -65,15 +65,16 @@ pub fn transpose(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
 }
 
 /// `y += Σ_k x[k] · m[k]`, where `m` holds `x.len()` rows of `y.len()` values (a
-/// matrix-vector product with the matrix stored transposed). On x86-64 CPUs with AVX2 and
-/// FMA the rows are streamed through sixteen-lane register blocks.
+/// matrix-vector product with the matrix stored transposed). Where the kernels' level
+/// ([`super::cpu::Level::current`]) includes AVX2 and FMA the rows are streamed through
+/// sixteen-lane register blocks with fused multiply-adds (which round differently).
 #[inline(always)]
 pub fn add_matvec(y: &mut [f32], x: &[f32], m: &[f32]) {
     let n = y.len();
     assert!(m.len() >= x.len() * n);
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("fma") && n.is_multiple_of(64) {
-        // SAFETY: FMA (and so AVX) is available, checked just above; the assertion keeps
+    if super::cpu::Level::current() >= super::cpu::Level::Avx2 && n.is_multiple_of(64) {
+        // SAFETY: the level is available, so the CPU has AVX2 and FMA; the assertion keeps
         // every row read inside `m`.
         unsafe { add_matvec_fma(y, x, m) };
         return;

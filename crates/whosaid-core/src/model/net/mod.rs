@@ -15,13 +15,15 @@
 //! embedding row is computed once (on first use) and a token's input is the sum of its
 //! columns' projected rows, so only the small recurrent products run per token. On CPUs
 //! with AVX2 the projected rows are stored in 16-bit fixed point (half the memory, sixteen
-//! additions an instruction).
+//! additions an instruction), and with AVX-VNNI or AVX-512 the recurrent products run in
+//! 8-bit integers; [`cpu::Level`] decides once per process which kernels run.
 //!
 //! [`train`] fits the network by backpropagation (Adam, dropout, gradient clipping) on the
 //! PolNeAR train split; see `model/README.md` for the provenance of the shipped weights.
 //!
 //! [`FeatureContext::inputs`]: super::features::FeatureContext::inputs
 
+pub mod cpu;
 pub mod math;
 #[cfg(target_arch = "x86_64")]
 mod simd;
@@ -387,8 +389,8 @@ impl Net {
             return;
         }
         #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
+        if cpu::Level::current() >= cpu::Level::Avx2 {
+            // SAFETY: the CPU supports AVX2 and FMA (`Level::current` is always available).
             unsafe { self.emissions_avx2(rows, scratch, em) };
             return;
         }

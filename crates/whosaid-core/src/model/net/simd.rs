@@ -12,23 +12,21 @@
 
 use std::arch::x86_64::*;
 
+use super::cpu::Level;
+
 /// The largest hidden size the kernel handles (its state lives on the stack).
 pub const MAX_HIDDEN: usize = 256;
 
-/// Whether the kernel can run a network of hidden size `hidden` on this CPU.
+/// Whether the kernel can run a network of hidden size `hidden` in this process (the CPU
+/// has AVX2 and FMA, and [`Level::current`] allows them).
 pub fn supported(hidden: usize) -> bool {
-    hidden.is_multiple_of(16)
-        && hidden <= MAX_HIDDEN
-        && std::arch::is_x86_feature_detected!("avx2")
-        && std::arch::is_x86_feature_detected!("fma")
+    hidden.is_multiple_of(16) && hidden <= MAX_HIDDEN && Level::current() >= Level::Avx2
 }
 
-/// Whether the CPU runs the 512-bit versions of the integer kernels (AVX-512 with its
-/// byte and word instructions and byte dot products).
+/// Whether the integer kernels run in 512-bit registers (AVX-512 with its byte and word
+/// instructions and byte dot products, allowed by [`Level::current`]).
 fn wide() -> bool {
-    std::arch::is_x86_feature_detected!("avx512f")
-        && std::arch::is_x86_feature_detected!("avx512bw")
-        && std::arch::is_x86_feature_detected!("avx512vnni")
+    Level::current() >= Level::Avx512
 }
 
 /// One vector register of `f32` lanes, and the integer operations the kernels need on a
@@ -643,13 +641,10 @@ impl QuantizedInputs {
     }
 }
 
-/// Whether [`lstm_direction_i8`] can run a network of hidden size `hidden` on this CPU
-/// (AVX-VNNI or AVX-512 with its byte dot products on top of [`supported`], and whole
-/// groups of 32 units).
+/// Whether [`lstm_direction_i8`] can run a network of hidden size `hidden` in this process
+/// ([`Level::Avx2Vnni`] or wider on top of [`supported`], and whole groups of 32 units).
 pub fn supported_i8(hidden: usize) -> bool {
-    supported(hidden)
-        && hidden.is_multiple_of(32)
-        && (std::arch::is_x86_feature_detected!("avxvnni") || wide())
+    supported(hidden) && hidden.is_multiple_of(32) && Level::current() >= Level::Avx2Vnni
 }
 
 /// Recurrent weights in 8 bits for [`lstm_direction_i8`]: for each quad of hidden units
@@ -1053,7 +1048,7 @@ mod tests {
     /// lane as the 256-bit ones, so their results must be identical bit for bit.
     #[test]
     fn the_512_bit_kernels_equal_the_256_bit_ones() {
-        if !wide() || !supported_i8(64) || !std::arch::is_x86_feature_detected!("avxvnni") {
+        if !wide() || !supported_i8(64) || !Level::Avx2Vnni.available() {
             return;
         }
         let (hidden, n) = (64, 30);
