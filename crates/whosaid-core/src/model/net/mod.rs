@@ -24,6 +24,8 @@
 //! [`FeatureContext::inputs`]: super::features::FeatureContext::inputs
 
 pub mod cpu;
+#[cfg(target_arch = "x86_64")]
+mod lanes;
 pub mod math;
 #[cfg(target_arch = "x86_64")]
 mod simd;
