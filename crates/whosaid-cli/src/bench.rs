@@ -20,6 +20,9 @@ struct Figure {
 
 /// Runs `whosaid bench`.
 pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    if args.levels {
+        return run_levels(args);
+    }
     let inputs: Vec<InputSpec> = args
         .inputs
         .iter()
@@ -239,4 +242,118 @@ fn walk_size(p: &std::path::Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// `whosaid bench --levels`: the benchmark once per kernel level this CPU has, each in a
+/// child process with `WHOSAID_CPU` set (a process's level is fixed when its tagger loads),
+/// the levels alternated round after round so that they share the machine's state; each
+/// level's extraction throughput is also given as a ratio to the portable level's in the
+/// same round.
+fn run_levels(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    use whosaid_core::model::net::cpu::{ENV, Level};
+    let exe = std::env::current_exe().context("finding the whosaid executable")?;
+    let levels: Vec<Level> = Level::ALL
+        .into_iter()
+        .rev()
+        .filter(|l| l.available())
+        .collect();
+    // Per level, per round: (1-thread MB/s, all-thread MB/s, threads).
+    let mut runs: Vec<Vec<(f64, f64, u64)>> = vec![Vec::new(); levels.len()];
+    let mut corpus = (0u64, 0f64);
+    for _ in 0..args.rounds.max(1) {
+        for (level, out) in levels.iter().zip(&mut runs) {
+            let mut cmd = std::process::Command::new(&exe);
+            cmd.env(ENV, level.name())
+                .arg("bench")
+                .args(&args.inputs)
+                .args(["--seconds", &args.seconds.to_string(), "--json"]);
+            if let Some(t) = args.threads {
+                cmd.args(["--threads", &t.to_string()]);
+            }
+            let child = cmd
+                .output()
+                .context("running the benchmark in a child process")?;
+            anyhow::ensure!(
+                child.status.success(),
+                "the benchmark at level {} failed: {}",
+                level.name(),
+                String::from_utf8_lossy(&child.stderr).trim()
+            );
+            let v: serde_json::Value =
+                serde_json::from_slice(&child.stdout).context("reading the child's figures")?;
+            anyhow::ensure!(
+                v["kernels"] == level.name(),
+                "the child ran level {} instead of {}",
+                v["kernels"],
+                level.name()
+            );
+            let extract: Vec<&serde_json::Value> = v["figures"]
+                .as_array()
+                .map(|f| f.iter().filter(|f| f["name"] == "extract").collect())
+                .unwrap_or_default();
+            let figure = |i: usize, key: &str| extract.get(i).and_then(|f| f[key].as_f64());
+            let (Some(one), Some(all), Some(threads)) = (
+                figure(0, "mb_per_s"),
+                figure(1, "mb_per_s"),
+                figure(1, "threads"),
+            ) else {
+                anyhow::bail!("the child's figures lack the extraction measurements");
+            };
+            out.push((one, all, threads as u64));
+            corpus = (
+                v["documents"].as_u64().unwrap_or(0),
+                v["megabytes"].as_f64().unwrap_or(0.0),
+            );
+        }
+    }
+    // Ratios to the portable level of the same round (always available, measured last).
+    let base: Vec<f64> = runs
+        .last()
+        .map(|r| r.iter().map(|x| x.0).collect())
+        .unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let v = serde_json::json!({
+            "documents": corpus.0,
+            "megabytes": corpus.1,
+            "levels": levels.iter().zip(&runs).map(|(l, r)| serde_json::json!({
+                "kernels": l.name(),
+                "describe": l.describe(),
+                "rounds": r.iter().zip(&base).map(|(&(one, all, threads), b)| serde_json::json!({
+                    "mb_per_s": one,
+                    "threads": threads,
+                    "mb_per_s_threads": all,
+                    "ratio_to_portable": one / b,
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "corpus: {} documents, {:.2} MB of text; {} round(s), levels alternated, each in a child process with {ENV} set",
+        corpus.0,
+        corpus.1,
+        args.rounds.max(1)
+    )?;
+    let join = |xs: Vec<String>| xs.join(" / ");
+    for (level, r) in levels.iter().zip(&runs) {
+        let threads = r.first().map_or(1, |x| x.2);
+        writeln!(out, "{:<10} {}", level.name(), level.describe())?;
+        writeln!(
+            out,
+            "           1 thread {} MB/s ({} of portable); {threads} threads {} MB/s",
+            join(r.iter().map(|x| format!("{:.2}", x.0)).collect()),
+            join(
+                r.iter()
+                    .zip(&base)
+                    .map(|(x, b)| format!("{:.2}×", x.0 / b))
+                    .collect()
+            ),
+            join(r.iter().map(|x| format!("{:.2}", x.1)).collect()),
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -56,6 +56,7 @@ pub enum Command {
     /// Examples:
     ///   whosaid bench ../shared/data/polnear/train/text
     ///   WHOSAID_CPU=avx2 whosaid bench ../shared/data/polnear/train/text
+    ///   whosaid bench ../shared/data/polnear/train/text --levels --rounds 2
     #[command(verbatim_doc_comment)]
     Bench(BenchArgs),
     /// Index news reports into a corpus store (SQLite), extracting their quotations.
@@ -119,6 +120,16 @@ pub struct BenchArgs {
     /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,
+
+    /// Measure every kernel level this CPU has (avx512, avx2-vnni, avx2, portable), each in
+    /// a child process with WHOSAID_CPU set, in alternation, with ratios to the portable
+    /// level of the same round.
+    #[arg(long)]
+    pub levels: bool,
+
+    /// With --levels: how many rounds over the levels.
+    #[arg(long, default_value_t = 1, requires = "levels")]
+    pub rounds: usize,
 }
 
 /// Corpora `eval` can score against.

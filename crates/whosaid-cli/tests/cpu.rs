@@ -86,3 +86,43 @@ fn every_level_extracts_the_examples() {
         );
     }
 }
+
+#[test]
+fn bench_levels_measures_every_available_level_against_portable() {
+    let dir = examples();
+    let o = run(
+        "avx2",
+        &[
+            "bench",
+            dir.to_str().unwrap(),
+            "--seconds",
+            "0",
+            "--levels",
+            "--rounds",
+            "2",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let levels = v["levels"].as_array().expect("levels");
+    // Every level this CPU has, widest first, whatever the parent's own cap.
+    let expected: Vec<&str> = Level::ALL
+        .iter()
+        .rev()
+        .filter(|l| l.available())
+        .map(|l| l.name())
+        .collect();
+    let names: Vec<&str> = levels
+        .iter()
+        .map(|l| l["kernels"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, expected);
+    for l in levels {
+        let rounds = l["rounds"].as_array().unwrap();
+        assert_eq!(rounds.len(), 2);
+        assert!(rounds.iter().all(|r| r["mb_per_s"].as_f64().unwrap() > 0.0));
+    }
+    let portable = &levels.last().unwrap()["rounds"][0];
+    assert_eq!(portable["ratio_to_portable"].as_f64(), Some(1.0));
+}

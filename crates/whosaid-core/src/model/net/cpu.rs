@@ -35,10 +35,10 @@ pub enum Level {
     Avx512,
 }
 
-/// Every level, narrowest first.
-const LEVELS: [Level; 4] = [Level::Portable, Level::Avx2, Level::Avx2Vnni, Level::Avx512];
-
 impl Level {
+    /// Every level, narrowest first.
+    pub const ALL: [Level; 4] = [Level::Portable, Level::Avx2, Level::Avx2Vnni, Level::Avx512];
+
     /// The level's name, as `WHOSAID_CPU` spells it.
     pub fn name(self) -> &'static str {
         match self {
@@ -51,7 +51,7 @@ impl Level {
 
     /// The level named `name` (case-insensitive), if any.
     pub fn parse(name: &str) -> Option<Level> {
-        LEVELS
+        Level::ALL
             .into_iter()
             .find(|l| l.name().eq_ignore_ascii_case(name.trim()))
     }
@@ -77,7 +77,7 @@ impl Level {
 
     /// The widest available level at or below `cap`.
     pub fn best_up_to(cap: Level) -> Level {
-        LEVELS
+        Level::ALL
             .into_iter()
             .rev()
             .find(|l| *l <= cap && l.available())
@@ -92,7 +92,7 @@ impl Level {
     pub fn from_env() -> Result<Option<Level>, String> {
         match std::env::var(ENV) {
             Ok(v) if !v.trim().is_empty() => Level::parse(&v).map(Some).ok_or_else(|| {
-                let names: Vec<&str> = LEVELS.iter().map(|l| l.name()).collect();
+                let names: Vec<&str> = Level::ALL.iter().map(|l| l.name()).collect();
                 format!(
                     "{ENV}={v:?} names no level (use one of: {})",
                     names.join(", ")
@@ -128,13 +128,13 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_order_from_narrow_to_wide() {
-        for (i, l) in LEVELS.into_iter().enumerate() {
+        for (i, l) in Level::ALL.into_iter().enumerate() {
             assert_eq!(Level::parse(l.name()), Some(l));
             assert_eq!(
                 Level::parse(&format!(" {} ", l.name().to_uppercase())),
                 Some(l)
             );
-            assert!(LEVELS[..i].iter().all(|narrower| *narrower < l));
+            assert!(Level::ALL[..i].iter().all(|narrower| *narrower < l));
         }
         assert_eq!(Level::parse("sse2"), None);
         assert_eq!(Level::parse(""), None);
@@ -144,11 +144,15 @@ mod tests {
     fn a_cap_never_raises_the_level() {
         assert!(Level::Portable.available());
         assert_eq!(Level::best_up_to(Level::Portable), Level::Portable);
-        for cap in LEVELS {
+        for cap in Level::ALL {
             let l = Level::best_up_to(cap);
             assert!(l <= cap && l.available(), "{cap:?} gave {l:?}");
             // Nothing between the chosen level and the cap is available.
-            assert!(LEVELS.iter().all(|m| *m <= l || *m > cap || !m.available()));
+            assert!(
+                Level::ALL
+                    .iter()
+                    .all(|m| *m <= l || *m > cap || !m.available())
+            );
         }
         assert!(Level::current().available());
     }
