@@ -8,7 +8,7 @@
 //! |---|---|---|---|
 //! | `avx512` | 8-bit integers, 512-bit registers | 16-bit integers, 512-bit | identical to `avx2-vnni` |
 //! | `avx2-vnni` | 8-bit integers, 256-bit registers | 16-bit integers, 256-bit | |
-//! | `avx2` | `f32`, fused multiply-adds | 16-bit integers, 256-bit | |
+//! | `avx2` | 16-bit integers, 256-bit | 16-bit integers, 256-bit | identical to the `f32` recurrence on PolNeAR |
 //! | `portable` | `f32`, no SIMD intrinsics | `f32` | |
 //!
 //! Setting `WHOSAID_CPU` to a lower level (say `avx2` or `portable` on every machine of
@@ -115,7 +115,7 @@ impl Level {
     pub fn describe(self) -> &'static str {
         match self {
             Level::Portable => "f32 recurrence and input sums, no SIMD intrinsics",
-            Level::Avx2 => "f32 recurrence (AVX2, FMA), 16-bit input sums",
+            Level::Avx2 => "16-bit recurrence (AVX2), 16-bit input sums",
             Level::Avx2Vnni => "8-bit recurrence (AVX-VNNI), 16-bit input sums, 256-bit registers",
             Level::Avx512 => "8-bit recurrence (AVX512-VNNI), 16-bit input sums, 512-bit registers",
         }

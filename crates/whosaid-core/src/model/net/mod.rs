@@ -15,8 +15,9 @@
 //! embedding row is computed once (on first use) and a token's input is the sum of its
 //! columns' projected rows, so only the small recurrent products run per token. On CPUs
 //! with AVX2 the projected rows are stored in 16-bit fixed point (half the memory, sixteen
-//! additions an instruction), and with AVX-VNNI or AVX-512 the recurrent products run in
-//! 8-bit integers; [`cpu::Level`] decides once per process which kernels run.
+//! additions an instruction), and the recurrent products run in 16-bit integers, or in 8-bit
+//! ones with AVX-VNNI or AVX-512; [`cpu::Level`] decides once per process which kernels
+//! run.
 //!
 //! [`train`] fits the network by backpropagation (Adam, dropout, gradient clipping) on the
 //! PolNeAR train split; see `model/README.md` for the provenance of the shipped weights.
@@ -217,6 +218,10 @@ pub struct Net {
     /// (`simd::supported_i8`); empty otherwise.
     #[cfg(target_arch = "x86_64")]
     w_hh_q: Vec<simd::Quantized>,
+    /// The same in 16 bits, per direction, where the AVX2 kernels run without the 8-bit
+    /// ones; empty otherwise.
+    #[cfg(target_arch = "x86_64")]
+    w_hh_16: Vec<simd::Quantized16>,
     /// Transition scores with the forbidden ones added.
     trans: [[f32; N_LABELS]; N_LABELS + 1],
 }
@@ -279,6 +284,8 @@ impl Net {
             w_hh_t: [Vec::new(), Vec::new()],
             #[cfg(target_arch = "x86_64")]
             w_hh_q: Vec::new(),
+            #[cfg(target_arch = "x86_64")]
+            w_hh_16: Vec::new(),
             trans: [[0.0; N_LABELS]; N_LABELS + 1],
         };
         net.refresh();
@@ -298,6 +305,14 @@ impl Net {
                 self.w_hh_t
                     .iter()
                     .map(|t| simd::Quantized::new(t, h))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            self.w_hh_16 = if simd::supported(h) && self.w_hh_q.is_empty() {
+                self.w_hh_t
+                    .iter()
+                    .map(|t| simd::Quantized16::new(t, h))
                     .collect()
             } else {
                 Vec::new()
@@ -448,25 +463,24 @@ impl Net {
             }
         }
         // The 8-bit kernel where its weights were built (`supported_i8`, which implies
-        // `supported`), else the f32 kernel, else the portable loop below.
+        // `supported`), else the 16-bit one (built wherever `supported` holds without it),
+        // else the portable loop below.
         #[cfg(target_arch = "x86_64")]
-        if simd::supported(h) {
+        if simd::supported(h) && (!self.w_hh_q.is_empty() || !self.w_hh_16.is_empty()) {
             for dir in 0..2 {
                 let (xp, out) = (&scratch.xp, &mut scratch.hs[dir][..n * h]);
-                // SAFETY: `supported` checked the CPU features and the hidden size, and
-                // `w_hh_q` is only built when `supported_i8` holds too.
+                // SAFETY: `supported` checked the CPU features and the hidden size;
+                // `w_hh_q` is only built when `supported_i8` holds too, `w_hh_16` when
+                // `supported` does.
                 unsafe {
-                    match self.w_hh_q.get(dir) {
-                        Some(q) => simd::lstm_direction_i8(xp, g2, dir * g, q, h, dir == 1, out),
-                        None => simd::lstm_direction(
-                            xp,
-                            g2,
-                            dir * g,
-                            &self.w_hh_t[dir],
-                            h,
-                            dir == 1,
-                            out,
-                        ),
+                    match (self.w_hh_q.get(dir), self.w_hh_16.get(dir)) {
+                        (Some(q), _) => {
+                            simd::lstm_direction_i8(xp, g2, dir * g, q, h, dir == 1, out)
+                        }
+                        (None, Some(q)) => {
+                            simd::lstm_direction_i16(xp, g2, dir * g, q, h, dir == 1, out)
+                        }
+                        (None, None) => {}
                     }
                 };
             }

@@ -1,10 +1,12 @@
-//! The LSTM recurrence for x86-64 CPUs with AVX2 and FMA: each step's recurrent product
-//! streams the transposed weights through eight accumulator registers, and the gate
-//! activations run a register of units at a time with the same exponential as
+//! The LSTM recurrence for x86-64 CPUs with AVX2 and FMA, in integers: each step's
+//! recurrent product streams quantised weights through eight accumulator registers — 16-bit
+//! products ([`lstm_direction_i16`], `vpmaddwd`) on plain AVX2, 8-bit ones
+//! ([`lstm_direction_i8`], `vpdpbusd`) where the CPU has byte dot products — and the gate
+//! activations run a register of units at a time in `f32`, with the same exponential as
 //! [`super::math`] (fused multiply-adds in its polynomial, so values may differ from the
 //! portable path in the last bits). Also the tokens' input sums over 16-bit projection
-//! tables ([`QuantizedInputs`]) and the 8-bit recurrence ([`lstm_direction_i8`]), both
-//! written once over [`super::lanes::Lanes`] and run in 512-bit registers where the CPU has AVX-512
+//! tables ([`QuantizedInputs`]). The 8-bit recurrence and the input sums are written once
+//! over [`super::lanes::Lanes`] and run in 512-bit registers where the CPU has AVX-512
 //! (with its byte dot products), in 256-bit ones otherwise; the two widths compute the
 //! same integers and the same float operations per lane, so their results are identical.
 
@@ -96,58 +98,116 @@ unsafe fn recurrence<V: Lanes>(
     }
 }
 
-/// Runs one LSTM direction over `n = out.len() / hidden` steps. Step `t`'s input
-/// pre-activations (gates `4 · hidden` wide) are `xp[t · stride + offset ..]`; `wt` holds
-/// the recurrent weights transposed (`hidden` rows of `4 · hidden`); the hidden state of
-/// step `t` is written to `out[t · hidden ..]`. Steps run backwards when `reverse`.
+/// Recurrent weights in 16 bits for [`lstm_direction_i16`]: for each pair of hidden units
+/// `(2p, 2p + 1)` and each gate `j`, the two weights side by side (one 32-bit lane), each
+/// gate's row on a step of its own, the largest for which no product sum of a step can
+/// leave the `i32` range.
+#[derive(Clone, Debug)]
+pub struct Quantized16 {
+    w: Vec<i16>,
+    /// Per gate: multiplies an integer dot product back into the gate's scale.
+    dequant: Vec<f32>,
+}
+
+/// The state's scale in [`lstm_direction_i16`]: `h · 4095`, rounded.
+const H16_SCALE: f32 = 4095.0;
+
+impl Quantized16 {
+    /// Quantises transposed recurrent weights (`hidden` rows of `4 · hidden`, `hidden`
+    /// even).
+    pub fn new(wt: &[f32], hidden: usize) -> Quantized16 {
+        let g = 4 * hidden;
+        // |h| <= 1, so a step's sum of `hidden` products stays below 2^31 when every weight
+        // is at most this many steps (and fits an i16).
+        let top = ((i32::MAX as f32) / (hidden as f32 * H16_SCALE))
+            .min(32767.0)
+            .floor();
+        let mut w = vec![0i16; hidden * g];
+        let mut dequant = vec![0f32; g];
+        for j in 0..g {
+            let max = (0..hidden)
+                .map(|k| wt[k * g + j].abs())
+                .fold(f32::MIN_POSITIVE, f32::max);
+            let scale = top / max;
+            for k in 0..hidden {
+                let v = (wt[k * g + j] * scale).round().clamp(-top, top) as i16;
+                w[((k / 2) * g + j) * 2 + k % 2] = v;
+            }
+            dequant[j] = 1.0 / (scale * H16_SCALE);
+        }
+        Quantized16 { w, dequant }
+    }
+}
+
+/// Runs one LSTM direction over `n = out.len() / hidden` steps, with 16-bit recurrent
+/// products (for AVX2 CPUs without byte dot products). Step `t`'s input pre-activations
+/// (gates `4 · hidden` wide) are `xp[t · stride + offset ..]`; `q` holds the recurrent
+/// weights; the hidden state of step `t` is written to `out[t · hidden ..]`. Steps run
+/// backwards when `reverse`.
+///
+/// The hidden state is rounded to 1/[`H16_SCALE`], each gate's weights to a step of their
+/// own, and `vpmaddwd` multiplies sixteen pairs and adds them pairwise into eight 32-bit
+/// sums (an FMA does eight products, and `vpaddd` runs beside it); the input part, the
+/// gates and the cell stay in `f32`. On PolNeAR train + dev its output is byte-identical
+/// to the `f32` recurrence it replaced.
 ///
 /// # Panics
-/// When a slice is too short for `n` steps.
+/// When a slice is too short for `n = out.len() / hidden` steps.
 ///
 /// # Safety
 /// The CPU must support AVX2 and FMA, and `hidden` must pass [`supported`].
 #[target_feature(enable = "avx2,fma")]
-pub unsafe fn lstm_direction(
+pub unsafe fn lstm_direction_i16(
     xp: &[f32],
     stride: usize,
     offset: usize,
-    wt: &[f32],
+    q: &Quantized16,
     hidden: usize,
     reverse: bool,
     out: &mut [f32],
 ) {
     let g = 4 * hidden;
-    assert!(wt.len() >= hidden * g);
-    let w = wt.as_ptr();
+    assert!(q.w.len() >= hidden * g && q.dequant.len() >= g && hidden <= MAX_HIDDEN);
+    assert!(hidden.is_multiple_of(16));
+    let w = q.w.as_ptr();
+    let mut hq_buf = std::mem::MaybeUninit::<[i16; MAX_HIDDEN]>::uninit();
+    let hq = hq_buf.as_mut_ptr().cast::<i16>();
     let product = |x: *const f32, pre: *mut f32, h: *const f32| {
-        // SAFETY: blocks of 64 gates (g is a multiple of 64) read x[j..j+64] and
-        // wt[k·g + j .. k·g + j + 64] with k < hidden, inside the slices checked, and
-        // write pre[j..j+64] with j + 64 <= g.
+        // SAFETY: the state is read 16 units at a time up to `hidden` (a multiple of 16)
+        // and written as `hidden` i16 into `hq`; the weights of pair p and gates j..j + 64
+        // are the 128 values from (p·g + j)·2, inside `q.w`; `x`, `pre` and `q.dequant`
+        // hold g values.
         unsafe {
+            let scale = _mm256_set1_ps(H16_SCALE);
+            let mut u = 0;
+            while u < hidden {
+                let a = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(h.add(u)), scale));
+                let b = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(h.add(u + 8)), scale));
+                // The pack interleaves per 128-bit lane; the permutation restores the order.
+                let v = _mm256_permute4x64_epi64::<0xD8>(_mm256_packs_epi32(a, b));
+                _mm256_storeu_si256(hq.add(u).cast(), v);
+                u += 16;
+            }
+            let pairs = hq.cast::<i32>();
             let mut j = 0;
             while j < g {
-                let mut acc = [_mm256_setzero_ps(); 8];
-                for (i, a) in acc.iter_mut().enumerate() {
-                    *a = _mm256_loadu_ps(x.add(j + 8 * i));
-                }
-                // Two recurrent units per pass (hidden is even): the same additions in
-                // the same order, with half the loop overhead.
-                let mut k = 0;
-                while k < hidden {
-                    let b0 = _mm256_set1_ps(*h.add(k));
-                    let b1 = _mm256_set1_ps(*h.add(k + 1));
-                    let r0 = w.add(k * g + j);
-                    let r1 = r0.add(g);
+                let mut acc = [_mm256_setzero_si256(); 8];
+                for p in 0..hidden / 2 {
+                    let b = _mm256_set1_epi32(pairs.add(p).read_unaligned());
+                    let row = w.add((p * g + j) * 2);
                     for (i, a) in acc.iter_mut().enumerate() {
-                        *a = _mm256_fmadd_ps(b0, _mm256_loadu_ps(r0.add(8 * i)), *a);
+                        let wv = _mm256_loadu_si256(row.add(16 * i).cast());
+                        *a = _mm256_add_epi32(*a, _mm256_madd_epi16(b, wv));
                     }
-                    for (i, a) in acc.iter_mut().enumerate() {
-                        *a = _mm256_fmadd_ps(b1, _mm256_loadu_ps(r1.add(8 * i)), *a);
-                    }
-                    k += 2;
                 }
                 for (i, a) in acc.iter().enumerate() {
-                    _mm256_storeu_ps(pre.add(j + 8 * i), *a);
+                    let k = j + 8 * i;
+                    let v = _mm256_fmadd_ps(
+                        _mm256_cvtepi32_ps(*a),
+                        _mm256_loadu_ps(q.dequant.as_ptr().add(k)),
+                        _mm256_loadu_ps(x.add(k)),
+                    );
+                    _mm256_storeu_ps(pre.add(k), v);
                 }
                 j += 64;
             }
@@ -398,7 +458,7 @@ impl Quantized {
     }
 }
 
-/// [`lstm_direction`] with 8-bit recurrent products: the hidden state is rounded to
+/// [`lstm_direction_i16`] with 8-bit recurrent products: the hidden state is rounded to
 /// 1/[`H8_SCALE`] and offset into an unsigned byte, each gate's weights to 1/127 of their
 /// largest, and `vpdpbusd` multiplies and accumulates 32 pairs an instruction (64 with
 /// AVX-512; an FMA does eight) in 32 bits; the input part, the gates and the cell stay in
@@ -481,7 +541,7 @@ unsafe fn lstm_i8<V: Lanes>(
     let mut hq_buf = std::mem::MaybeUninit::<[i32; MAX_HIDDEN / 4]>::uninit();
     let hq = hq_buf.as_mut_ptr().cast::<i32>();
     let product = |x: *const f32, pre: *mut f32, h: *const f32| {
-        // SAFETY: as in `lstm_direction`; the state is read V::STATE units at a time up to
+        // SAFETY: as in `lstm_direction_i16`; the state is read V::STATE units at a time up to
         // `hidden` (a multiple of it) and written as hidden/4 quads of bytes into `hq`; the
         // weights of quad p and gates j..j + block are the 4·block bytes from (p·g + j)·4,
         // inside `q.w`, and `q.offset` and `q.dequant` hold g values.
@@ -590,45 +650,22 @@ mod tests {
         }
     }
 
-    #[test]
-    fn matches_the_portable_recurrence() {
-        for hidden in [16usize, 32, 64] {
-            if !supported(hidden) {
-                return;
-            }
-            let (g, n) = (4 * hidden, 5);
-            let (xp, wt) = fixture(hidden, n);
-            for reverse in [false, true] {
-                let expected = portable(&xp, &wt, hidden, n, reverse);
-                let mut out = vec![0f32; n * hidden];
-                // SAFETY: supported() checked the CPU and the hidden size.
-                unsafe { lstm_direction(&xp, g, 0, &wt, hidden, reverse, &mut out) };
-                for (a, b) in out.iter().zip(&expected) {
-                    assert!((a - b).abs() < 1e-4, "{a} vs {b}");
-                }
-            }
-        }
-    }
-
-    /// The 8-bit recurrence computed in scalar integer arithmetic, for comparison.
-    fn emulated_i8(xp: &[f32], q: &Quantized, hidden: usize, n: usize, reverse: bool) -> Vec<f32> {
+    /// The recurrence with the recurrent part of the gates' pre-activations computed by
+    /// `recurrent(h)` (all `4 · hidden` of them) from the previous state, in scalar code.
+    fn emulated(
+        xp: &[f32],
+        hidden: usize,
+        n: usize,
+        reverse: bool,
+        recurrent: impl Fn(&[f32]) -> Vec<f32>,
+    ) -> Vec<f32> {
         let g = 4 * hidden;
         let mut out = vec![0f32; n * hidden];
         let (mut c, mut h) = (vec![0f32; hidden], vec![0f32; hidden]);
         for step in 0..n {
             let t = if reverse { n - 1 - step } else { step };
-            let hq: Vec<i32> = h
-                .iter()
-                .map(|v| (v * H8_SCALE).round_ties_even() as i32 + 128)
-                .collect();
-            let mut pre: Vec<f32> = (0..g)
-                .map(|j| {
-                    let acc: i32 = (0..hidden)
-                        .map(|k| q.w[((k / 4) * g + j) * 4 + k % 4] as i32 * hq[k])
-                        .sum();
-                    xp[t * g + j] + (acc - q.offset[j]) as f32 * q.dequant[j]
-                })
-                .collect();
+            let r = recurrent(&h);
+            let mut pre: Vec<f32> = (0..g).map(|j| xp[t * g + j] + r[j]).collect();
             cell_step(&mut pre, &mut c, &mut h);
             out[t * hidden..(t + 1) * hidden].copy_from_slice(&h);
         }
@@ -653,29 +690,80 @@ mod tests {
             .fold(0f32, f32::max)
     }
 
+    /// The integer kernels this CPU runs, on transposed weights `wt`: for each, its name,
+    /// its states over the `n` steps of `xp`, the scalar emulation of its integer
+    /// arithmetic, and how far it may stray from the `f32` recurrence.
+    fn integer_kernels(
+        xp: &[f32],
+        wt: &[f32],
+        hidden: usize,
+        n: usize,
+        reverse: bool,
+    ) -> Vec<(&'static str, Vec<f32>, Vec<f32>, f32)> {
+        let g = 4 * hidden;
+        let mut kernels = Vec::new();
+        if supported(hidden) {
+            let q = Quantized16::new(wt, hidden);
+            let mut out = vec![0f32; n * hidden];
+            // SAFETY: supported() checked AVX2, FMA and the hidden size.
+            unsafe { lstm_direction_i16(xp, g, 0, &q, hidden, reverse, &mut out) };
+            let emu = emulated(xp, hidden, n, reverse, |h| {
+                let hq: Vec<i32> = h
+                    .iter()
+                    .map(|v| (v * H16_SCALE).round_ties_even() as i32)
+                    .collect();
+                (0..g)
+                    .map(|j| {
+                        let acc: i32 = (0..hidden)
+                            .map(|k| q.w[((k / 2) * g + j) * 2 + k % 2] as i32 * hq[k])
+                            .sum();
+                        acc as f32 * q.dequant[j]
+                    })
+                    .collect()
+            });
+            // Rounding h to 1/4095 and each weight to a step of 1/8193 of its gate's largest.
+            kernels.push(("16-bit", out, emu, 1e-3));
+        }
+        if supported_i8(hidden) {
+            let q = Quantized::new(wt, hidden);
+            let emu = emulated(xp, hidden, n, reverse, |h| {
+                let hq: Vec<i32> = h
+                    .iter()
+                    .map(|v| (v * H8_SCALE).round_ties_even() as i32 + 128)
+                    .collect();
+                (0..g)
+                    .map(|j| {
+                        let acc: i32 = (0..hidden)
+                            .map(|k| q.w[((k / 4) * g + j) * 4 + k % 4] as i32 * hq[k])
+                            .sum();
+                        (acc - q.offset[j]) as f32 * q.dequant[j]
+                    })
+                    .collect()
+            });
+            // Rounding h to 1/127 and each weight to 1/127 of its gate's largest moves a
+            // pre-activation by about 0.01 per step; the gates keep it from growing.
+            kernels.push(("8-bit", run_i8(xp, &q, hidden, n, reverse), emu, 2e-2));
+        }
+        kernels
+    }
+
     #[test]
-    fn the_8_bit_recurrence_computes_its_integer_products_exactly() {
-        for hidden in [32usize, 64] {
-            if !supported_i8(hidden) {
-                return;
-            }
+    fn the_integer_recurrences_compute_their_products_exactly() {
+        for hidden in [16usize, 32, 64] {
             let n = 40;
             let (xp, wt) = fixture(hidden, n);
-            let q = Quantized::new(&wt, hidden);
             for reverse in [false, true] {
-                let expected = emulated_i8(&xp, &q, hidden, n, reverse);
-                let worst = max_diff(&run_i8(&xp, &q, hidden, n, reverse), &expected);
-                assert!(worst < 1e-3, "hidden {hidden}: {worst}");
+                for (name, out, emu, _) in integer_kernels(&xp, &wt, hidden, n, reverse) {
+                    let worst = max_diff(&out, &emu);
+                    assert!(worst < 1e-4, "{name}, hidden {hidden}: {worst}");
+                }
             }
         }
     }
 
     #[test]
-    fn the_8_bit_recurrence_stays_close_to_the_f32_one() {
-        for hidden in [32usize, 64] {
-            if !supported_i8(hidden) {
-                return;
-            }
+    fn the_integer_recurrences_stay_close_to_the_f32_one() {
+        for hidden in [16usize, 32, 64] {
             let (g, n) = (4 * hidden, 40);
             let (xp, _) = fixture(hidden, n);
             // Weights like a trained network's: spread over ±1/√hidden.
@@ -684,13 +772,12 @@ mod tests {
             let wt: Vec<f32> = (0..hidden * g)
                 .map(|_| (rng.unit() * 2.0 - 1.0) * k)
                 .collect();
-            let q = Quantized::new(&wt, hidden);
             for reverse in [false, true] {
                 let expected = portable(&xp, &wt, hidden, n, reverse);
-                let worst = max_diff(&run_i8(&xp, &q, hidden, n, reverse), &expected);
-                // Rounding h to 1/127 and each weight to 1/127 of its gate's largest moves a
-                // pre-activation by about 0.01 per step; the gates keep it from growing.
-                assert!(worst < 2e-2, "hidden {hidden}: {worst}");
+                for (name, out, _, tolerance) in integer_kernels(&xp, &wt, hidden, n, reverse) {
+                    let worst = max_diff(&out, &expected);
+                    assert!(worst < tolerance, "{name}, hidden {hidden}: {worst}");
+                }
             }
         }
     }
