@@ -301,22 +301,14 @@ impl Net {
         }
         #[cfg(target_arch = "x86_64")]
         {
-            self.w_hh_q = if simd::supported_i8(h) {
-                self.w_hh_t
-                    .iter()
-                    .map(|t| simd::Quantized::new(t, h))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            self.w_hh_16 = if simd::supported(h) && self.w_hh_q.is_empty() {
-                self.w_hh_t
-                    .iter()
-                    .map(|t| simd::Quantized16::new(t, h))
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            // Both directions' transposed weights when `on`, else none.
+            let per_direction = |on: bool| on.then_some(&self.w_hh_t).into_iter().flatten();
+            self.w_hh_q = per_direction(simd::supported_i8(h))
+                .map(|t| simd::Quantized::new(t, h))
+                .collect();
+            self.w_hh_16 = per_direction(simd::supported(h) && !simd::supported_i8(h))
+                .map(|t| simd::Quantized16::new(t, h))
+                .collect();
         }
         self.refresh_transitions();
         self.project_embeddings();

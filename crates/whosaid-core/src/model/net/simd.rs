@@ -690,6 +690,28 @@ mod tests {
             .fold(0f32, f32::max)
     }
 
+    /// The recurrent part of every gate in integer arithmetic, as the kernels compute it:
+    /// the state rounded to `1/scale.0` (ties to even) plus `scale.1`, its dot product with
+    /// gate `j`'s integer weights `weight(k, j)`, minus `offset(j)`, times `dequant[j]`.
+    fn integer_product(
+        h: &[f32],
+        scale: (f32, i32),
+        weight: impl Fn(usize, usize) -> i32,
+        offset: impl Fn(usize) -> i32,
+        dequant: &[f32],
+    ) -> Vec<f32> {
+        let hq: Vec<i32> = h
+            .iter()
+            .map(|v| (v * scale.0).round_ties_even() as i32 + scale.1)
+            .collect();
+        (0..dequant.len())
+            .map(|j| {
+                let acc: i32 = hq.iter().enumerate().map(|(k, &x)| weight(k, j) * x).sum();
+                (acc - offset(j)) as f32 * dequant[j]
+            })
+            .collect()
+    }
+
     /// The integer kernels this CPU runs, on transposed weights `wt`: for each, its name,
     /// its states over the `n` steps of `xp`, the scalar emulation of its integer
     /// arithmetic, and how far it may stray from the `f32` recurrence.
@@ -708,18 +730,8 @@ mod tests {
             // SAFETY: supported() checked AVX2, FMA and the hidden size.
             unsafe { lstm_direction_i16(xp, g, 0, &q, hidden, reverse, &mut out) };
             let emu = emulated(xp, hidden, n, reverse, |h| {
-                let hq: Vec<i32> = h
-                    .iter()
-                    .map(|v| (v * H16_SCALE).round_ties_even() as i32)
-                    .collect();
-                (0..g)
-                    .map(|j| {
-                        let acc: i32 = (0..hidden)
-                            .map(|k| q.w[((k / 2) * g + j) * 2 + k % 2] as i32 * hq[k])
-                            .sum();
-                        acc as f32 * q.dequant[j]
-                    })
-                    .collect()
+                let weight = |k: usize, j: usize| q.w[((k / 2) * g + j) * 2 + k % 2] as i32;
+                integer_product(h, (H16_SCALE, 0), weight, |_| 0, &q.dequant)
             });
             // Rounding h to 1/4095 and each weight to a step of 1/8193 of its gate's largest.
             kernels.push(("16-bit", out, emu, 1e-3));
@@ -727,18 +739,8 @@ mod tests {
         if supported_i8(hidden) {
             let q = Quantized::new(wt, hidden);
             let emu = emulated(xp, hidden, n, reverse, |h| {
-                let hq: Vec<i32> = h
-                    .iter()
-                    .map(|v| (v * H8_SCALE).round_ties_even() as i32 + 128)
-                    .collect();
-                (0..g)
-                    .map(|j| {
-                        let acc: i32 = (0..hidden)
-                            .map(|k| q.w[((k / 4) * g + j) * 4 + k % 4] as i32 * hq[k])
-                            .sum();
-                        (acc - q.offset[j]) as f32 * q.dequant[j]
-                    })
-                    .collect()
+                let weight = |k: usize, j: usize| q.w[((k / 4) * g + j) * 4 + k % 4] as i32;
+                integer_product(h, (H8_SCALE, 128), weight, |j| q.offset[j], &q.dequant)
             });
             // Rounding h to 1/127 and each weight to 1/127 of its gate's largest moves a
             // pre-activation by about 0.01 per step; the gates keep it from growing.
