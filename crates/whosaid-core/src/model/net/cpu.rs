@@ -8,12 +8,13 @@
 //! |---|---|---|---|
 //! | `avx512` | 8-bit integers, 512-bit registers | 16-bit integers, 512-bit | identical to `avx2-vnni` |
 //! | `avx2-vnni` | 8-bit integers, 256-bit registers | 16-bit integers, 256-bit | |
-//! | `avx2` | 16-bit integers, 256-bit | 16-bit integers, 256-bit | identical to the `f32` recurrence on PolNeAR |
+//! | `avx2` | 16-bit integers, 256-bit | 16-bit integers, 256-bit | on PolNeAR, identical to the `f32` recurrence it replaced |
 //! | `portable` | `f32`, no SIMD intrinsics | `f32` | |
 //!
-//! Setting `WHOSAID_CPU` to a lower level (say `avx2` or `portable` on every machine of
-//! a cluster) makes the output the same on machines whose widest levels differ, and lets
-//! a benchmark compare two levels on the same machine. A cap above what the CPU supports
+//! Setting `WHOSAID_CPU` to a lower level on every machine of a cluster (`avx2` where all
+//! are x86-64 with AVX2, `portable` where some are not) makes the output the same on
+//! machines whose widest levels differ, and lets a benchmark compare two levels on the
+//! same machine. A cap above what the CPU supports
 //! changes nothing; an unknown value is ignored here (the CLI rejects it: see
 //! [`Level::from_env`]).
 
