@@ -214,14 +214,9 @@ pub struct Net {
     bias: Vec<f32>,
     /// Recurrent weights transposed (`hidden × gates`), per direction.
     w_hh_t: [Vec<f32>; 2],
-    /// The same in 8 bits, per direction, when the CPU runs the 8-bit recurrence
-    /// (`simd::supported_i8`); empty otherwise.
+    /// The same in 8 or 16 bits for the integer kernels, where they run.
     #[cfg(target_arch = "x86_64")]
-    w_hh_q: Vec<simd::Quantized>,
-    /// The same in 16 bits, per direction, where the AVX2 kernels run without the 8-bit
-    /// ones; empty otherwise.
-    #[cfg(target_arch = "x86_64")]
-    w_hh_16: Vec<simd::Quantized16>,
+    recurrent: Option<simd::Recurrent>,
     /// Transition scores with the forbidden ones added.
     trans: [[f32; N_LABELS]; N_LABELS + 1],
 }
@@ -283,9 +278,7 @@ impl Net {
             bias: Vec::new(),
             w_hh_t: [Vec::new(), Vec::new()],
             #[cfg(target_arch = "x86_64")]
-            w_hh_q: Vec::new(),
-            #[cfg(target_arch = "x86_64")]
-            w_hh_16: Vec::new(),
+            recurrent: None,
             trans: [[0.0; N_LABELS]; N_LABELS + 1],
         };
         net.refresh();
@@ -301,14 +294,7 @@ impl Net {
         }
         #[cfg(target_arch = "x86_64")]
         {
-            // Both directions' transposed weights when `on`, else none.
-            let per_direction = |on: bool| on.then_some(&self.w_hh_t).into_iter().flatten();
-            self.w_hh_q = per_direction(simd::supported_i8(h))
-                .map(|t| simd::Quantized::new(t, h))
-                .collect();
-            self.w_hh_16 = per_direction(simd::supported(h) && !simd::supported_i8(h))
-                .map(|t| simd::Quantized16::new(t, h))
-                .collect();
+            self.recurrent = simd::Recurrent::new(&self.w_hh_t, h);
         }
         self.refresh_transitions();
         self.project_embeddings();
@@ -454,27 +440,11 @@ impl Net {
                 hs.resize(n * h, 0.0);
             }
         }
-        // The 8-bit kernel where its weights were built (`supported_i8`, which implies
-        // `supported`), else the 16-bit one (built wherever `supported` holds without it),
-        // else the portable loop below.
+        // The integer kernels where their weights were built, else the portable loop below.
         #[cfg(target_arch = "x86_64")]
-        if simd::supported(h) && (!self.w_hh_q.is_empty() || !self.w_hh_16.is_empty()) {
-            for dir in 0..2 {
-                let (xp, out) = (&scratch.xp, &mut scratch.hs[dir][..n * h]);
-                // SAFETY: `supported` checked the CPU features and the hidden size;
-                // `w_hh_q` is only built when `supported_i8` holds too, `w_hh_16` when
-                // `supported` does.
-                unsafe {
-                    match (self.w_hh_q.get(dir), self.w_hh_16.get(dir)) {
-                        (Some(q), _) => {
-                            simd::lstm_direction_i8(xp, g2, dir * g, q, h, dir == 1, out)
-                        }
-                        (None, Some(q)) => {
-                            simd::lstm_direction_i16(xp, g2, dir * g, q, h, dir == 1, out)
-                        }
-                        (None, None) => {}
-                    }
-                };
+        if let Some(recurrent) = &self.recurrent {
+            for (dir, hs) in scratch.hs.iter_mut().enumerate() {
+                recurrent.run(dir, &scratch.xp, g2, h, &mut hs[..n * h]);
             }
             self.output_layer(scratch, n, em);
             return;

@@ -403,6 +403,57 @@ impl QuantizedInputs {
     }
 }
 
+/// Both directions' recurrent weights in the integer form this process's kernels take:
+/// 8 bits where [`supported_i8`] holds, else 16 bits where [`supported`] does. Only
+/// [`Recurrent::new`] builds one, after those checks, so running it is safe.
+#[derive(Clone, Debug)]
+pub enum Recurrent {
+    /// For [`lstm_direction_i8`].
+    I8([Quantized; 2]),
+    /// For [`lstm_direction_i16`].
+    I16([Quantized16; 2]),
+}
+
+impl Recurrent {
+    /// Quantises both directions' transposed recurrent weights for the widest kernel this
+    /// process runs; `None` where no integer kernel runs (the portable loop then does).
+    pub fn new(w_hh_t: &[Vec<f32>; 2], hidden: usize) -> Option<Recurrent> {
+        if supported_i8(hidden) {
+            Some(Recurrent::I8(
+                w_hh_t.each_ref().map(|t| Quantized::new(t, hidden)),
+            ))
+        } else if supported(hidden) {
+            Some(Recurrent::I16(
+                w_hh_t.each_ref().map(|t| Quantized16::new(t, hidden)),
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// Runs direction `dir` (1 backwards) over `n = out.len() / hidden` steps, whose input
+    /// pre-activations are `xp[t · stride + dir · 4 · hidden ..]`.
+    ///
+    /// # Panics
+    /// When a slice is too short for `n` steps, or `hidden` is not the size it was built
+    /// for.
+    pub fn run(&self, dir: usize, xp: &[f32], stride: usize, hidden: usize, out: &mut [f32]) {
+        let (offset, reverse) = (dir * 4 * hidden, dir == 1);
+        // SAFETY: `new` built this variant only where its kernel's CPU checks held (the
+        // checks are fixed for the process), and the kernels assert their slice lengths.
+        unsafe {
+            match self {
+                Recurrent::I8(q) => {
+                    lstm_direction_i8(xp, stride, offset, &q[dir], hidden, reverse, out)
+                }
+                Recurrent::I16(q) => {
+                    lstm_direction_i16(xp, stride, offset, &q[dir], hidden, reverse, out)
+                }
+            }
+        }
+    }
+}
+
 /// Whether [`lstm_direction_i8`] can run a network of hidden size `hidden` in this process
 /// ([`Level::Avx2Vnni`] or wider on top of [`supported`], and whole groups of 32 units).
 pub fn supported_i8(hidden: usize) -> bool {
