@@ -152,7 +152,7 @@ pub fn find_cues(doc: &Document, lexicon: &Lexicon) -> Vec<Cue> {
             i += 1;
             continue;
         }
-        let forms = lexicon.cue_forms(doc.lower(i));
+        let forms = &doc.lexeme(i).cue_forms;
         if forms.is_empty() || doc.quotation_at(i).is_some() {
             i += 1;
             continue;

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use crate::attribution::{self, Attribution};
 use crate::cue::{self, Cue};
 use crate::entity::{self, Entity};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexeme, LexemeId, Lexicon};
 use crate::mention::{self, Mention};
 use crate::meta::{self, Meta};
 use crate::model::{self, Model};
@@ -54,6 +54,8 @@ pub struct Document {
     lowered: String,
     /// End of each token's lowercase form in `lowered`.
     lower_ends: Vec<u32>,
+    /// Each token's lexeme (see [`Document::lexeme`]).
+    lexemes: Vec<LexemeId>,
     /// Part-of-speech tag of each token.
     pub tags: Vec<Tag>,
     /// Paragraphs, in text order.
@@ -106,9 +108,22 @@ impl Document {
         &self.lowered[start..self.lower_ends[i] as usize]
     }
 
-    fn compute_lowercase(&mut self) {
+    /// What the lexicons say about token `i`, looked up once per document.
+    #[inline]
+    pub fn lexeme(&self, i: usize) -> &'static Lexeme {
+        Lexicon::get().lexeme_at(self.lexemes[i])
+    }
+
+    /// Each token's lexeme number (see [`Document::lexeme`]).
+    pub fn lexeme_ids(&self) -> &[LexemeId] {
+        &self.lexemes
+    }
+
+    /// Lowercases every token and looks it up in the lexicons.
+    fn compute_lowercase(&mut self, lexicon: &Lexicon) {
         self.lowered = String::with_capacity(self.text.len());
         self.lower_ends = Vec::with_capacity(self.tokens.len());
+        self.lexemes = Vec::with_capacity(self.tokens.len());
         for t in &self.tokens {
             let w = &self.text[t.span];
             if w.is_ascii() {
@@ -123,6 +138,8 @@ impl Document {
                     }
                 }
             }
+            let start = self.lower_ends.last().map_or(0, |&e| e as usize);
+            self.lexemes.push(lexicon.lexeme_id(&self.lowered[start..]));
             self.lower_ends.push(self.lowered.len() as u32);
         }
     }
@@ -251,8 +268,8 @@ pub fn extract(text: &str, options: &Options) -> Document {
     if doc.tokens.is_empty() {
         return doc;
     }
-    doc.compute_lowercase();
-    doc.tags = pos::tag(&doc.text, &doc.tokens, lexicon);
+    doc.compute_lowercase(lexicon);
+    doc.tags = pos::tag(&doc.text, &doc.tokens, &doc.lexemes, lexicon);
     doc.paragraphs = paragraph::paragraphs(&doc.text, &doc.tokens);
     doc.sentences =
         sentence::sentences(&doc.text, &doc.tokens, &doc.tags, &doc.paragraphs, lexicon);
@@ -479,6 +496,28 @@ mod tests {
         assert_eq!(doc.lower(12), "€");
         assert_eq!(doc.quotations.len(), 1);
         assert_eq!(doc.quotation_at(brulee), Some(0));
+    }
+
+    #[test]
+    fn each_token_has_the_lexeme_its_word_looks_up() {
+        let text = "On MONDAY, Officials SAID he told Ünal’s Ministry: “Zorblat!”";
+        let doc = rules(text);
+        let lex = Lexicon::get();
+        for i in 0..doc.tokens.len() {
+            let (by_token, by_word) = (doc.lexeme(i), lex.lexeme(doc.word(i)));
+            assert!(std::ptr::eq(by_token, by_word), "token {i}");
+        }
+        let at = |w: &str| index_of(&doc, w);
+        assert!(doc.lexeme(at("MONDAY")).time_word.is_some());
+        assert!(doc.lexeme(at("Officials")).people_noun.is_some());
+        assert!(!doc.lexeme(at("SAID")).cue_forms.is_empty());
+        assert!(doc.lexeme(at("SAID")).pos.is_some());
+        assert!(doc.lexeme(at("he")).pronoun.is_some());
+        assert!(doc.lexeme(at("Ministry")).is_org_word());
+        // A word no lexicon lists gets the empty lexeme.
+        let unknown = doc.lexeme(at("Zorblat"));
+        assert!(unknown.pos.is_none() && unknown.cue_forms.is_empty());
+        assert_eq!(doc.lexeme_ids()[at("Zorblat")], 0);
     }
 
     #[test]

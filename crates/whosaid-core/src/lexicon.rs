@@ -198,32 +198,109 @@ pub struct PeopleNoun {
     pub plural: bool,
 }
 
+/// Everything the single-word lexicons say about one lowercase word, gathered so that a
+/// token is looked up once (spaCy's lexeme): [`crate::document::Document::lexeme`] returns
+/// it for each token, and the string lookups of [`Lexicon`] read it too.
+#[derive(Clone, Debug, Default)]
+pub struct Lexeme {
+    /// The part-of-speech entry: most frequent tag and a frequent second one.
+    pub pos: Option<(Tag, Option<Tag>)>,
+    /// The cue forms whose first word this is.
+    pub cue_forms: Vec<CueForm>,
+    /// The pronoun, if the word is one.
+    pub pronoun: Option<Pronoun>,
+    /// The people noun, if the word is one.
+    pub people_noun: Option<PeopleNoun>,
+    /// The gender a given name is usually borne with.
+    pub given_name: Option<Gender>,
+    /// The calendar word (weekday or month), if it is one.
+    pub time_word: Option<TimeWord>,
+    flags: u8,
+}
+
+impl Lexeme {
+    const ORG_WORD: u8 = 1;
+    const ADJUNCT_PREP: u8 = 1 << 1;
+    const ADJUNCT_HEAD: u8 = 1 << 2;
+    const WORK_NOUN: u8 = 1 << 3;
+    const EVIDENCE_NOUN: u8 = 1 << 4;
+
+    /// Whether the word marks an organisation name ("ministry", "corp.").
+    pub fn is_org_word(&self) -> bool {
+        self.flags & Self::ORG_WORD != 0
+    }
+
+    /// Whether the word is a preposition that opens an adjunct between a speaker and a cue
+    /// ([`Lexicon::is_adjunct_prep`]).
+    pub fn is_adjunct_prep(&self) -> bool {
+        self.flags & Self::ADJUNCT_PREP != 0
+    }
+
+    /// Whether the word heads a time, occasion or medium adjunct
+    /// ([`Lexicon::is_adjunct_head`]).
+    pub fn is_adjunct_head(&self) -> bool {
+        self.flags & Self::ADJUNCT_HEAD != 0
+    }
+
+    /// Whether the word names a kind of work ([`Lexicon::is_work_noun`]).
+    pub fn is_work_noun(&self) -> bool {
+        self.flags & Self::WORK_NOUN != 0
+    }
+
+    /// Whether the word names a document or measurement ([`Lexicon::is_evidence_noun`]).
+    pub fn is_evidence_noun(&self) -> bool {
+        self.flags & Self::EVIDENCE_NOUN != 0
+    }
+}
+
+/// The number of a [`Lexeme`] in the lexicon (0: a word no single-word lexicon lists).
+pub type LexemeId = u32;
+
+/// Lexemes being collected while the lexicon is built.
+#[derive(Default)]
+struct LexemeTable {
+    ids: FxHashMap<String, LexemeId>,
+    lexemes: Vec<Lexeme>,
+}
+
+impl LexemeTable {
+    /// The lexeme of `word` (as the data file spells it), added when new.
+    fn entry(&mut self, word: &str) -> &mut Lexeme {
+        if self.lexemes.is_empty() {
+            self.lexemes.push(Lexeme::default());
+        }
+        let next = self.lexemes.len() as LexemeId;
+        let id = *self.ids.entry(word.to_string()).or_insert(next);
+        if id == next {
+            self.lexemes.push(Lexeme::default());
+        }
+        &mut self.lexemes[id as usize]
+    }
+
+    fn flag(&mut self, word: &str, flag: u8) {
+        self.entry(word).flags |= flag;
+    }
+}
+
 /// All lexicons, indexed.
 pub struct Lexicon {
     abbreviations: FxHashMap<String, bool>,
     /// Every cue entry.
     pub cue_entries: Vec<CueEntry>,
-    cue_forms: FxHashMap<String, Vec<CueForm>>,
     cue_scanner: AhoCorasick,
-    pronouns: FxHashMap<String, Pronoun>,
     titles: FxHashMap<String, Title>,
     /// The first words (one or more) of the titles of several words ("chief", "chief
     /// executive" for "chief executive officer").
     title_prefixes: FxHashSet<String>,
     title_max_words: usize,
-    org_words: FxHashSet<String>,
     org_names: FxHashSet<String>,
     org_name_max_words: usize,
-    people_nouns: FxHashMap<String, PeopleNoun>,
     speech_events: FxHashSet<String>,
     speech_event_max_words: usize,
-    given_names: FxHashMap<String, Gender>,
-    pos: FxHashMap<String, (Tag, Option<Tag>)>,
-    time_words: FxHashMap<String, TimeWord>,
-    adjunct_preps: FxHashSet<String>,
-    adjunct_heads: FxHashSet<String>,
-    work_nouns: FxHashSet<String>,
-    evidence_nouns: FxHashSet<String>,
+    /// Lexeme number of each word the single-word lexicons list.
+    lexeme_ids: FxHashMap<String, LexemeId>,
+    /// The lexemes, row 0 the empty one of unlisted words.
+    lexemes: Vec<Lexeme>,
 }
 
 /// A calendar word.
@@ -262,6 +339,7 @@ impl Lexicon {
             abbreviations.insert(word.to_string(), never_final);
         }
 
+        let mut table = LexemeTable::default();
         let (cue_entries, cue_forms) = build_cues(include_str!("../lexicon/cue_verbs.tsv"));
         let mut patterns: Vec<&str> = cue_forms.keys().map(String::as_str).collect();
         patterns.sort_unstable();
@@ -270,8 +348,12 @@ impl Lexicon {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .expect("cue lexicon patterns build an automaton");
+        let mut cue_forms: Vec<(String, Vec<CueForm>)> = cue_forms.into_iter().collect();
+        cue_forms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (word, forms) in cue_forms {
+            table.entry(&word).cue_forms = forms;
+        }
 
-        let mut pronouns = FxHashMap::default();
         for row in rows(include_str!("../lexicon/pronouns.tsv")) {
             if row.len() < 5 {
                 continue;
@@ -284,14 +366,11 @@ impl Lexicon {
                 _ => PronounRole::Relative,
             };
             let person = row[3].parse().unwrap_or(3);
-            pronouns.insert(
-                row[0].to_string(),
-                Pronoun {
-                    gender: Gender::parse(row[1]),
-                    person,
-                    role,
-                },
-            );
+            table.entry(row[0]).pronoun = Some(Pronoun {
+                gender: Gender::parse(row[1]),
+                person,
+                role,
+            });
         }
 
         let mut titles = FxHashMap::default();
@@ -308,9 +387,9 @@ impl Lexicon {
             }
         }
 
-        let org_words = rows(include_str!("../lexicon/org_words.txt"))
-            .map(|r| r[0].to_string())
-            .collect();
+        for row in rows(include_str!("../lexicon/org_words.txt")) {
+            table.flag(row[0], Lexeme::ORG_WORD);
+        }
         let mut org_names = FxHashSet::default();
         let mut org_name_max_words = 1;
         for row in rows(include_str!("../lexicon/org_names.txt")) {
@@ -318,7 +397,6 @@ impl Lexicon {
             org_names.insert(row[0].to_string());
         }
 
-        let mut people_nouns = FxHashMap::default();
         for row in rows(include_str!("../lexicon/people_nouns.tsv")) {
             let kind = match row.get(1).copied() {
                 Some("person") => EntityKind::Person,
@@ -327,7 +405,7 @@ impl Lexicon {
                 _ => EntityKind::Unknown,
             };
             let plural = row.get(2).copied() == Some("p");
-            people_nouns.insert(row[0].to_string(), PeopleNoun { kind, plural });
+            table.entry(row[0]).people_noun = Some(PeopleNoun { kind, plural });
         }
 
         let mut speech_events = FxHashSet::default();
@@ -337,23 +415,20 @@ impl Lexicon {
             speech_events.insert(row[0].to_string());
         }
 
-        let mut given_names = FxHashMap::default();
         for row in rows(include_str!("../lexicon/given_names.tsv")) {
             if row.len() >= 2 {
-                given_names.insert(row[0].to_string(), Gender::parse(row[1]));
+                table.entry(row[0]).given_name = Some(Gender::parse(row[1]));
             }
         }
 
-        let mut pos = FxHashMap::default();
         for row in rows(include_str!("../lexicon/pos.tsv")) {
             let Some(t1) = row.get(1).and_then(|t| Tag::parse(t)) else {
                 continue;
             };
             let t2 = row.get(2).and_then(|t| Tag::parse(t));
-            pos.insert(row[0].to_string(), (t1, t2));
+            table.entry(row[0]).pos = Some((t1, t2));
         }
 
-        let mut time_words = FxHashMap::default();
         for row in rows(include_str!("../lexicon/time_words.tsv")) {
             if row.len() < 3 {
                 continue;
@@ -364,49 +439,75 @@ impl Lexicon {
             } else {
                 TimeWord::Month(n)
             };
-            time_words.insert(row[0].to_string(), w);
+            table.entry(row[0]).time_word = Some(w);
         }
 
-        let mut adjunct_preps = FxHashSet::default();
-        let mut adjunct_heads = FxHashSet::default();
         for row in rows(include_str!("../lexicon/adjuncts.tsv")) {
             match row.get(1).copied() {
-                Some("prep") => adjunct_preps.insert(row[0].to_string()),
-                Some("head") => adjunct_heads.insert(row[0].to_string()),
+                Some("prep") => table.flag(row[0], Lexeme::ADJUNCT_PREP),
+                Some("head") => table.flag(row[0], Lexeme::ADJUNCT_HEAD),
                 _ => continue,
             };
         }
 
-        let work_nouns = rows(include_str!("../lexicon/work_nouns.txt"))
-            .map(|row| row[0].to_string())
-            .collect();
-        let evidence_nouns = rows(include_str!("../lexicon/evidence_nouns.txt"))
-            .map(|row| row[0].to_string())
-            .collect();
+        for row in rows(include_str!("../lexicon/work_nouns.txt")) {
+            table.flag(row[0], Lexeme::WORK_NOUN);
+        }
+        for row in rows(include_str!("../lexicon/evidence_nouns.txt")) {
+            table.flag(row[0], Lexeme::EVIDENCE_NOUN);
+        }
+        if table.lexemes.is_empty() {
+            table.lexemes.push(Lexeme::default());
+        }
 
         Lexicon {
-            time_words,
-            adjunct_preps,
-            adjunct_heads,
-            work_nouns,
-            evidence_nouns,
             abbreviations,
             cue_entries,
-            cue_forms,
             cue_scanner,
-            pronouns,
             titles,
             title_prefixes,
             title_max_words,
-            org_words,
             org_names,
             org_name_max_words,
-            people_nouns,
             speech_events,
             speech_event_max_words,
-            given_names,
-            pos,
+            lexeme_ids: table.ids,
+            lexemes: table.lexemes,
         }
+    }
+
+    /// The lexeme number of `word`, which must already be lowercased the way [`lower`]
+    /// does it ([`crate::document::Document::lower`] is): 0 for a word no single-word
+    /// lexicon lists.
+    #[inline]
+    pub fn lexeme_id(&self, lowercased: &str) -> LexemeId {
+        self.lexeme_ids.get(lowercased).copied().unwrap_or(0)
+    }
+
+    /// The lexeme numbered `id` (the empty lexeme when out of range).
+    #[inline]
+    pub fn lexeme_at(&self, id: LexemeId) -> &Lexeme {
+        self.lexemes.get(id as usize).unwrap_or(&self.lexemes[0])
+    }
+
+    /// The lexeme number of each of `tokens` (for tests that run passes without a
+    /// [`crate::document::Document`]).
+    #[cfg(test)]
+    pub(crate) fn lexeme_ids_of(
+        &self,
+        text: &str,
+        tokens: &[crate::token::Token],
+    ) -> Vec<LexemeId> {
+        tokens
+            .iter()
+            .map(|t| with_lower(&text[t.span], |w| self.lexeme_id(w)))
+            .collect()
+    }
+
+    /// The lexeme of `word` (any case).
+    #[inline]
+    pub fn lexeme(&self, word: &str) -> &Lexeme {
+        self.lexeme_at(with_lower(word, |w| self.lexeme_id(w)))
     }
 
     /// Whether `word` (with its final period) is a known abbreviation.
@@ -421,7 +522,7 @@ impl Lexicon {
 
     /// The cue forms whose first word is `word` (any case).
     pub fn cue_forms(&self, word: &str) -> &[CueForm] {
-        with_lower(word, |w| self.cue_forms.get(w).map(Vec::as_slice)).unwrap_or(&[])
+        &self.lexeme(word).cue_forms
     }
 
     /// A case-insensitive automaton over the first words of all cue forms: a fast
@@ -432,7 +533,7 @@ impl Lexicon {
 
     /// The pronoun `word`, if it is one.
     pub fn pronoun(&self, word: &str) -> Option<Pronoun> {
-        with_lower(word, |w| self.pronouns.get(w).copied())
+        self.lexeme(word).pronoun
     }
 
     /// The title spelled by `words` (lowercased, joined with single spaces), if any.
@@ -452,7 +553,7 @@ impl Lexicon {
 
     /// Whether `word` marks an organisation name ("Ministry", "Corp.").
     pub fn is_org_word(&self, word: &str) -> bool {
-        with_lower(word, |w| self.org_words.contains(w))
+        self.lexeme(word).is_org_word()
     }
 
     /// Whether `phrase` (as written) is a known organisation name or acronym.
@@ -467,7 +568,7 @@ impl Lexicon {
 
     /// The people noun `word`, if it is one.
     pub fn people_noun(&self, word: &str) -> Option<PeopleNoun> {
-        with_lower(word, |w| self.people_nouns.get(w).copied())
+        self.lexeme(word).people_noun
     }
 
     /// Whether `phrase` (lowercased, single spaces) names an occasion of speech.
@@ -482,18 +583,18 @@ impl Lexicon {
 
     /// The gender a given name is usually borne with.
     pub fn given_name_gender(&self, word: &str) -> Option<Gender> {
-        with_lower(word, |w| self.given_names.get(w).copied())
+        self.lexeme(word).given_name
     }
 
     /// The calendar word `word` (weekday or month), if it is one.
     pub fn time_word(&self, word: &str) -> Option<TimeWord> {
-        with_lower(word, |w| self.time_words.get(w).copied())
+        self.lexeme(word).time_word
     }
 
     /// Whether `word` is a preposition that opens an adjunct between a speaker and a cue
     /// ("in", "at", "following": "Esper *in* a statement said").
     pub fn is_adjunct_prep(&self, word: &str) -> bool {
-        with_lower(word, |w| self.adjunct_preps.contains(w))
+        self.lexeme(word).is_adjunct_prep()
     }
 
     /// Whether `word` is a head noun that makes the object of an adjunct preposition a time,
@@ -501,24 +602,24 @@ impl Lexicon {
     /// "over the *weekend*"). Calendar words and speech events count too, but are not in
     /// this list (see [`Lexicon::time_word`] and [`Lexicon::is_speech_event`]).
     pub fn is_adjunct_head(&self, word: &str) -> bool {
-        with_lower(word, |w| self.adjunct_heads.contains(w))
+        self.lexeme(word).is_adjunct_head()
     }
 
     /// Whether `word` names a kind of work whose title may follow in quotation marks
     /// ("the documentary", "a spot titled").
     pub fn is_work_noun(&self, word: &str) -> bool {
-        with_lower(word, |w| self.work_nouns.contains(w))
+        self.lexeme(word).is_work_noun()
     }
 
     /// Whether `word` names a document or measurement that reports findings itself ("poll",
     /// "survey", "study").
     pub fn is_evidence_noun(&self, word: &str) -> bool {
-        with_lower(word, |w| self.evidence_nouns.contains(w))
+        self.lexeme(word).is_evidence_noun()
     }
 
     /// The part-of-speech entry for `word`: most frequent tag and a frequent second one.
     pub fn pos(&self, word: &str) -> Option<(Tag, Option<Tag>)> {
-        with_lower(word, |w| self.pos.get(w).copied())
+        self.lexeme(word).pos
     }
 }
 
@@ -753,8 +854,9 @@ mod tests {
             }
         }
         assert_eq!((preps, heads), (12, 19));
-        assert_eq!(lex.adjunct_preps.len(), preps);
-        assert_eq!(lex.adjunct_heads.len(), heads);
+        let count = |f: fn(&Lexeme) -> bool| lex.lexemes.iter().filter(|l| f(l)).count();
+        assert_eq!(count(Lexeme::is_adjunct_prep), preps);
+        assert_eq!(count(Lexeme::is_adjunct_head), heads);
         // Case-insensitive, and the two kinds are kept apart.
         assert!(lex.is_adjunct_prep("Following") && lex.is_adjunct_prep("via"));
         assert!(lex.is_adjunct_head("Twitter") && lex.is_adjunct_head("weekend"));

@@ -10,7 +10,7 @@
 //!   mayor", "Union leaders", "the company's lawyer").
 
 use crate::document::Document;
-use crate::lexicon::{EntityKind, Gender, Lexicon, PronounRole, lower};
+use crate::lexicon::{EntityKind, Gender, Lexicon, PronounRole};
 use crate::np::basic_np_ending_at;
 use crate::pos::Tag;
 use crate::segment::TokenRange;
@@ -111,7 +111,7 @@ pub fn find_mentions(doc: &Document, lexicon: &Lexicon) -> Vec<Mention> {
                 i = covered_until;
                 continue;
             }
-            if let Some(m) = pronoun_mention(doc, lexicon, i, s_idx) {
+            if let Some(m) = pronoun_mention(doc, i, s_idx) {
                 out.push(m);
                 i += 1;
                 continue;
@@ -144,8 +144,9 @@ fn is_title_case(doc: &Document, lexicon: &Lexicon, a: usize, b: usize) -> bool 
         }
         capitalised += 1;
         let w = doc.lower(i);
-        let known_common = lexicon
-            .pos(w)
+        let known_common = doc
+            .lexeme(i)
+            .pos
             .is_some_and(|(t1, t2)| !t1.is_proper() && !t2.is_some_and(Tag::is_proper));
         if known_common && lexicon.title(w).is_none() && !doc.tokens[i - 1].is_capitalized()
             || known_common
@@ -173,11 +174,12 @@ fn is_name_token(
         return false;
     }
     let w = doc.word(i);
-    if lexicon.time_word(w).is_some() {
+    let lexeme = doc.lexeme(i);
+    if lexeme.time_word.is_some() {
         return false;
     }
     let tag = doc.tags[i];
-    if w == "I" || (lexicon.pronoun(w).is_some() && !t.has(TokenFlags::ALL_CAPS)) {
+    if w == "I" || (lexeme.pronoun.is_some() && !t.has(TokenFlags::ALL_CAPS)) {
         return false;
     }
     if tag.is_proper() || t.has(TokenFlags::ALL_CAPS) || lexicon.is_title_abbreviation(w) {
@@ -209,19 +211,19 @@ fn is_name_token(
         // as something else, or when it is a title.
         // A common noun opening a sentence ("Consumer advocates argued") starts a name only
         // when a name follows it ("Consumer Reports said") or it is a known organisation.
-        let common_noun = lexicon
-            .pos(w)
+        let common_noun = lexeme
+            .pos
             .is_some_and(|(t1, t2)| !t1.is_proper() && !t2.is_some_and(Tag::is_proper));
         let next_is_name = i + 1 < doc.tokens.len()
             && doc.tokens[i + 1].is_capitalized()
             && doc.tags[i + 1].is_proper();
         return !function_word
-            && (lexicon.pos(w).is_none()
-                || lexicon.title(&lower(w)).is_some()
+            && (lexeme.pos.is_none()
+                || lexicon.title(doc.lower(i)).is_some()
                 || lexicon.is_org_name(w)
                 || tag.is_noun() && (!common_noun || next_is_name));
     }
-    !function_word || lexicon.title(&lower(w)).is_some()
+    !function_word || lexicon.title(doc.lower(i)).is_some()
 }
 
 fn starts_after_quote(doc: &Document, i: usize) -> bool {
@@ -407,7 +409,7 @@ fn classify_name(
     let last_word = doc.word(last);
     if lexicon.is_org_word(last_word)
         || lexicon.is_org_name(name_text)
-        || lexicon.is_org_word(doc.lower(first)) && name.len() > 1
+        || doc.lexeme(first).is_org_word() && name.len() > 1
     {
         let plural = doc.tags[last] == Tag::NNPS && !lexicon.is_org_word(last_word);
         let kind = if plural && lexicon.is_org_name(name_text) {
@@ -417,7 +419,7 @@ fn classify_name(
         };
         return (kind, Gender::Unknown, plural);
     }
-    if let Some(g) = lexicon.given_name_gender(doc.lower(first)) {
+    if let Some(g) = doc.lexeme(first).given_name {
         if gender == Gender::Unknown {
             gender = g;
         }
@@ -435,12 +437,12 @@ fn classify_name(
     (EntityKind::Unknown, gender, false)
 }
 
-fn pronoun_mention(doc: &Document, lexicon: &Lexicon, i: usize, s_idx: usize) -> Option<Mention> {
+fn pronoun_mention(doc: &Document, i: usize, s_idx: usize) -> Option<Mention> {
     let t = &doc.tokens[i];
     if t.kind != TokenKind::Word {
         return None;
     }
-    let p = lexicon.pronoun(doc.lower(i))?;
+    let p = doc.lexeme(i).pronoun?;
     // Relative "that"/"which" are only mentions when the attribution pass uses them.
     if p.role == PronounRole::Relative && !matches!(doc.lower(i), "who") {
         return None;
@@ -480,7 +482,7 @@ fn description_mention(
         return None;
     }
     let w = doc.lower(i);
-    let noun = lexicon.people_noun(w);
+    let noun = doc.lexeme(i).people_noun;
     let title = lexicon.title(w);
     if noun.is_none() && title.is_none() {
         return None;

@@ -6,7 +6,7 @@
 //! ambiguities that matter for attribution: verb or noun after a determiner or "to",
 //! past tense or participle after "has"/"was", and capitalised words inside sentences.
 
-use crate::lexicon::{Lexicon, lower};
+use crate::lexicon::{Lexeme, LexemeId, Lexicon, lower};
 use crate::token::{Token, TokenFlags, TokenKind};
 
 /// Penn Treebank part-of-speech tags (punctuation collapsed into a few classes).
@@ -175,11 +175,14 @@ impl Tag {
     }
 }
 
-/// Tags every token of `tokens`.
-pub fn tag(text: &str, tokens: &[Token], lexicon: &Lexicon) -> Vec<Tag> {
+/// Tags every token of `tokens`, whose lexemes are `lexemes`
+/// ([`crate::document::Document::lexeme_ids`]).
+pub fn tag(text: &str, tokens: &[Token], lexemes: &[LexemeId], lexicon: &Lexicon) -> Vec<Tag> {
+    let lexemes: Vec<&Lexeme> = lexemes.iter().map(|&id| lexicon.lexeme_at(id)).collect();
     let mut tags: Vec<Tag> = tokens
         .iter()
-        .map(|t| initial_tag(text, t, lexicon))
+        .zip(&lexemes)
+        .map(|(t, lx)| initial_tag(text, t, lx))
         .collect();
     // A plural possessive apostrophe ("the residents' groups"): glued to a word ending in
     // "s" and followed by a space and a word.
@@ -195,11 +198,11 @@ pub fn tag(text: &str, tokens: &[Token], lexicon: &Lexicon) -> Vec<Tag> {
             tags[i] = Tag::POS;
         }
     }
-    repair(text, tokens, &mut tags, lexicon);
+    repair(text, tokens, &mut tags, &lexemes);
     tags
 }
 
-fn initial_tag(text: &str, tok: &Token, lexicon: &Lexicon) -> Tag {
+fn initial_tag(text: &str, tok: &Token, lexeme: &Lexeme) -> Tag {
     let s = &text[tok.span];
     match tok.kind {
         TokenKind::Quote => {
@@ -237,7 +240,7 @@ fn initial_tag(text: &str, tok: &Token, lexicon: &Lexicon) -> Tag {
         return Tag::NNP;
     }
     let sentence_initial_like = tok.has(TokenFlags::NEWLINE_BEFORE);
-    if let Some((t1, t2)) = lexicon.pos(s) {
+    if let Some((t1, t2)) = lexeme.pos {
         // A capitalised word inside a sentence whose lexicon entry allows a proper noun
         // reading is a proper noun ("Will Smith", "Rand Paul").
         if capitalized
@@ -281,7 +284,7 @@ fn guess(s: &str, capitalized: bool) -> Tag {
 }
 
 /// Contextual repairs of the most frequent-tag guesses.
-fn repair(text: &str, tokens: &[Token], tags: &mut [Tag], lexicon: &Lexicon) {
+fn repair(text: &str, tokens: &[Token], tags: &mut [Tag], lexemes: &[&Lexeme]) {
     for i in 0..tags.len() {
         let prev = if i > 0 { Some(tags[i - 1]) } else { None };
         // The lowercased previous word, only computed where a rule reads it.
@@ -294,16 +297,13 @@ fn repair(text: &str, tokens: &[Token], tags: &mut [Tag], lexicon: &Lexicon) {
         };
         let t = tags[i];
         // "to" + verb-ish word → base verb.
-        if prev == Some(Tag::TO)
-            && matches!(t, Tag::NN | Tag::VBP)
-            && verb_reading(text, &tokens[i], lexicon)
-        {
+        if prev == Some(Tag::TO) && matches!(t, Tag::NN | Tag::VBP) && verb_reading(lexemes[i]) {
             tags[i] = Tag::VB;
         }
         // modal + word → base verb.
         if prev == Some(Tag::MD)
             && matches!(t, Tag::NN | Tag::VBP | Tag::JJ)
-            && verb_reading(text, &tokens[i], lexicon)
+            && verb_reading(lexemes[i])
         {
             tags[i] = Tag::VB;
         }
@@ -329,7 +329,7 @@ fn repair(text: &str, tokens: &[Token], tags: &mut [Tag], lexicon: &Lexicon) {
         // determiner + VB*/VBP → noun reading if the lexicon allows it.
         if matches!(prev, Some(Tag::DT) | Some(Tag::PRPS) | Some(Tag::JJ))
             && matches!(t, Tag::VB | Tag::VBP | Tag::VBD)
-            && let Some((_, Some(t2))) = lexicon.pos(&text[tokens[i].span])
+            && let Some((_, Some(t2))) = lexemes[i].pos
             && t2.is_noun()
         {
             tags[i] = t2;
@@ -337,17 +337,17 @@ fn repair(text: &str, tokens: &[Token], tags: &mut [Tag], lexicon: &Lexicon) {
         // Pronoun subject + noun/VBP ambiguity → verb ("they claim", "he says").
         if matches!(prev, Some(Tag::PRP))
             && matches!(t, Tag::NN | Tag::NNS)
-            && verb_reading(text, &tokens[i], lexicon)
+            && verb_reading(lexemes[i])
         {
             tags[i] = if t == Tag::NNS { Tag::VBZ } else { Tag::VBP };
         }
     }
 }
 
-fn verb_reading(text: &str, tok: &Token, lexicon: &Lexicon) -> bool {
-    match lexicon.pos(&text[tok.span]) {
+fn verb_reading(lexeme: &Lexeme) -> bool {
+    match lexeme.pos {
         Some((t1, t2)) => t1.is_verb() || t2.is_some_and(Tag::is_verb),
-        None => !lexicon.cue_forms(&text[tok.span]).is_empty(),
+        None => !lexeme.cue_forms.is_empty(),
     }
 }
 
@@ -359,7 +359,7 @@ mod tests {
     fn tags_of(text: &str) -> Vec<(String, Tag)> {
         let lex = Lexicon::get();
         let toks = tokenize(text, lex);
-        let tags = tag(text, &toks, lex);
+        let tags = tag(text, &toks, &lex.lexeme_ids_of(text, &toks), lex);
         toks.iter()
             .zip(tags)
             .map(|(t, g)| (text[t.span].to_string(), g))

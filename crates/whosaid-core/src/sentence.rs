@@ -127,7 +127,7 @@ mod tests {
     fn split(text: &str) -> Vec<&str> {
         let lex = Lexicon::get();
         let toks = tokenize(text, lex);
-        let tags = tag(text, &toks, lex);
+        let tags = tag(text, &toks, &lex.lexeme_ids_of(text, &toks), lex);
         let paras = paragraphs(text, &toks);
         sentences(text, &toks, &tags, &paras, lex)
             .iter()

@@ -10,7 +10,7 @@ use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
 
 use crate::document::Document;
-use crate::lexicon::{Lexicon, TimeWord};
+use crate::lexicon::TimeWord;
 use crate::span::Span;
 use crate::token::TokenKind;
 
@@ -61,7 +61,6 @@ enum ExprKind {
 /// Finds the time expression of each attribution (outside its content, in its cue's
 /// sentence, nearest the cue) and resolves it.
 pub fn attach_dates(doc: &mut Document) {
-    let lexicon = Lexicon::get();
     let published = doc.published;
     let mut whens = Vec::with_capacity(doc.attributions.len());
     for a in &doc.attributions {
@@ -74,7 +73,7 @@ pub fn attach_dates(doc: &mut Document) {
             whens.push(None);
             continue;
         };
-        let exprs = find_exprs(doc, lexicon, s.tokens.start as usize, s.tokens.end as usize);
+        let exprs = find_exprs(doc, s.tokens.start as usize, s.tokens.end as usize);
         let best = exprs
             .into_iter()
             .filter(|e| !a.content_tokens.iter().any(|c| c.contains(e.start)))
@@ -105,7 +104,7 @@ fn precision(k: ExprKind) -> Precision {
     }
 }
 
-fn find_exprs(doc: &Document, lexicon: &Lexicon, a: usize, b: usize) -> Vec<Expr> {
+fn find_exprs(doc: &Document, a: usize, b: usize) -> Vec<Expr> {
     let mut out = Vec::new();
     let mut i = a;
     while i < b {
@@ -116,7 +115,7 @@ fn find_exprs(doc: &Document, lexicon: &Lexicon, a: usize, b: usize) -> Vec<Expr
         let w = doc.lower(i);
         let prev = if i > a { Some(doc.lower(i - 1)) } else { None };
         let prev_is = |x: &str| prev == Some(x);
-        match lexicon.time_word(doc.lower(i)) {
+        match doc.lexeme(i).time_word {
             Some(TimeWord::Weekday(d)) if doc.tokens[i].is_capitalized() => {
                 let start = if prev_is("on") || prev_is("last") || prev_is("this") {
                     i - 1

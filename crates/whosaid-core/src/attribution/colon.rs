@@ -3,7 +3,6 @@
 
 use super::{Attribution, QuoteKind};
 use crate::document::Document;
-use crate::lexicon::Lexicon;
 use crate::mention::MentionKind;
 use crate::pos::Tag;
 use crate::segment::TokenRange;
@@ -44,7 +43,7 @@ const NOT_SPEAKERS: &[&str] = &[
 ];
 
 /// Finds `SPEAKER: content` paragraphs.
-pub fn attribute_colons(doc: &Document, lexicon: &Lexicon, out: &mut Vec<Attribution>) {
+pub fn attribute_colons(doc: &Document, out: &mut Vec<Attribution>) {
     for p in &doc.paragraphs {
         let (mut a, b) = (p.tokens.start as usize, p.tokens.end as usize);
         let quoted = doc.tokens[a].kind == TokenKind::Quote;
@@ -79,7 +78,7 @@ pub fn attribute_colons(doc: &Document, lexicon: &Lexicon, out: &mut Vec<Attribu
             .iter()
             .take_while(|m| m.tokens.start as usize == a)
             .any(|m| m.tokens.end as usize == colon && m.kind == MentionKind::Name);
-        let people = lexicon.people_noun(doc.lower(colon - 1)).is_some();
+        let people = doc.lexeme(colon - 1).people_noun.is_some();
         if !(all_caps || named || people) {
             continue;
         }
@@ -132,7 +131,7 @@ mod tests {
     fn colons(line: &str) -> (Document, Vec<Attribution>) {
         let doc = rules(&format!("Transcript of the debate.\n\n{line}"));
         let mut out = Vec::new();
-        attribute_colons(&doc, Lexicon::get(), &mut out);
+        attribute_colons(&doc, &mut out);
         (doc, out)
     }
 
@@ -224,7 +223,7 @@ mod tests {
         let doc = rules("WASHINGTON: The vote was moved to Friday afternoon.");
         assert!(doc.meta.dateline_tokens.is_some());
         let mut out = Vec::new();
-        attribute_colons(&doc, Lexicon::get(), &mut out);
+        attribute_colons(&doc, &mut out);
         assert!(out.is_empty());
     }
 }

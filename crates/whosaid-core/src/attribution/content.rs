@@ -74,7 +74,7 @@ pub fn skip_adjuncts(doc: &Document, lexicon: &Lexicon, mut i: usize, end: usize
     while i < end && guard < 6 {
         guard += 1;
         let w = doc.lower(i);
-        if lexicon.time_word(doc.lower(i)).is_some()
+        if doc.lexeme(i).time_word.is_some()
             || matches!(
                 w,
                 "yesterday"
@@ -95,8 +95,7 @@ pub fn skip_adjuncts(doc: &Document, lexicon: &Lexicon, mut i: usize, end: usize
             }
             continue;
         }
-        if matches!(w, "last" | "this" | "next") && i + 1 < end && is_time_noun(doc, lexicon, i + 1)
-        {
+        if matches!(w, "last" | "this" | "next") && i + 1 < end && is_time_noun(doc, i + 1) {
             i += 2;
             continue;
         }
@@ -123,8 +122,8 @@ pub fn skip_adjuncts(doc: &Document, lexicon: &Lexicon, mut i: usize, end: usize
         {
             let head = doc.lower(np.head);
             let event = lexicon.is_speech_event(head)
-                || lexicon.time_word(doc.lower(np.head)).is_some()
-                || is_time_noun(doc, lexicon, np.head)
+                || doc.lexeme(np.head).time_word.is_some()
+                || is_time_noun(doc, np.head)
                 || matches!(
                     head,
                     "reporters"
@@ -166,8 +165,8 @@ pub fn skip_adjuncts(doc: &Document, lexicon: &Lexicon, mut i: usize, end: usize
     i
 }
 
-fn is_time_noun(doc: &Document, lexicon: &Lexicon, i: usize) -> bool {
-    lexicon.time_word(doc.lower(i)).is_some()
+fn is_time_noun(doc: &Document, i: usize) -> bool {
+    doc.lexeme(i).time_word.is_some()
         || matches!(
             doc.lower(i),
             "week"
@@ -199,7 +198,7 @@ pub fn comma_starts_frame(doc: &Document, lexicon: &Lexicon, i: usize, end: usiz
         return true;
     }
     // ", adding that …", ", saying …"
-    if doc.tags[n] == Tag::VBG && !lexicon.cue_forms(doc.lower(n)).is_empty() {
+    if doc.tags[n] == Tag::VBG && !doc.lexeme(n).cue_forms.is_empty() {
         return true;
     }
     postposed_frame(doc, lexicon, n, end)
@@ -217,7 +216,7 @@ fn coordinated_report(doc: &Document, lexicon: &Lexicon, i: usize, end: usize) -
 /// Whether token `i` is a finite reporting verb that takes a clause ("said", "adds").
 fn reporting_verb(doc: &Document, lexicon: &Lexicon, i: usize) -> bool {
     matches!(doc.tags[i], Tag::VBD | Tag::VBZ | Tag::VBP)
-        && lexicon.cue_forms(doc.lower(i)).iter().any(|f| {
+        && doc.lexeme(i).cue_forms.iter().any(|f| {
             f.rest.is_empty()
                 && lexicon.cue_entries[f.entry as usize]
                     .frames

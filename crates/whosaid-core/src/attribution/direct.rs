@@ -270,7 +270,7 @@ fn trailing_frame(
     let para_end = para.tokens.end as usize;
     let mut j = close + 1;
     if j >= para_end {
-        return dash_paragraph_frame(doc, lexicon, para_end);
+        return dash_paragraph_frame(doc, para_end);
     }
     let new_sentence = doc.token_sentence[j] != doc.token_sentence[close];
     if matches!(doc.tags[j], Tag::Comma) {
@@ -282,7 +282,7 @@ fn trailing_frame(
     // Dash attribution: “…” — Councillor Ruth Abara
     if doc.tokens[j].kind == TokenKind::Dash {
         let s_end = doc.sentence_of(j).tokens.end as usize;
-        let sp = subject_after(doc, lexicon, j + 1, s_end)?;
+        let sp = subject_after(doc, j + 1, s_end)?;
         return Some(Frame {
             cue_tokens: Some(TokenRange::new(j, j + 1)),
             speaker: Some(sp),
@@ -303,7 +303,7 @@ fn trailing_frame(
         if frames.has(Frames::INVERSION) || frames.has(Frames::QUOTE) {
             let after = cue.tokens.end as usize;
             let after = skip_adjuncts(doc, lexicon, after, s_end);
-            if let Some(sp) = subject_after(doc, lexicon, after, s_end) {
+            if let Some(sp) = subject_after(doc, after, s_end) {
                 if new_sentence && !frame_sentence_is_short(doc, lexicon, sp.end as usize, s_end) {
                     return None;
                 }
@@ -363,7 +363,7 @@ fn trailing_frame(
 
 /// A paragraph that is only a dash and a name, after a quotation paragraph:
 /// `“…”` ⏎ `— Bernie Sanders.`
-fn dash_paragraph_frame(doc: &Document, lexicon: &Lexicon, next_start: usize) -> Option<Frame> {
+fn dash_paragraph_frame(doc: &Document, next_start: usize) -> Option<Frame> {
     let next = doc
         .paragraphs
         .iter()
@@ -373,7 +373,7 @@ fn dash_paragraph_frame(doc: &Document, lexicon: &Lexicon, next_start: usize) ->
     if !is_dash || b - a > 12 {
         return None;
     }
-    let sp = subject_after(doc, lexicon, a + 1, b)?;
+    let sp = subject_after(doc, a + 1, b)?;
     if !(sp.end as usize..b).all(|k| doc.tags[k].is_punct()) {
         return None;
     }
@@ -475,7 +475,7 @@ fn leading_frame(
             break;
         }
         let sp = subject_before(doc, lexicon, cue.aux_start as usize, s_start)
-            .or_else(|| participle_subject(doc, lexicon, cue, s_start));
+            .or_else(|| participle_subject(doc, cue, s_start));
         return Some(Frame {
             cue: Some(c),
             cue_tokens: Some(cue.tokens),
@@ -488,39 +488,29 @@ fn leading_frame(
         });
     }
     if colon {
-        return colon_frame(doc, lexicon, s_start, k + 1);
+        return colon_frame(doc, s_start, k + 1);
     }
     None
 }
 
 /// The subject of the main clause for a participial cue (", telling reporters: “…”").
-fn participle_subject(
-    doc: &Document,
-    lexicon: &Lexicon,
-    cue: &Cue,
-    s_start: usize,
-) -> Option<TokenRange> {
+fn participle_subject(doc: &Document, cue: &Cue, s_start: usize) -> Option<TokenRange> {
     let i = cue.aux_start as usize;
     if i == 0 || doc.tags[i - 1] != Tag::Comma || doc.tags[cue.tokens.start as usize] != Tag::VBG {
         return None;
     }
-    clause_subject(doc, lexicon, s_start, i - 1)
+    clause_subject(doc, s_start, i - 1)
 }
 
 /// The first noun phrase of a clause that is followed by a verb: the clause's subject.
-pub(super) fn clause_subject(
-    doc: &Document,
-    lexicon: &Lexicon,
-    start: usize,
-    end: usize,
-) -> Option<TokenRange> {
+pub(super) fn clause_subject(doc: &Document, start: usize, end: usize) -> Option<TokenRange> {
     let mut i = start;
     // Skip an introductory phrase ending with a comma ("Responding to a question, he …").
     if let Some(comma) = (start..end).find(|&k| doc.tags[k] == Tag::Comma)
         && (matches!(
             doc.tags[start],
             Tag::VBG | Tag::IN | Tag::RB | Tag::VBN | Tag::CC
-        ) || lexicon.time_word(doc.lower(start)).is_some())
+        ) || doc.lexeme(start).time_word.is_some())
     {
         i = comma + 1;
     }
@@ -547,8 +537,8 @@ pub(super) fn clause_subject(
 
 /// `Okafor put it bluntly: “…”`: the clause before the colon has a subject and a verb; the
 /// verb phrase is the cue.
-fn colon_frame(doc: &Document, lexicon: &Lexicon, s_start: usize, colon: usize) -> Option<Frame> {
-    let sp = clause_subject(doc, lexicon, s_start, colon)?;
+fn colon_frame(doc: &Document, s_start: usize, colon: usize) -> Option<Frame> {
+    let sp = clause_subject(doc, s_start, colon)?;
     let mut v = sp.end as usize;
     while v < colon && crate::cue::is_aux_or_adverb(doc, v) {
         v += 1;
@@ -615,7 +605,7 @@ fn introducing_paragraph_frame(
             shape: super::Shape::Unframed,
         });
     }
-    colon_frame(doc, lexicon, s_start, last)
+    colon_frame(doc, s_start, last)
 }
 
 /// Joins frameless units to the framed unit just before them in the same paragraph:

@@ -133,12 +133,7 @@ fn according_to(
 /// The cue is "In", the source the noun phrase up to the comma, the content the clause after
 /// it. Sentences whose clause has a reporting verb of its own are left to that verb; cues
 /// inside the source ("released") are marked used.
-pub fn attribute_in_documents(
-    doc: &Document,
-    lexicon: &Lexicon,
-    used: &mut [bool],
-    out: &mut Vec<Attribution>,
-) {
+pub fn attribute_in_documents(doc: &Document, used: &mut [bool], out: &mut Vec<Attribution>) {
     for (k, s) in doc.sentences.iter().enumerate() {
         let (mut a, end) = (s.tokens.start as usize, s.tokens.end as usize);
         while a < end && (doc.tags[a] == Tag::CC || doc.tokens[a].kind == TokenKind::Quote) {
@@ -155,8 +150,7 @@ pub fn attribute_in_documents(
         let Some(comma) = (a + 2..end.min(a + 16)).find(|&i| doc.tags[i] == Tag::Comma) else {
             continue;
         };
-        if !(a + 1..comma).any(|i| doc.tags[i].is_noun() && lexicon.is_evidence_noun(doc.lower(i)))
-        {
+        if !(a + 1..comma).any(|i| doc.tags[i].is_noun() && doc.lexeme(i).is_evidence_noun()) {
             continue;
         }
         let Some(content) = super::trim_content(doc, comma + 1, end) else {
@@ -280,14 +274,14 @@ fn reported(
             .rev()
             .find(|r| (r.end as usize) <= aux)
             .copied()
-            .or_else(|| clause_subject(doc, lexicon, s_start, aux - 1));
+            .or_else(|| clause_subject(doc, s_start, aux - 1));
     }
     if speaker.is_none()
         && (after_comma || aux > s_start && doc.tokens[aux - 1].kind == TokenKind::Quote)
         && frames.has(Frames::INVERSION)
     {
         let after = skip_adjuncts(doc, lexicon, cue.tokens.end as usize, s_end);
-        speaker = subject_after(doc, lexicon, after, s_end);
+        speaker = subject_after(doc, after, s_end);
         inverted = speaker.is_some();
     }
     let speaker = speaker?;

@@ -131,9 +131,9 @@ impl Attribution {
 pub fn attribute(doc: &mut Document, lexicon: &Lexicon) -> Vec<Attribution> {
     let mut used_cues = vec![false; doc.cues.len()];
     let mut out = direct::attribute_direct(doc, lexicon, &mut used_cues);
-    indirect::attribute_in_documents(doc, lexicon, &mut used_cues, &mut out);
+    indirect::attribute_in_documents(doc, &mut used_cues, &mut out);
     indirect::attribute_indirect(doc, lexicon, &used_cues, &mut out);
-    colon::attribute_colons(doc, lexicon, &mut out);
+    colon::attribute_colons(doc, &mut out);
     drop_nested(&mut out);
     widen_cues(doc, &mut out);
     out.retain(|a| !a.content.is_empty());

@@ -81,18 +81,18 @@ pub(crate) fn is_adjunct_np(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool 
         return false;
     }
     let p = np.start - 1;
-    if !lexicon.is_adjunct_prep(doc.lower(p)) {
+    if !doc.lexeme(p).is_adjunct_prep() {
         return false;
     }
-    let head = doc.lower(np.head);
-    lexicon.time_word(head).is_some()
-        || lexicon.is_speech_event(head)
-        || lexicon.is_adjunct_head(head)
+    let lexeme = doc.lexeme(np.head);
+    lexeme.time_word.is_some()
+        || lexicon.is_speech_event(doc.lower(np.head))
+        || lexeme.is_adjunct_head()
 }
 
-fn acceptable_subject(doc: &Document, lexicon: &Lexicon, np: &Np) -> bool {
+fn acceptable_subject(doc: &Document, np: &Np) -> bool {
     let head = np.head;
-    if lexicon.time_word(doc.lower(head)).is_some() {
+    if doc.lexeme(head).time_word.is_some() {
         return false;
     }
     if doc.quotation_at(head).is_some() {
@@ -134,7 +134,7 @@ pub fn subject_before(
         k = np.start - 2;
         np = np_with_left_attachments(doc, lexicon, k, floor)?;
     }
-    if !acceptable_subject(doc, lexicon, &np) {
+    if !acceptable_subject(doc, &np) {
         return None;
     }
     // A name after a description and a comma: "Carter's press secretary, Peter Cook".
@@ -174,7 +174,7 @@ fn subject_with_aside(
         return None;
     }
     let core = np_with_left_attachments(doc, lexicon, open - 1, floor)?;
-    if !acceptable_subject(doc, lexicon, &core) {
+    if !acceptable_subject(doc, &core) {
         return None;
     }
     let w = doc.lower(aside_first);
@@ -201,18 +201,13 @@ fn subject_with_aside(
 
 /// The speaker after an inverted cue ("…,” said NATO Secretary General Jens Stoltenberg),
 /// starting at token `start`, not reaching `ceiling`.
-pub fn subject_after(
-    doc: &Document,
-    lexicon: &Lexicon,
-    start: usize,
-    ceiling: usize,
-) -> Option<TokenRange> {
+pub fn subject_after(doc: &Document, start: usize, ceiling: usize) -> Option<TokenRange> {
     let mut i = start;
     while i < ceiling && is_aux_or_adverb(doc, i) && doc.tags[i].is_adverb() {
         i += 1;
     }
     let np = basic_np_starting_at(doc, i, ceiling)?;
-    if !acceptable_subject(doc, lexicon, &np)
+    if !acceptable_subject(doc, &np)
         || matches!(doc.tags[np.head], Tag::PRP)
             && !matches!(
                 doc.lower(np.head),
@@ -430,27 +425,26 @@ mod tests {
 
     #[test]
     fn subject_after_an_inverted_cue() {
-        let lex = Lexicon::get();
         let doc = rules("“We will stay,” said NATO Secretary General Jens Stoltenberg.");
         let (from, end) = (tok(&doc, "said") + 1, doc.tokens.len());
         assert_eq!(
-            text(&doc, subject_after(&doc, lex, from, end)),
+            text(&doc, subject_after(&doc, from, end)),
             Some("NATO Secretary General Jens Stoltenberg")
         );
         // An appositive runs to the end of the clause.
         let doc = rules("“We will stay,” said Jens Stoltenberg, the head of NATO.");
         let (from, end) = (tok(&doc, "said") + 1, doc.tokens.len());
         assert_eq!(
-            text(&doc, subject_after(&doc, lex, from, end)),
+            text(&doc, subject_after(&doc, from, end)),
             Some("Jens Stoltenberg, the head of NATO")
         );
         // Subject pronouns qualify, object pronouns do not.
         let doc = rules("“It will fail,” said he.");
         let (from, end) = (tok(&doc, "said") + 1, doc.tokens.len());
-        assert_eq!(text(&doc, subject_after(&doc, lex, from, end)), Some("he"));
+        assert_eq!(text(&doc, subject_after(&doc, from, end)), Some("he"));
         let doc = rules("“It will fail,” said him.");
         let (from, end) = (tok(&doc, "said") + 1, doc.tokens.len());
-        assert_eq!(subject_after(&doc, lex, from, end), None);
+        assert_eq!(subject_after(&doc, from, end), None);
     }
 
     #[test]

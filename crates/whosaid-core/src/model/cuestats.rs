@@ -55,6 +55,13 @@ impl CueStats {
         with_lower(word, |w| self.map.get(w).copied()).unwrap_or(0.0)
     }
 
+    /// [`CueStats::get`] for a word already lowercased ([`Document::lower`]).
+    ///
+    /// [`Document::lower`]: crate::document::Document::lower
+    pub fn get_lowercased(&self, word: &str) -> f32 {
+        self.map.get(word).copied().unwrap_or(0.0)
+    }
+
     /// Number of words with a statistic.
     pub fn len(&self) -> usize {
         self.map.len()

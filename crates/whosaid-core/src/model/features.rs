@@ -184,7 +184,7 @@ impl FeatureContext {
         }
         let is_cue: Vec<bool> = cue_class.iter().map(|&c| c != 0).collect();
         let (cue_left, cue_right) = distances(doc, &is_cue);
-        let probs: Vec<f32> = (0..n).map(|i| stats.get(doc.lower(i))).collect();
+        let probs: Vec<f32> = (0..n).map(|i| stats.get_lowercased(doc.lower(i))).collect();
         let cue_prob: Vec<u8> = probs.iter().map(|&p| bucket_prob(p)).collect();
         let likely: Vec<bool> = probs.iter().map(|&p| p >= 0.2).collect();
         let (learned_left, learned_right) = distances(doc, &likely);
