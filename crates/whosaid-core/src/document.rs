@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use crate::attribution::{self, Attribution};
 use crate::cue::{self, Cue};
 use crate::entity::{self, Entity};
-use crate::lexicon::{Lexeme, LexemeId, Lexicon};
+use crate::lexicon::{Lexeme, LexemeId, Lexicon, word_hash};
 use crate::mention::{self, Mention};
 use crate::meta::{self, Meta};
 use crate::model::{self, Model};
@@ -56,6 +56,8 @@ pub struct Document {
     lower_ends: Vec<u32>,
     /// Each token's lexeme (see [`Document::lexeme`]).
     lexemes: Vec<LexemeId>,
+    /// The [`word_hash`] of each token's lowercase form.
+    lower_hashes: Vec<u64>,
     /// Part-of-speech tag of each token.
     pub tags: Vec<Tag>,
     /// Paragraphs, in text order.
@@ -114,6 +116,12 @@ impl Document {
         Lexicon::get().lexeme_at(self.lexemes[i])
     }
 
+    /// The [`word_hash`] of token `i`'s lowercase form ([`Document::lower`]).
+    #[inline]
+    pub fn lower_hash(&self, i: usize) -> u64 {
+        self.lower_hashes[i]
+    }
+
     /// Each token's lexeme number (see [`Document::lexeme`]).
     pub fn lexeme_ids(&self) -> &[LexemeId] {
         &self.lexemes
@@ -124,6 +132,7 @@ impl Document {
         self.lowered = String::with_capacity(self.text.len());
         self.lower_ends = Vec::with_capacity(self.tokens.len());
         self.lexemes = Vec::with_capacity(self.tokens.len());
+        self.lower_hashes = Vec::with_capacity(self.tokens.len());
         for t in &self.tokens {
             let w = &self.text[t.span];
             if w.is_ascii() {
@@ -139,7 +148,9 @@ impl Document {
                 }
             }
             let start = self.lower_ends.last().map_or(0, |&e| e as usize);
-            self.lexemes.push(lexicon.lexeme_id(&self.lowered[start..]));
+            let hash = word_hash(&self.lowered[start..]);
+            self.lower_hashes.push(hash);
+            self.lexemes.push(lexicon.lexeme_id_by_hash(hash));
             self.lower_ends.push(self.lowered.len() as u32);
         }
     }

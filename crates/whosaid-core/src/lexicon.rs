@@ -256,6 +256,23 @@ impl Lexeme {
 /// The number of a [`Lexeme`] in the lexicon (0: a word no single-word lexicon lists).
 pub type LexemeId = u32;
 
+/// The 64-bit FNV-1a hash of a (lowercased) word: the key of lexeme and cue-statistics
+/// lookups and the tagger's word input, computed once per token
+/// ([`crate::document::Document::lower_hash`]).
+///
+/// Lookups compare hashes, not strings (as spaCy's string store does): no two words of
+/// the lexicons share a hash (a test checks), and a word outside them takes a listed
+/// word's hash with a probability of about one in 10^15 per token.
+#[inline]
+pub fn word_hash(word: &str) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in word.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
 /// Lexemes being collected while the lexicon is built.
 #[derive(Default)]
 struct LexemeTable {
@@ -297,8 +314,8 @@ pub struct Lexicon {
     org_name_max_words: usize,
     speech_events: FxHashSet<String>,
     speech_event_max_words: usize,
-    /// Lexeme number of each word the single-word lexicons list.
-    lexeme_ids: FxHashMap<String, LexemeId>,
+    /// Lexeme number of each word the single-word lexicons list, by [`word_hash`].
+    lexeme_ids: FxHashMap<u64, LexemeId>,
     /// The lexemes, row 0 the empty one of unlisted words.
     lexemes: Vec<Lexeme>,
 }
@@ -471,7 +488,11 @@ impl Lexicon {
             org_name_max_words,
             speech_events,
             speech_event_max_words,
-            lexeme_ids: table.ids,
+            lexeme_ids: table
+                .ids
+                .iter()
+                .map(|(w, &id)| (word_hash(w), id))
+                .collect(),
             lexemes: table.lexemes,
         }
     }
@@ -481,7 +502,13 @@ impl Lexicon {
     /// lexicon lists.
     #[inline]
     pub fn lexeme_id(&self, lowercased: &str) -> LexemeId {
-        self.lexeme_ids.get(lowercased).copied().unwrap_or(0)
+        self.lexeme_id_by_hash(word_hash(lowercased))
+    }
+
+    /// The lexeme number of the lowercased word whose [`word_hash`] is `hash`.
+    #[inline]
+    pub fn lexeme_id_by_hash(&self, hash: u64) -> LexemeId {
+        self.lexeme_ids.get(&hash).copied().unwrap_or(0)
     }
 
     /// The lexeme numbered `id` (the empty lexeme when out of range).
@@ -790,6 +817,24 @@ fn regular_forms(lemma: &str) -> Vec<(String, VerbForm)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_two_lexicon_words_share_a_hash() {
+        // Every lexeme but the empty one is reached by exactly one hash: a collision would
+        // have dropped a word from the index when the lexicon was built.
+        let lex = Lexicon::get();
+        let mut ids: Vec<LexemeId> = lex.lexeme_ids.values().copied().collect();
+        ids.sort_unstable();
+        let expected: Vec<LexemeId> = (1..lex.lexemes.len() as LexemeId).collect();
+        assert_eq!(ids, expected);
+        assert!(lex.lexemes.len() > 15_000);
+        assert_eq!(
+            lex.lexeme_id("said"),
+            lex.lexeme_id_by_hash(word_hash("said"))
+        );
+        assert_ne!(lex.lexeme_id("said"), 0);
+        assert_eq!(lex.lexeme_id("zorblat"), 0);
+    }
 
     #[test]
     fn regular_inflection() {

@@ -8,7 +8,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::lexicon::{lower, with_lower};
+use crate::lexicon::{lower, with_lower, word_hash};
 
 /// Fewest occurrences a word needs to get a statistic.
 pub const MIN_COUNT: u32 = 3;
@@ -19,6 +19,8 @@ const SMOOTHING: f32 = 3.0;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CueStats {
     map: FxHashMap<String, f32>,
+    /// The same by [`word_hash`], for lookups.
+    by_hash: FxHashMap<u64, f32>,
 }
 
 /// Counts for building [`CueStats`].
@@ -45,21 +47,28 @@ impl CueCounter {
             .filter(|(_, (n, c))| *n >= MIN_COUNT && *c > 0)
             .map(|(w, &(n, c))| (w.clone(), c as f32 / (n as f32 + SMOOTHING)))
             .collect();
-        CueStats { map }
+        CueStats::new(map)
     }
 }
 
 impl CueStats {
     /// The share of `word`'s occurrences inside a cue (0 when unknown).
     pub fn get(&self, word: &str) -> f32 {
-        with_lower(word, |w| self.map.get(w).copied()).unwrap_or(0.0)
+        with_lower(word, |w| self.get_by_hash(word_hash(w)))
     }
 
-    /// [`CueStats::get`] for a word already lowercased ([`Document::lower`]).
+    /// [`CueStats::get`] for the lowercased word whose [`word_hash`] is `hash`
+    /// ([`Document::lower_hash`]).
     ///
-    /// [`Document::lower`]: crate::document::Document::lower
-    pub fn get_lowercased(&self, word: &str) -> f32 {
-        self.map.get(word).copied().unwrap_or(0.0)
+    /// [`Document::lower_hash`]: crate::document::Document::lower_hash
+    #[inline]
+    pub fn get_by_hash(&self, hash: u64) -> f32 {
+        self.by_hash.get(&hash).copied().unwrap_or(0.0)
+    }
+
+    fn new(map: FxHashMap<String, f32>) -> CueStats {
+        let by_hash = map.iter().map(|(w, &p)| (word_hash(w), p)).collect();
+        CueStats { map, by_hash }
     }
 
     /// Number of words with a statistic.
@@ -102,13 +111,22 @@ impl CueStats {
             at += 4;
             map.insert(w, p);
         }
-        Some((CueStats { map }, at))
+        Some((CueStats::new(map), at))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_statistics_have_one_hash_per_word() {
+        let stats = &crate::model::builtin().expect("built-in weights").stats;
+        assert!(stats.len() > 1000);
+        assert_eq!(stats.by_hash.len(), stats.map.len());
+        assert_eq!(stats.get("SAID"), stats.get_by_hash(word_hash("said")));
+        assert!(stats.get("said") > 0.5);
+    }
 
     #[test]
     fn counts_smooth_and_round_trip() {

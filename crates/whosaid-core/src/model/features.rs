@@ -9,7 +9,7 @@
 //! token is the LSTM's business.
 
 use crate::document::Document;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, word_hash};
 use crate::mention::MentionKind;
 use crate::quotes::Family;
 use crate::token::{TokenFlags, TokenKind};
@@ -89,14 +89,6 @@ fn distances(doc: &Document, marked: &[bool]) -> (Vec<u8>, Vec<u8>) {
 
 /// FNV-1a over bytes: a stable hash for words (stable across runs and platforms, which
 /// the saved weights need).
-fn hash_str(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in s.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
 
 fn bucket_distance(d: usize) -> u8 {
     match d {
@@ -142,14 +134,14 @@ impl FeatureContext {
         let mut cue_lemma = vec![0u64; n];
         for i in 0..n {
             let w = doc.lower(i);
-            word.push(hash_str(w));
+            word.push(doc.lower_hash(i));
             // The last three characters, reversed (on the stack: this runs for every token).
             let mut buf = [0u8; 12];
             let mut len = 0;
             for c in w.chars().rev().take(3) {
                 len += c.encode_utf8(&mut buf[len..]).len();
             }
-            suffix.push(hash_str(
+            suffix.push(word_hash(
                 std::str::from_utf8(&buf[..len]).unwrap_or_default(),
             ));
             shape.push(shape_of(doc, i));
@@ -157,7 +149,7 @@ impl FeatureContext {
         let pos: Vec<u8> = doc.tags.iter().map(|t| *t as u8).collect();
         for c in &doc.cues {
             let class = c.class(lexicon) as u8 + 1;
-            let lemma = hash_str(c.lemma(lexicon));
+            let lemma = word_hash(c.lemma(lexicon));
             for i in c.tokens.range() {
                 cue_class[i] = class;
                 cue_lemma[i] = lemma;
@@ -184,7 +176,9 @@ impl FeatureContext {
         }
         let is_cue: Vec<bool> = cue_class.iter().map(|&c| c != 0).collect();
         let (cue_left, cue_right) = distances(doc, &is_cue);
-        let probs: Vec<f32> = (0..n).map(|i| stats.get_lowercased(doc.lower(i))).collect();
+        let probs: Vec<f32> = (0..n)
+            .map(|i| stats.get_by_hash(doc.lower_hash(i)))
+            .collect();
         let cue_prob: Vec<u8> = probs.iter().map(|&p| bucket_prob(p)).collect();
         let likely: Vec<bool> = probs.iter().map(|&p| p >= 0.2).collect();
         let (learned_left, learned_right) = distances(doc, &likely);
@@ -392,8 +386,8 @@ mod tests {
     #[test]
     fn stable_word_hash() {
         // FNV-1a test vectors: saved weights depend on these never changing.
-        assert_eq!(hash_str(""), 0xcbf29ce484222325);
-        assert_eq!(hash_str("a"), 0xaf63dc4c8601ec8c);
+        assert_eq!(word_hash(""), 0xcbf29ce484222325);
+        assert_eq!(word_hash("a"), 0xaf63dc4c8601ec8c);
     }
 
     #[test]
@@ -412,7 +406,7 @@ mod tests {
         let v = all_inputs(&ctx);
         let said = 1;
         assert_eq!(doc.word(said), "said");
-        let h = hash_str;
+        let h = word_hash;
         assert_eq!(v[said][WORD], h("said"));
         // The last three characters, read backwards.
         assert_eq!(v[said][SUFFIX], h("dia"));
