@@ -258,7 +258,8 @@ pub type LexemeId = u32;
 
 /// The 64-bit FNV-1a hash of a (lowercased) word: the key of lexeme and cue-statistics
 /// lookups and the tagger's word input, computed once per token
-/// ([`crate::document::Document::lower_hash`]).
+/// ([`crate::document::Document::lower_hash`]). It is the same on every run and platform,
+/// which the saved weights need.
 ///
 /// Lookups compare hashes, not strings (as spaCy's string store does): no two words of
 /// the lexicons share a hash (a test checks), and a word outside them takes a listed

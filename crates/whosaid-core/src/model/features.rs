@@ -87,9 +87,6 @@ fn distances(doc: &Document, marked: &[bool]) -> (Vec<u8>, Vec<u8>) {
     (left, right)
 }
 
-/// FNV-1a over bytes: a stable hash for words (stable across runs and platforms, which
-/// the saved weights need).
-
 fn bucket_distance(d: usize) -> u8 {
     match d {
         0 => 0,
