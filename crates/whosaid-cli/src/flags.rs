@@ -224,7 +224,7 @@ pub struct TrainArgs {
     pub out: PathBuf,
 
     /// Passes over the training data (per network).
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = 32)]
     pub epochs: usize,
 
     /// Folds for the out-of-fold cue statistics the inputs read while training.
@@ -265,7 +265,7 @@ pub struct TrainArgs {
 
     /// Keep the mean of the parameters at the end of each epoch from this one on (0: the
     /// last epoch's parameters).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = 17)]
     pub average_from: usize,
 
     /// Threads computing gradients.

@@ -51,14 +51,14 @@ impl Default for NetConfig {
             dims,
             min_count,
             hidden: 64,
-            epochs: 12,
+            epochs: 32,
             lr: 2e-3,
             dropout: 0.3,
             batch_tokens: 3000,
             clip: 5.0,
             seed: 1,
             threads: 2,
-            average_from: 7,
+            average_from: 17,
             word_dropout: 0.05,
         }
     }
