@@ -21,6 +21,8 @@ if [ -d "$DATA/polnear/dev" ]; then
   ./target/release/whosaid eval polnear "$DATA/polnear/dev" \
     --cofenet "$DATA/cofenet-polnear/valid.txt" --baseline docs/accuracy-baseline-cofenet.json
   ./target/release/whosaid eval polnear "$DATA/polnear/dev" --baseline docs/accuracy-baseline-document.json
+  ./target/release/whosaid eval polnear "$DATA/polnear/dev" --ensemble \
+    --cofenet "$DATA/cofenet-polnear/valid.txt" --baseline docs/accuracy-baseline-cofenet-ensemble.json
 else
   step "accuracy check skipped: $DATA not found"
 fi

@@ -72,6 +72,24 @@ def test_extract_equals_the_cli_json(cli, tmp_path):
         assert whosaid.extract(text, date, id=stem) == expected, stem
 
 
+def test_ensemble_equals_the_cli_with_ensemble(cli, tmp_path):
+    # The keyword picks the same tagger as the CLI's --ensemble, in every entry point.
+    docs = {f"gen{k}": t for k, t in enumerate(texts(8, seed=5))} | {"sample": SAMPLE}
+    expected = {}
+    for stem, text in docs.items():
+        path = tmp_path / f"{stem}.txt"
+        path.write_text(text, encoding="utf-8", newline="")
+        cmd = [str(cli), "extract", "--ensemble", "--format", "json", "--date", DATE, str(path)]
+        expected[stem] = json.loads(subprocess.run(cmd, capture_output=True, check=True).stdout)
+        assert same_json(whosaid.extract(text, DATE, id=stem, ensemble=True), expected[stem]), stem
+    stems = list(docs)
+    got = whosaid.extract_many([docs[s] for s in stems], DATE, ids=stems, ensemble=True)
+    assert all(same_json(r, expected[s]) for s, r in zip(stems, got))
+    table = pa.table({"id": stems, "text": [docs[s] for s in stems]})
+    rows = whosaid.extract_arrow(table, ensemble=True)
+    assert rows.num_rows == sum(len(expected[s]["quotes"]) for s in stems)
+
+
 def test_url_is_written_only_when_given():
     assert "url" not in whosaid.extract(SAMPLE)
     assert whosaid.extract(SAMPLE, url="https://news.example/a")["url"] == "https://news.example/a"

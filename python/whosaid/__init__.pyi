@@ -92,6 +92,7 @@ def extract(
     *,
     id: str | None = None,
     url: str | None = None,
+    ensemble: bool = False,
 ) -> Record:
     """Extract the quotations of one news article as a ``whosaid/1`` record.
 
@@ -105,6 +106,7 @@ def extract_many(
     threads: int | None = None,
     *,
     ids: Iterable[str | None] | None = None,
+    ensemble: bool = False,
 ) -> list[Record]:
     """Extract the quotations of many articles in parallel (GIL released); input order kept."""
 
@@ -116,6 +118,7 @@ def extract_arrow(
     *,
     url_column: str = "url",
     threads: int | None = None,
+    ensemble: bool = False,
 ) -> pyarrow.RecordBatch:
     """Extract the quotations of a batch of articles into one row per quotation.
 

@@ -71,6 +71,23 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         ..Options::default()
     };
     let full = Options::default();
+    // A second tagger to compare with the built-in one.
+    let other = if args.ensemble || args.model.is_some() {
+        let name = if args.ensemble {
+            "extract --ensemble"
+        } else {
+            "extract --model"
+        };
+        let tagger = crate::extract::tagger_choice(false, args.ensemble, args.model.as_deref())?;
+        let options = Options {
+            tagger,
+            ..Options::default()
+        };
+        let _ = extract(&texts[0], &options);
+        Some((name, options))
+    } else {
+        None
+    };
     // Warm up lazily built tables (lexicon, weights) outside the measurements.
     let _ = extract(&texts[0], &full);
 
@@ -112,6 +129,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         threads,
         mb_per_s: parallel,
     });
+    if let Some((name, other)) = &other {
+        let f = |t: &str| extract(t, other).attributions.len();
+        figures.push(Figure {
+            name,
+            threads: 1,
+            mb_per_s: measure(&texts, bytes, args.seconds, 1, &f, &mut quotes),
+        });
+    }
     let peak = peak_rss_mb();
     let level = whosaid_core::model::net::cpu::Level::current();
 
@@ -156,7 +181,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             "measurement", "threads", "MB/s", "ratio"
         )?;
         for f in &figures {
-            let ratio = if f.threads == 1 {
+            let ratio = if other.as_ref().is_some_and(|(name, _)| f.name == *name) {
+                format!("{:.2}× of extract", f.mb_per_s / single)
+            } else if f.threads == 1 {
                 format!("{:.2}× of tokenize", f.mb_per_s / figures[0].mb_per_s)
             } else {
                 format!("{:.2}× of 1 thread", f.mb_per_s / single)

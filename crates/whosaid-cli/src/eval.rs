@@ -14,7 +14,8 @@ use crate::flags::EvalArgs;
 pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let docs = whosaid_eval::load_polnear(&args.dir)?;
     let min_conf = args.min_confidence;
-    let tagger = crate::extract::tagger_choice(args.rules_only, args.model.as_deref())?;
+    let tagger =
+        crate::extract::tagger_choice(args.rules_only, args.ensemble, args.model.as_deref())?;
     let extract = |text: &str, date: Option<&str>| -> Vec<Attribution> {
         let published = date.and_then(|d| d.get(..10)).and_then(|d| d.parse().ok());
         let doc = whosaid_core::extract(

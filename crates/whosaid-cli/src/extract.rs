@@ -94,7 +94,7 @@ pub fn run_pipeline(
     color: bool,
     consumer: &mut dyn Consumer,
 ) -> anyhow::Result<u64> {
-    let tagger = tagger_choice(input.rules_only, input.model.as_deref())?;
+    let tagger = tagger_choice(input.rules_only, input.ensemble, input.model.as_deref())?;
     let inputs: Vec<InputSpec> = if input.inputs.is_empty() {
         vec![InputSpec::Stdin]
     } else {
@@ -364,8 +364,13 @@ fn emit(
     Ok(())
 }
 
-/// The tagger chosen on the command line: rules only, weights from a file, or the builtin.
-pub fn tagger_choice(rules_only: bool, model: Option<&std::path::Path>) -> anyhow::Result<Tagger> {
+/// The tagger chosen on the command line: rules only, weights from a file, every built-in
+/// network, or the built-in tagger.
+pub fn tagger_choice(
+    rules_only: bool,
+    ensemble: bool,
+    model: Option<&std::path::Path>,
+) -> anyhow::Result<Tagger> {
     Ok(match (rules_only, model) {
         (true, _) => Tagger::RulesOnly,
         (false, Some(path)) => {
@@ -375,6 +380,7 @@ pub fn tagger_choice(rules_only: bool, model: Option<&std::path::Path>) -> anyho
                 .with_context(|| path.display().to_string())?;
             Tagger::Custom(std::sync::Arc::new(m))
         }
+        (false, None) if ensemble => Tagger::Ensemble,
         (false, None) => Tagger::Builtin,
     })
 }

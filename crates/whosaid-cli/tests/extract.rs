@@ -278,3 +278,36 @@ fn train_refuses_held_out_splits_and_malformed_widths_before_reading() {
     }
     assert!(!out.exists());
 }
+
+#[test]
+fn the_ensemble_tagger_finds_the_example_quotations_with_exact_spans() {
+    let path = example("harbor-strike.txt");
+    let quotes = |extra: &[&str]| {
+        let mut args = vec!["extract", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(path.to_str().unwrap());
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
+        v["quotes"].as_array().expect("quotes").clone()
+    };
+    let (one, all) = (quotes(&[]), quotes(&["--ensemble"]));
+    assert!(all.len() >= 8 && all.len().abs_diff(one.len()) <= 2);
+    let text: Vec<char> = std::fs::read_to_string(&path).unwrap().chars().collect();
+    for c in all.iter().flat_map(|q| q["content"].as_array().unwrap()) {
+        let (a, b) = (
+            c["span"][0].as_u64().unwrap(),
+            c["span"][1].as_u64().unwrap(),
+        );
+        let slice: String = text[a as usize..b as usize].iter().collect();
+        assert_eq!(slice, c["text"].as_str().unwrap());
+    }
+    // The ensemble is the built-in tagger's: it excludes the others.
+    let o = run(&[
+        "extract",
+        "--ensemble",
+        "--rules-only",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

@@ -31,9 +31,14 @@ pub struct Options {
 /// The learned tagger an extraction uses.
 #[derive(Clone, Debug, Default)]
 pub enum Tagger {
-    /// The tagger shipped with the engine (rules alone when its weights are absent).
+    /// The tagger shipped with the engine, its first network (rules alone when its
+    /// weights are absent).
     #[default]
     Builtin,
+    /// Every network shipped with the engine, their scores averaged: more accurate than
+    /// [`Tagger::Builtin`] and slower, in proportion to the number of networks
+    /// (docs/accuracy.md).
+    Ensemble,
     /// The rule-based passes alone (for training the tagger and for comparisons).
     RulesOnly,
     /// Another tagger, e.g. one just trained.
@@ -298,6 +303,7 @@ pub fn extract(text: &str, options: &Options) -> Document {
     doc.attributions = attribution::attribute(&mut doc, lexicon);
     let model = match &options.tagger {
         Tagger::Builtin => model::builtin(),
+        Tagger::Ensemble => model::builtin_ensemble(),
         Tagger::RulesOnly => None,
         Tagger::Custom(m) => Some(m.as_ref()),
     };

@@ -9,7 +9,7 @@ use pyo3::types::{PyByteArray, PyBytes, PyList, PyString};
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::{PyRecordBatch, PySchema};
 use whosaid_core::schema::{QuoteRow, Record, quote_rows, to_record};
-use whosaid_core::{Options, extract as run_engine};
+use whosaid_core::{Options, Tagger, extract as run_engine};
 
 use crate::arrow_io::{Role, Strings, dates, find_column, readable};
 use crate::convert::{Converter, GcPause};
@@ -23,6 +23,8 @@ struct Article<'a> {
     date: Option<Date>,
     id: Option<Cow<'a, str>>,
     url: Option<Cow<'a, str>>,
+    /// Whether to tag with every shipped network (`Tagger::Ensemble`).
+    ensemble: bool,
 }
 
 impl Article<'_> {
@@ -30,7 +32,11 @@ impl Article<'_> {
     fn record(&self) -> Record {
         let options = Options {
             published: self.date,
-            ..Default::default()
+            tagger: if self.ensemble {
+                Tagger::Ensemble
+            } else {
+                Tagger::Builtin
+            },
         };
         let doc = run_engine(&self.text, &options);
         to_record(&doc, self.id.as_deref(), self.url.as_deref())
@@ -53,6 +59,8 @@ impl Article<'_> {
 ///         ``"2020-02-15 10:32:00"``.
 ///     id: The document id written in the record (``None`` by default).
 ///     url: The document URL written in the record, if known.
+///     ensemble: Tag with both shipped networks, their scores averaged, like the CLI's
+///         ``--ensemble``: about +0.7 F1 on PolNeAR at 0.6× the speed.
 ///
 /// Raises:
 ///     TypeError: ``text`` is not ``str`` or ``bytes`` (``None`` included), or ``date`` has
@@ -68,13 +76,14 @@ impl Article<'_> {
 ///     >>> quote["kind"], quote["speaker"]["text"]
 ///     ('direct', 'the lawyer')
 #[pyfunction]
-#[pyo3(signature = (text, date=None, *, id=None, url=None))]
+#[pyo3(signature = (text, date=None, *, id=None, url=None, ensemble=false))]
 pub fn extract<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyAny>,
     date: Option<&Bound<'py, PyAny>>,
     id: Option<&str>,
     url: Option<&str>,
+    ensemble: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let read = read_text(text, &|| "text".to_string())?;
     let date = date.map_or(Ok(None), |d| date_arg(d, &|| "date".to_string()))?;
@@ -88,6 +97,7 @@ pub fn extract<'py>(
         date,
         id: id.map(Cow::Borrowed),
         url: url.map(Cow::Borrowed),
+        ensemble,
     };
     let record = py.detach(|| map_parallel(1, std::slice::from_ref(&article), Article::record));
     let record = record
@@ -114,6 +124,8 @@ pub fn extract<'py>(
 ///     threads: How many threads to use: ``None`` for one per core, ``1`` to run on the
 ///         calling thread.
 ///     ids: ``None``, or an iterable of ids (``str`` or ``None``) as long as ``texts``.
+///     ensemble: Tag with both shipped networks, their scores averaged, like the CLI's
+///         ``--ensemble``: about +0.7 F1 on PolNeAR at 0.6× the speed.
 ///
 /// Raises:
 ///     TypeError: ``texts`` is a single string or not iterable, or an item has the wrong
@@ -128,13 +140,14 @@ pub fn extract<'py>(
 ///     >>> [r["id"] for r in records], [len(r["quotes"]) for r in records]
 ///     (['a', 'b'], [1, 1])
 #[pyfunction]
-#[pyo3(signature = (texts, dates=None, threads=None, *, ids=None))]
+#[pyo3(signature = (texts, dates=None, threads=None, *, ids=None, ensemble=false))]
 pub fn extract_many<'py>(
     py: Python<'py>,
     texts: &Bound<'py, PyAny>,
     dates: Option<&Bound<'py, PyAny>>,
     threads: Option<i64>,
     ids: Option<&Bound<'py, PyAny>>,
+    ensemble: bool,
 ) -> PyResult<Bound<'py, PyList>> {
     let threads = thread_count(threads)?;
     if texts.is_instance_of::<PyString>()
@@ -162,6 +175,7 @@ pub fn extract_many<'py>(
             date,
             id: id.map(Cow::Owned),
             url: None,
+            ensemble,
         });
     }
     warn_lossy(py, lossy.0, lossy.1)?;
@@ -273,6 +287,8 @@ fn same_length(what: &str, len: usize, n: usize) -> PyResult<()> {
 ///     url_column: The column of URLs, copied to ``url`` when the batch has it.
 ///     threads: How many threads to use: ``None`` for one per core, ``1`` to run on the
 ///         calling thread (best inside Spark, which already runs one task per core).
+///     ensemble: Tag with both shipped networks, their scores averaged, like the CLI's
+///         ``--ensemble``: about +0.7 F1 on PolNeAR at 0.6× the speed.
 ///
 /// Raises:
 ///     TypeError: ``batch`` is not an Arrow object, or a column has the wrong type.
@@ -287,9 +303,11 @@ fn same_length(what: &str, len: usize, n: usize) -> PyResult<()> {
 ///     (1, ['a'], ['direct'])
 #[pyfunction]
 #[pyo3(
-    signature = (batch, text_column="text", id_column=Some("id"), date_column=None, *, url_column="url", threads=None),
-    text_signature = "(batch, text_column='text', id_column='id', date_column=None, *, url_column='url', threads=None)"
+    signature = (batch, text_column="text", id_column=Some("id"), date_column=None, *, url_column="url", threads=None, ensemble=false),
+    text_signature = "(batch, text_column='text', id_column='id', date_column=None, *, url_column='url', threads=None, ensemble=False)"
 )]
+// One Rust parameter per Python keyword argument, as PyO3 maps them.
+#[allow(clippy::too_many_arguments)]
 pub fn extract_arrow<'py>(
     py: Python<'py>,
     batch: &Bound<'py, PyAny>,
@@ -298,6 +316,7 @@ pub fn extract_arrow<'py>(
     date_column: Option<&str>,
     url_column: &str,
     threads: Option<i64>,
+    ensemble: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let threads = thread_count(threads)?;
     let (batches, schema) = read_batches(py, batch)?;
@@ -366,6 +385,7 @@ pub fn extract_arrow<'py>(
                 date: c.dates[i],
                 id,
                 url,
+                ensemble,
             });
         }
         row += c.text.len();

@@ -99,14 +99,17 @@ impl std::fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
-static BUILTIN: LazyLock<Option<Model>> = LazyLock::new(|| {
-    let bytes: &[u8] = include_bytes!("../../model/tagger.bin");
-    if bytes.is_empty() {
-        None
-    } else {
-        Model::from_bytes(bytes).ok()
-    }
-});
+/// The shipped weights (empty: no tagger).
+const BUILTIN_BYTES: &[u8] = include_bytes!("../../model/tagger.bin");
+
+/// The shipped tagger's first network, read alone: the others cost no time or memory
+/// unless [`builtin_ensemble`] is asked for.
+static BUILTIN: LazyLock<Option<Model>> =
+    LazyLock::new(|| Model::from_bytes_up_to(BUILTIN_BYTES, 1).ok());
+
+/// Every network of the shipped tagger.
+static BUILTIN_ENSEMBLE: LazyLock<Option<Model>> =
+    LazyLock::new(|| Model::from_bytes(BUILTIN_BYTES).ok());
 
 /// The working buffers of [`Model::tag_document`].
 #[derive(Default)]
@@ -124,9 +127,15 @@ thread_local! {
     static TAG_SCRATCH: std::cell::RefCell<TagScratch> = std::cell::RefCell::default();
 }
 
-/// The tagger shipped with the engine, if its weights are present.
+/// The tagger shipped with the engine (its first network), if its weights are present.
 pub fn builtin() -> Option<&'static Model> {
     BUILTIN.as_ref()
+}
+
+/// Every network shipped with the engine (their scores averaged), if the weights are
+/// present.
+pub fn builtin_ensemble() -> Option<&'static Model> {
+    BUILTIN_ENSEMBLE.as_ref()
 }
 
 impl Model {
@@ -204,6 +213,15 @@ impl Model {
     /// # Errors
     /// A wrong magic number, shape or length.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        Model::from_bytes_up_to(bytes, MAX_NETS as usize)
+    }
+
+    /// Reads the cue statistics and the first `limit` networks (at least one) of a model
+    /// written by [`Model::to_bytes`]; the networks after them are not read.
+    ///
+    /// # Errors
+    /// A wrong magic number, shape or length (of the part read).
+    pub fn from_bytes_up_to(bytes: &[u8], limit: usize) -> Result<Model, ModelError> {
         if bytes.len() < 8 || &bytes[..8] != MAGIC {
             return Err(ModelError(if bytes.starts_with(b"WHOSAID") {
                 "weights of an older tagger (retrain with `whosaid train`)".into()
@@ -222,14 +240,15 @@ impl Model {
         if !(1..=MAX_NETS).contains(&count) {
             return Err(ModelError(format!("{count} networks")));
         }
-        let mut nets = Vec::with_capacity(count as usize);
-        for _ in 0..count {
+        let read = (count as usize).min(limit.max(1));
+        let mut nets = Vec::with_capacity(read);
+        for _ in 0..read {
             let (net, used) =
                 net::Net::read(&bytes[at..]).ok_or_else(|| ModelError("bad network".into()))?;
             at += used;
             nets.push(net);
         }
-        if at != bytes.len() {
+        if read == count as usize && at != bytes.len() {
             return Err(ModelError("trailing bytes".into()));
         }
         Ok(Model { stats, nets })
@@ -374,6 +393,27 @@ mod tests {
         assert!(Model::from_bytes(&longer).is_err());
         let old = Model::from_bytes(b"WHOSAID2\0\0\0\0").unwrap_err();
         assert!(old.0.contains("retrain"), "{old}");
+        // The first networks alone: the rest is not read (not even checked).
+        let first = Model::from_bytes_up_to(&bytes, 1).unwrap();
+        assert_eq!(first.stats, m.stats);
+        assert_eq!(first.nets, m.nets[..1]);
+        assert_eq!(
+            Model::from_bytes_up_to(&longer[..bytes.len() - 5], 1),
+            Ok(first)
+        );
+        assert_eq!(Model::from_bytes_up_to(&bytes, 0).unwrap().nets.len(), 1);
+        assert_eq!(Model::from_bytes_up_to(&bytes, 9), Ok(m));
+    }
+
+    #[test]
+    fn the_builtin_tagger_is_the_first_network_of_the_shipped_ensemble() {
+        let (Some(one), Some(all)) = (builtin(), builtin_ensemble()) else {
+            return;
+        };
+        assert_eq!(one.stats, all.stats);
+        assert_eq!(one.nets[..], all.nets[..1]);
+        // The shipped weights hold an ensemble (docs/accuracy.md: ensemble figures).
+        assert!(all.nets.len() >= 2, "{} networks", all.nets.len());
     }
 
     #[test]
