@@ -83,13 +83,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             tagger,
             ..Options::default()
         };
-        let _ = extract(&texts[0], &options);
         Some((name, options))
     } else {
         None
     };
     // Warm up lazily built tables (lexicon, weights) outside the measurements.
-    let _ = extract(&texts[0], &full);
+    for options in std::iter::once(&full).chain(other.as_ref().map(|(_, o)| o)) {
+        let _ = extract(&texts[0], options);
+    }
 
     let tokenize = |t: &str| whosaid_core::token::tokenize(t, lexicon).len();
     let rules_only = |t: &str| extract(t, &rules).attributions.len();

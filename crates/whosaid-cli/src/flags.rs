@@ -206,8 +206,8 @@ pub struct EvalArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
 
-    /// Score with every network of the built-in tagger, their scores averaged (more
-    /// accurate, about half the speed).
+    /// Score with every network of the built-in tagger, their scores averaged: +0.6 to
+    /// +1.1 F1 on PolNeAR dev (docs/accuracy.md) at about 0.6× the speed.
     #[arg(long, conflicts_with_all = ["rules_only", "model"])]
     pub ensemble: bool,
 
@@ -394,8 +394,8 @@ pub struct InputArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
 
-    /// Use every network of the built-in tagger, their scores averaged: about +0.7 F1
-    /// on PolNeAR dev (docs/accuracy.md) at a little over half the speed.
+    /// Use every network of the built-in tagger, their scores averaged: +0.6 to +1.1 F1
+    /// on PolNeAR dev (docs/accuracy.md) at about 0.6× the speed.
     #[arg(long, conflicts_with_all = ["rules_only", "model"])]
     pub ensemble: bool,
 }
