@@ -206,8 +206,8 @@ pub struct EvalArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
 
-    /// Score with every network of the built-in tagger, their scores averaged: +0.6 to
-    /// +1.1 F1 on PolNeAR dev (docs/accuracy.md) at about 0.6× the speed.
+    /// Score with every network of the built-in tagger, their scores averaged: −0.3 to
+    /// +0.3 F1 on PolNeAR dev (docs/accuracy.md) at about 0.6× the speed.
     #[arg(long, conflicts_with_all = ["rules_only", "model"])]
     pub ensemble: bool,
 
@@ -289,6 +289,24 @@ pub struct TrainArgs {
     /// Threads computing gradients.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
+
+    /// Weight of the out-of-fold teachers in the networks' targets (0: gold labels
+    /// alone, and no teachers are trained). For each of the --folds folds a teacher of
+    /// --teachers networks is trained on the other folds and labels this fold's
+    /// documents; the networks then learn towards (1 - weight) * gold + weight * the
+    /// teacher's label probabilities. The teachers take most of the training time.
+    #[arg(long, default_value_t = 0.5)]
+    pub distill: f32,
+
+    /// Networks per teacher (with --distill).
+    #[arg(long, default_value_t = 2)]
+    pub teachers: usize,
+
+    /// Directory keeping the teachers' weights (fold1.bin, …): read when present, written
+    /// when trained, so that several --distill runs share one set of teachers. Only
+    /// teachers trained from the same split with the same settings belong there.
+    #[arg(long, value_name = "DIR")]
+    pub teacher_cache: Option<PathBuf>,
 }
 
 /// Output formats of `extract`.
@@ -394,7 +412,7 @@ pub struct InputArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
 
-    /// Use every network of the built-in tagger, their scores averaged: +0.6 to +1.1 F1
+    /// Use every network of the built-in tagger, their scores averaged: −0.3 to +0.3 F1
     /// on PolNeAR dev (docs/accuracy.md) at about 0.6× the speed.
     #[arg(long, conflicts_with_all = ["rules_only", "model"])]
     pub ensemble: bool,

@@ -5,8 +5,12 @@ use std::time::Instant;
 
 use anyhow::Context;
 use whosaid_core::lexicon::Lexicon;
+use whosaid_core::model::Model;
+use whosaid_core::model::labels::N_LABELS;
 use whosaid_core::model::net::train::NetConfig;
-use whosaid_core::model::train::{Example, GoldPiece, TrainConfig, gold_labels, train_model};
+use whosaid_core::model::train::{
+    Example, GoldPiece, TrainConfig, gold_labels, teacher, train_model, train_model_distilled,
+};
 use whosaid_core::{Options, Span, Tagger};
 
 use crate::flags::TrainArgs;
@@ -21,6 +25,10 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(
         !matches!(name.as_str(), "dev" | "test"),
         "refusing to train on the {name} split: train on PolNeAR train only"
+    );
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&args.distill),
+        "--distill takes a weight from 0 to 1"
     );
     let mut net = NetConfig::default();
     if let Some(dims) = &args.dims {
@@ -80,11 +88,17 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             },
             seed: args.seed,
             threads: args.threads.max(1),
+            distill: args.distill,
             ..net
         },
     };
     let log = |m: String| eprintln!("whosaid: {m} ({:.1}s)", started.elapsed().as_secs_f64());
-    let model = train_model(&examples, Lexicon::get(), &cfg, &log);
+    let model = if args.distill > 0.0 {
+        let soft = teachers_soft_labels(args, &examples, &cfg, &log)?;
+        train_model_distilled(&examples, &soft, Lexicon::get(), &cfg, &log)
+    } else {
+        train_model(&examples, Lexicon::get(), &cfg, &log)
+    };
     std::fs::write(&args.out, model.to_bytes())
         .with_context(|| format!("writing {}", args.out.display()))?;
     eprintln!(
@@ -93,6 +107,59 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every document's label probabilities from the teacher of its fold, each teacher read
+/// from `--teacher-cache` or trained (and written there).
+fn teachers_soft_labels(
+    args: &TrainArgs,
+    examples: &[Example],
+    cfg: &TrainConfig,
+    log: &dyn Fn(String),
+) -> anyhow::Result<Vec<Vec<[f32; N_LABELS]>>> {
+    let folds = cfg.folds.max(2);
+    let teacher_cfg = TrainConfig {
+        ensemble: args.teachers.max(1),
+        ..cfg.clone()
+    };
+    let mut soft = vec![Vec::new(); examples.len()];
+    for fold in 0..folds {
+        let cached = args
+            .teacher_cache
+            .as_ref()
+            .map(|dir| dir.join(format!("fold{}.bin", fold + 1)));
+        let model = match cached.as_ref().filter(|p| p.exists()) {
+            Some(path) => {
+                log(format!(
+                    "teacher {} of {folds}: {}",
+                    fold + 1,
+                    path.display()
+                ));
+                let bytes =
+                    std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                Model::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            }
+            None => {
+                log(format!("teacher {} of {folds}: training", fold + 1));
+                let model = teacher(examples, fold, folds, Lexicon::get(), &teacher_cfg, log);
+                if let Some(path) = &cached {
+                    if let Some(dir) = path.parent() {
+                        std::fs::create_dir_all(dir)
+                            .with_context(|| format!("creating {}", dir.display()))?;
+                    }
+                    std::fs::write(path, model.to_bytes())
+                        .with_context(|| format!("writing {}", path.display()))?;
+                }
+                model
+            }
+        };
+        for (k, e) in examples.iter().enumerate() {
+            if k % folds == fold {
+                soft[k] = model.marginals(&e.doc, Lexicon::get());
+            }
+        }
+    }
+    Ok(soft)
 }
 
 /// Byte offset of every code point index (and one past the end).

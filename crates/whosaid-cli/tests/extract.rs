@@ -252,7 +252,7 @@ fn eval_names_a_missing_corpus_once() {
 }
 
 #[test]
-fn train_refuses_held_out_splits_and_malformed_widths_before_reading() {
+fn train_refuses_held_out_splits_and_malformed_settings_before_reading() {
     let dir = tempfile::tempdir().expect("tempdir");
     let dev = dir.path().join("dev");
     let out = dir.path().join("w.bin");
@@ -274,6 +274,21 @@ fn train_refuses_held_out_splits_and_malformed_widths_before_reading() {
             String::from_utf8_lossy(&o.stderr).contains("--dims takes 21 positive widths"),
             "{}",
             String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    for weight in ["--distill=1.5", "--distill=-0.1"] {
+        let o = run(&[
+            "train",
+            train.to_str().unwrap(),
+            weight,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(!o.status.success(), "{weight}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("--distill takes a weight from 0 to 1"),
+            "{err}"
         );
     }
     assert!(!out.exists());

@@ -179,6 +179,58 @@ impl Model {
         labels
     }
 
+    /// Each token's label probabilities under the model (the CRF's marginals over its
+    /// paragraph, from the networks' mean scores): what a teacher hands to
+    /// [`train::train_model_distilled`]. Tokens of paragraphs the tagger skips are `O`
+    /// for certain.
+    pub fn marginals(&self, doc: &Document, lexicon: &Lexicon) -> Vec<[f32; N_LABELS]> {
+        let mut outside = [0f32; N_LABELS];
+        outside[0] = 1.0;
+        let mut out = vec![outside; doc.tokens.len()];
+        if self.nets.is_empty() {
+            return out;
+        }
+        let ctx = FeatureContext::new(doc, lexicon, &self.stats);
+        let k = 1.0 / self.nets.len() as f32;
+        let trans = self.transitions();
+        let mut scratch = net::NetScratch::default();
+        let (mut em, mut alpha, mut beta, mut dem) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut gtrans = vec![0f32; (N_LABELS + 1) * N_LABELS];
+        for range in sequences(doc) {
+            if !ctx.may_attribute(range) {
+                continue;
+            }
+            let inputs: Vec<_> = range.range().map(|i| ctx.inputs(i)).collect();
+            let mut sum = vec![[0f32; N_LABELS]; range.len()];
+            for net in &self.nets {
+                let rows: Vec<_> = inputs.iter().map(|v| net.rows_of(v)).collect();
+                net.emissions(&rows, &mut scratch, &mut em);
+                for (s, e) in sum.iter_mut().zip(&em) {
+                    for (a, b) in s.iter_mut().zip(e) {
+                        *a += b * k;
+                    }
+                }
+            }
+            // Against an all-`O` labelling the emission gradient is `marginal - onehot(O)`.
+            let outside_labels = vec![0 as Label; range.len()];
+            net::train::crf(
+                &sum,
+                &outside_labels,
+                &trans,
+                &mut alpha,
+                &mut beta,
+                &mut dem,
+                &mut gtrans,
+            );
+            for (o, d) in out[range.range()].iter_mut().zip(&dem) {
+                *o = *d;
+                o[0] += 1.0;
+            }
+        }
+        out
+    }
+
     /// The networks' mean transition scores.
     fn transitions(&self) -> [[f32; N_LABELS]; N_LABELS + 1] {
         let mut trans = [[0f32; N_LABELS]; N_LABELS + 1];

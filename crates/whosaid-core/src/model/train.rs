@@ -8,7 +8,7 @@
 use super::Model;
 use super::cuestats::{CueCounter, CueStats};
 use super::features::FeatureContext;
-use super::labels::{Label, project, role};
+use super::labels::{Label, N_LABELS, project, role};
 use super::net;
 use super::net::train::{NetConfig, Sequence};
 use crate::document::Document;
@@ -92,7 +92,7 @@ impl Default for TrainConfig {
     }
 }
 
-fn cue_stats(examples: &[Example], include: impl Fn(usize) -> bool) -> CueStats {
+fn cue_stats(examples: &[&Example], include: impl Fn(usize) -> bool) -> CueStats {
     let mut counter = CueCounter::default();
     let included = examples.iter().enumerate().filter(|(k, _)| include(*k));
     for (_, e) in included {
@@ -113,6 +113,59 @@ pub fn train_model(
     cfg: &TrainConfig,
     log: &dyn Fn(String),
 ) -> Model {
+    let refs: Vec<&Example> = examples.iter().collect();
+    train_on(&refs, &[], lexicon, cfg, log)
+}
+
+/// [`train_model`] with teachers: `soft[k]` holds, for each token of `examples[k]`, the
+/// label probabilities of a model that never saw that document ([`teacher`],
+/// [`Model::marginals`]), which the networks learn towards with weight
+/// [`NetConfig::distill`] beside the gold labels.
+pub fn train_model_distilled(
+    examples: &[Example],
+    soft: &[Vec<[f32; N_LABELS]>],
+    lexicon: &Lexicon,
+    cfg: &TrainConfig,
+    log: &dyn Fn(String),
+) -> Model {
+    let refs: Vec<&Example> = examples.iter().collect();
+    train_on(&refs, soft, lexicon, cfg, log)
+}
+
+/// The teacher of fold `fold` of `folds` (the fold of `examples[k]` is `k % folds`, as
+/// for the cue statistics): a model trained like [`train_model`] on every other fold, to
+/// label the documents of this one. `cfg.ensemble` networks; no distillation of its own.
+pub fn teacher(
+    examples: &[Example],
+    fold: usize,
+    folds: usize,
+    lexicon: &Lexicon,
+    cfg: &TrainConfig,
+    log: &dyn Fn(String),
+) -> Model {
+    let refs: Vec<&Example> = examples
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| k % folds != fold)
+        .map(|(_, e)| e)
+        .collect();
+    let cfg = TrainConfig {
+        net: NetConfig {
+            distill: 0.0,
+            ..cfg.net.clone()
+        },
+        ..cfg.clone()
+    };
+    train_on(&refs, &[], lexicon, &cfg, log)
+}
+
+fn train_on(
+    examples: &[&Example],
+    soft: &[Vec<[f32; N_LABELS]>],
+    lexicon: &Lexicon,
+    cfg: &TrainConfig,
+    log: &dyn Fn(String),
+) -> Model {
     let folds = cfg.folds.max(2);
     let fold_stats: Vec<CueStats> = (0..folds)
         .map(|f| cue_stats(examples, |k| k % folds != f))
@@ -120,10 +173,12 @@ pub fn train_model(
     let mut seqs = Vec::new();
     for (k, e) in examples.iter().enumerate() {
         let ctx = FeatureContext::new(&e.doc, lexicon, &fold_stats[k % folds]);
+        let soft = soft.get(k).filter(|s| s.len() == e.gold.len());
         for r in super::sequences(&e.doc) {
             seqs.push(Sequence {
                 inputs: r.range().map(|i| ctx.inputs(i)).collect(),
                 gold: e.gold[r.range()].to_vec(),
+                soft: soft.map(|s| s[r.range()].to_vec()).unwrap_or_default(),
             });
         }
     }
@@ -265,21 +320,9 @@ mod tests {
     #[test]
     fn train_model_reproduces_its_training_data() {
         let examples = examples();
-        let mut net = NetConfig {
-            hidden: 8,
-            epochs: 40,
-            lr: 0.02,
-            dropout: 0.0,
-            batch_tokens: 8,
-            threads: 2,
-            average_from: usize::MAX,
-            ..NetConfig::default()
-        };
-        net.dims = [4; crate::model::net::N_COLUMNS];
         let cfg = TrainConfig {
-            folds: 2,
             ensemble: 2,
-            net,
+            ..tiny_config(0.0)
         };
         let lines = std::cell::RefCell::new(Vec::new());
         let model = train_model(&examples, Lexicon::get(), &cfg, &|l| {
@@ -304,5 +347,92 @@ mod tests {
         assert_eq!(model.stats.get("plan"), 0.0);
         // The same settings train the same model.
         assert_eq!(train_model(&examples, Lexicon::get(), &cfg, &|_| {}), model);
+    }
+
+    /// A small network that learns the three examples in a few milliseconds.
+    fn tiny_config(distill: f32) -> TrainConfig {
+        let mut net = NetConfig {
+            hidden: 8,
+            epochs: 40,
+            lr: 0.02,
+            dropout: 0.0,
+            batch_tokens: 8,
+            threads: 2,
+            average_from: usize::MAX,
+            distill,
+            ..NetConfig::default()
+        };
+        net.dims = [4; crate::model::net::N_COLUMNS];
+        TrainConfig {
+            folds: 2,
+            ensemble: 1,
+            net,
+        }
+    }
+
+    fn onehot(labels: &[Label]) -> Vec<[f32; N_LABELS]> {
+        labels
+            .iter()
+            .map(|&l| std::array::from_fn(|k| if k == l as usize { 1.0 } else { 0.0 }))
+            .collect()
+    }
+
+    #[test]
+    fn distillation_learns_towards_the_teachers_labels() {
+        let examples = examples();
+        let lexicon = Lexicon::get();
+        let plain = train_model(&examples, lexicon, &tiny_config(0.0), &|_| {});
+        // A teacher that agrees with the gold labels changes nothing, to the bit.
+        let agreeing: Vec<_> = examples.iter().map(|e| onehot(&e.gold)).collect();
+        let same = train_model_distilled(&examples, &agreeing, lexicon, &tiny_config(1.0), &|_| {});
+        assert_eq!(same, plain);
+        // Weight 0 ignores the teacher.
+        let outside: Vec<_> = examples
+            .iter()
+            .map(|e| onehot(&vec![0; e.gold.len()]))
+            .collect();
+        let ignored =
+            train_model_distilled(&examples, &outside, lexicon, &tiny_config(0.0), &|_| {});
+        assert_eq!(ignored, plain);
+        // Weight 1 learns the teacher's labels instead of the gold ones.
+        let taught =
+            train_model_distilled(&examples, &outside, lexicon, &tiny_config(1.0), &|_| {});
+        for e in &examples {
+            assert!(taught.tag_document(&e.doc, lexicon).iter().all(|&l| l == 0));
+        }
+    }
+
+    #[test]
+    fn teachers_see_the_other_folds_and_give_probabilities() {
+        let examples = examples();
+        let lexicon = Lexicon::get();
+        let cfg = tiny_config(0.0);
+        // Fold 1 of 2 holds the second example alone; its teacher learns from the other two.
+        let t = teacher(&examples, 1, 2, lexicon, &cfg, &|_| {});
+        let mut rest = super::tests::examples();
+        rest.remove(1);
+        let others = train_model(&rest, lexicon, &cfg, &|_| {});
+        assert_eq!(t, others);
+        // A model's marginals are distributions that put most weight on what it labels.
+        let model = train_model(&examples, lexicon, &cfg, &|_| {});
+        for e in &examples {
+            let m = model.marginals(&e.doc, lexicon);
+            assert_eq!(m.len(), e.doc.tokens.len());
+            for (p, &g) in m.iter().zip(&e.gold) {
+                assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4, "{p:?}");
+                assert!(p.iter().all(|&x| (0.0..=1.0 + 1e-5).contains(&x)));
+                assert!(p[g as usize] > 0.5, "{p:?} for gold {g}");
+            }
+        }
+        // No networks: every token is outside for certain.
+        let none = Model {
+            stats: CueStats::default(),
+            nets: Vec::new(),
+        };
+        let m = none.marginals(&examples[0].doc, lexicon);
+        assert!(
+            m.iter()
+                .all(|p| p[0] == 1.0 && p[1..].iter().all(|&x| x == 0.0))
+        );
     }
 }

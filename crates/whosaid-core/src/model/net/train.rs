@@ -36,6 +36,10 @@ pub struct NetConfig {
     /// The network kept is the mean of the parameters at the end of each epoch from this
     /// one on (1-based; beyond `epochs`: the last parameters), an ensemble at no cost.
     pub average_from: usize,
+    /// Weight of the teachers' label probabilities ([`Sequence::soft`]) in each token's
+    /// target: the CRF learns towards `(1 - distill) * gold + distill * teacher` (the
+    /// expected log-likelihood under that mixture, emissions only). 0: gold alone.
+    pub distill: f32,
 }
 
 impl Default for NetConfig {
@@ -60,6 +64,7 @@ impl Default for NetConfig {
             threads: 2,
             average_from: 17,
             word_dropout: 0.05,
+            distill: 0.0,
         }
     }
 }
@@ -71,6 +76,10 @@ pub struct Sequence {
     pub inputs: Vec<[u64; N_COLUMNS]>,
     /// Gold labels.
     pub gold: Vec<Label>,
+    /// A teacher's label probabilities per token (its CRF marginals), or empty: with
+    /// [`NetConfig::distill`] above 0 the network learns towards them as well as towards
+    /// the gold labels.
+    pub soft: Vec<[f32; N_LABELS]>,
 }
 
 /// xorshift64*: small, fast and reproducible.
@@ -194,12 +203,40 @@ fn dropout_mask(mask: &mut Vec<f32>, n: usize, p: f32, rng: &mut Rng) {
     mask.extend((0..n).map(|_| if rng.unit() < p { 0.0 } else { keep }));
 }
 
-/// The negative log-likelihood of one sequence and its gradient, added to `grad` (laid out
-/// like the parameters). `p` is the dropout rate (0 to evaluate).
+/// What one sequence is trained towards: its gold labels, and what to add to the gradient
+/// of each token's emission scores on top of the gold labels' (see [`soft_shift`]; empty
+/// for none).
+#[derive(Clone, Copy)]
+pub struct Target<'a> {
+    /// Gold labels.
+    pub gold: &'a [Label],
+    /// Per-token shift of the emission gradient.
+    pub shift: &'a [[f32; N_LABELS]],
+}
+
+/// The emission-gradient shift that turns the CRF's target from the gold labels into the
+/// mixture `(1 - w) * gold + w * soft`: the gradient of the expected negative
+/// log-likelihood is `marginal - target` at each token, so the shift is
+/// `w * (onehot(gold) - soft)`.
+pub fn soft_shift(gold: &[Label], soft: &[[f32; N_LABELS]], w: f32) -> Vec<[f32; N_LABELS]> {
+    if w <= 0.0 || soft.len() != gold.len() {
+        return Vec::new();
+    }
+    gold.iter()
+        .zip(soft)
+        .map(|(&g, q)| {
+            std::array::from_fn(|l| w * (if l == g as usize { 1.0 } else { 0.0 } - q[l]))
+        })
+        .collect()
+}
+
+/// The negative log-likelihood of one sequence's gold labels and the gradient of its loss
+/// (with the target's shift), added to `grad` (laid out like the parameters). `p` is the
+/// dropout rate (0 to evaluate).
 pub fn backprop(
     net: &Net,
     rows: &[[u32; N_COLUMNS]],
-    gold: &[Label],
+    target: Target,
     p: f32,
     rng: &mut Rng,
     w: &mut Work,
@@ -289,13 +326,18 @@ pub fn backprop(
     // The CRF: loss, emission and transition gradients.
     let loss = crf(
         &w.em,
-        gold,
+        target.gold,
         net.transitions(),
         &mut w.alpha,
         &mut w.beta,
         &mut w.dem,
         &mut grad[lay.trans.clone()],
     );
+    for (e, sh) in w.dem.iter_mut().zip(target.shift) {
+        for (a, b) in e.iter_mut().zip(sh) {
+            *a += b;
+        }
+    }
 
     // Back through the output layer.
     {
@@ -549,13 +591,17 @@ impl Adam {
 pub fn train(seqs: &[Sequence], cfg: &NetConfig, log: &dyn Fn(String)) -> Net {
     let vocabs = build_vocabs(seqs, cfg);
     let mut net = init(vocabs, cfg);
-    let data: Vec<(Vec<[u32; N_COLUMNS]>, Vec<Label>)> = seqs
+    type Data = (Vec<[u32; N_COLUMNS]>, Vec<Label>, Vec<[f32; N_LABELS]>);
+    let data: Vec<Data> = seqs
         .iter()
         .filter(|s| !s.gold.is_empty() && s.gold.len() == s.inputs.len())
         .map(|s| {
+            let gold = valid_gold(&s.gold);
+            let shift = soft_shift(&gold, &s.soft, cfg.distill);
             (
                 s.inputs.iter().map(|v| net.rows_of(v)).collect(),
-                valid_gold(&s.gold),
+                gold,
+                shift,
             )
         })
         .collect();
@@ -598,7 +644,7 @@ pub fn train(seqs: &[Sequence], cfg: &NetConfig, log: &dyn Fn(String)) -> Net {
                                 let mut rng = Rng::new(
                                     cfg.seed ^ (epoch as u64) << 40 ^ (i as u64).wrapping_mul(31),
                                 );
-                                let (rows, gold) = &data[i];
+                                let (rows, gold, shift) = &data[i];
                                 let dropped: Vec<[u32; N_COLUMNS]>;
                                 let rows = if cfg.word_dropout > 0.0 {
                                     dropped = rows
@@ -615,8 +661,9 @@ pub fn train(seqs: &[Sequence], cfg: &NetConfig, log: &dyn Fn(String)) -> Net {
                                 } else {
                                     rows
                                 };
+                                let target = Target { gold, shift };
                                 loss +=
-                                    backprop(net, rows, gold, cfg.dropout, &mut rng, work, grad);
+                                    backprop(net, rows, target, cfg.dropout, &mut rng, work, grad);
                             }
                             loss
                         })
@@ -682,6 +729,7 @@ mod tests {
             threads: 2,
             average_from: usize::MAX,
             word_dropout: 0.0,
+            distill: 0.0,
         }
     }
 
@@ -699,6 +747,7 @@ mod tests {
                 })
                 .collect(),
             gold: gold.to_vec(),
+            soft: Vec::new(),
         }
     }
 
@@ -706,7 +755,8 @@ mod tests {
     fn loss_at(net: &Net, rows: &[[u32; N_COLUMNS]], gold: &[Label]) -> f64 {
         let mut grad = vec![0f32; net.params.len()];
         let mut w = Work::default();
-        backprop(net, rows, gold, 0.0, &mut Rng::new(1), &mut w, &mut grad) as f64
+        let target = Target { gold, shift: &[] };
+        backprop(net, rows, target, 0.0, &mut Rng::new(1), &mut w, &mut grad) as f64
     }
 
     #[test]
@@ -724,10 +774,11 @@ mod tests {
         let rows: Vec<[u32; N_COLUMNS]> = seqs[0].inputs.iter().map(|v| net.rows_of(v)).collect();
         let gold = &seqs[0].gold;
         let mut grad = vec![0f32; net.params.len()];
+        let target = Target { gold, shift: &[] };
         backprop(
             &net,
             &rows,
-            gold,
+            target,
             0.0,
             &mut Rng::new(1),
             &mut Work::default(),
@@ -798,6 +849,24 @@ mod tests {
         for row in &d {
             assert!(row.iter().sum::<f32>().abs() < 1e-5);
         }
+    }
+
+    #[test]
+    fn soft_targets_shift_the_emission_gradient() {
+        let gold = [0, 5];
+        let mut soft = [[0f32; N_LABELS]; 2];
+        soft[0][0] = 0.75;
+        soft[0][5] = 0.25;
+        soft[1][5] = 1.0;
+        let shift = soft_shift(&gold, &soft, 0.5);
+        assert_eq!(shift.len(), 2);
+        // w * (onehot(gold) - soft): 0.5 * (1 - 0.75) on O, 0.5 * (0 - 0.25) on B-content.
+        assert_eq!(shift[0][0], 0.125);
+        assert_eq!(shift[0][5], -0.125);
+        assert!(shift[1].iter().all(|&x| x == 0.0));
+        // Off (weight 0) or without teacher: no shift at all.
+        assert!(soft_shift(&gold, &soft, 0.0).is_empty());
+        assert!(soft_shift(&gold, &[], 0.5).is_empty());
     }
 
     #[test]
