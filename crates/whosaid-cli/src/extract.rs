@@ -364,6 +364,12 @@ fn emit(
     Ok(())
 }
 
+/// Reads tagger weights written by `whosaid train`.
+pub fn read_model(path: &std::path::Path) -> anyhow::Result<whosaid_core::model::Model> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    whosaid_core::model::Model::from_bytes(&bytes).with_context(|| path.display().to_string())
+}
+
 /// The tagger chosen on the command line: rules only, weights from a file, every built-in
 /// network, or the built-in tagger.
 pub fn tagger_choice(
@@ -373,13 +379,7 @@ pub fn tagger_choice(
 ) -> anyhow::Result<Tagger> {
     Ok(match (rules_only, model) {
         (true, _) => Tagger::RulesOnly,
-        (false, Some(path)) => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            let m = whosaid_core::model::Model::from_bytes(&bytes)
-                .with_context(|| path.display().to_string())?;
-            Tagger::Custom(std::sync::Arc::new(m))
-        }
+        (false, Some(path)) => Tagger::Custom(std::sync::Arc::new(read_model(path)?)),
         (false, None) if ensemble => Tagger::Ensemble,
         (false, None) => Tagger::Builtin,
     })

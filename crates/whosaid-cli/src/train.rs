@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use anyhow::Context;
 use whosaid_core::lexicon::Lexicon;
-use whosaid_core::model::Model;
 use whosaid_core::model::labels::N_LABELS;
 use whosaid_core::model::net::train::NetConfig;
 use whosaid_core::model::train::{
@@ -135,9 +134,7 @@ fn teachers_soft_labels(
                     fold + 1,
                     path.display()
                 ));
-                let bytes =
-                    std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-                Model::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+                crate::extract::read_model(path)?
             }
             None => {
                 log(format!("teacher {} of {folds}: training", fold + 1));

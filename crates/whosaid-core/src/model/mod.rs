@@ -151,32 +151,37 @@ impl Model {
         // The buffers live as long as the thread, so a batch grows them once rather than
         // once per document (growing zero-fills them).
         TAG_SCRATCH.with_borrow_mut(|sc| {
-            let k = 1.0 / self.nets.len() as f32;
             let trans = self.transitions();
             for range in sequences(doc) {
                 if !ctx.may_attribute(range) {
                     continue;
                 }
-                sc.inputs.clear();
-                sc.inputs.extend(range.range().map(|i| ctx.inputs(i)));
-                sc.sum.clear();
-                sc.sum.resize(range.len(), [0.0; N_LABELS]);
-                for net in &self.nets {
-                    sc.rows.clear();
-                    sc.rows.extend(sc.inputs.iter().map(|v| net.rows_of(v)));
-                    net.emissions(&sc.rows, &mut sc.net, &mut sc.em);
-                    for (s, e) in sc.sum.iter_mut().zip(&sc.em) {
-                        for (a, b) in s.iter_mut().zip(e) {
-                            *a += b * k;
-                        }
-                    }
-                }
+                self.mean_emissions(&ctx, range, sc);
                 sc.out.clear();
                 decode(&trans, &sc.sum, &mut sc.decoding, &mut sc.out);
                 labels[range.range()].copy_from_slice(&sc.out);
             }
         });
         labels
+    }
+
+    /// The networks' mean emission scores over the tokens of `range`, into `sc.sum`.
+    fn mean_emissions(&self, ctx: &FeatureContext, range: TokenRange, sc: &mut TagScratch) {
+        let k = 1.0 / self.nets.len() as f32;
+        sc.inputs.clear();
+        sc.inputs.extend(range.range().map(|i| ctx.inputs(i)));
+        sc.sum.clear();
+        sc.sum.resize(range.len(), [0.0; N_LABELS]);
+        for net in &self.nets {
+            sc.rows.clear();
+            sc.rows.extend(sc.inputs.iter().map(|v| net.rows_of(v)));
+            net.emissions(&sc.rows, &mut sc.net, &mut sc.em);
+            for (s, e) in sc.sum.iter_mut().zip(&sc.em) {
+                for (a, b) in s.iter_mut().zip(e) {
+                    *a += b * k;
+                }
+            }
+        }
     }
 
     /// Each token's label probabilities under the model (the CRF's marginals over its
@@ -191,43 +196,34 @@ impl Model {
             return out;
         }
         let ctx = FeatureContext::new(doc, lexicon, &self.stats);
-        let k = 1.0 / self.nets.len() as f32;
         let trans = self.transitions();
-        let mut scratch = net::NetScratch::default();
-        let (mut em, mut alpha, mut beta, mut dem) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut alpha, mut beta, mut dem) = (Vec::new(), Vec::new(), Vec::new());
         let mut gtrans = vec![0f32; (N_LABELS + 1) * N_LABELS];
-        for range in sequences(doc) {
-            if !ctx.may_attribute(range) {
-                continue;
-            }
-            let inputs: Vec<_> = range.range().map(|i| ctx.inputs(i)).collect();
-            let mut sum = vec![[0f32; N_LABELS]; range.len()];
-            for net in &self.nets {
-                let rows: Vec<_> = inputs.iter().map(|v| net.rows_of(v)).collect();
-                net.emissions(&rows, &mut scratch, &mut em);
-                for (s, e) in sum.iter_mut().zip(&em) {
-                    for (a, b) in s.iter_mut().zip(e) {
-                        *a += b * k;
-                    }
+        TAG_SCRATCH.with_borrow_mut(|sc| {
+            for range in sequences(doc) {
+                if !ctx.may_attribute(range) {
+                    continue;
+                }
+                self.mean_emissions(&ctx, range, sc);
+                // Against an all-`O` labelling the emission gradient is
+                // `marginal - onehot(O)`.
+                sc.out.clear();
+                sc.out.resize(range.len(), 0);
+                net::train::crf(
+                    &sc.sum,
+                    &sc.out,
+                    &trans,
+                    &mut alpha,
+                    &mut beta,
+                    &mut dem,
+                    &mut gtrans,
+                );
+                for (o, d) in out[range.range()].iter_mut().zip(&dem) {
+                    *o = *d;
+                    o[0] += 1.0;
                 }
             }
-            // Against an all-`O` labelling the emission gradient is `marginal - onehot(O)`.
-            let outside_labels = vec![0 as Label; range.len()];
-            net::train::crf(
-                &sum,
-                &outside_labels,
-                &trans,
-                &mut alpha,
-                &mut beta,
-                &mut dem,
-                &mut gtrans,
-            );
-            for (o, d) in out[range.range()].iter_mut().zip(&dem) {
-                *o = *d;
-                o[0] += 1.0;
-            }
-        }
+        });
         out
     }
 

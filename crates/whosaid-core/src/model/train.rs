@@ -113,14 +113,13 @@ pub fn train_model(
     cfg: &TrainConfig,
     log: &dyn Fn(String),
 ) -> Model {
-    let refs: Vec<&Example> = examples.iter().collect();
-    train_on(&refs, &[], lexicon, cfg, log)
+    train_model_distilled(examples, &[], lexicon, cfg, log)
 }
 
 /// [`train_model`] with teachers: `soft[k]` holds, for each token of `examples[k]`, the
 /// label probabilities of a model that never saw that document ([`teacher`],
 /// [`Model::marginals`]), which the networks learn towards with weight
-/// [`NetConfig::distill`] beside the gold labels.
+/// [`NetConfig::distill`] beside the gold labels (empty: gold labels alone).
 pub fn train_model_distilled(
     examples: &[Example],
     soft: &[Vec<[f32; N_LABELS]>],
