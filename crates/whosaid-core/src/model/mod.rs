@@ -22,7 +22,7 @@ pub mod labels;
 pub mod net;
 pub mod train;
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use cuestats::CueStats;
 use features::FeatureContext;
@@ -83,8 +83,52 @@ const MAX_NETS: u32 = 16;
 pub struct Model {
     /// Learned cue statistics.
     pub stats: CueStats,
-    /// The networks (at least one).
-    pub nets: Vec<net::Net>,
+    /// The networks (at least one), shared between models that hold the same one (the
+    /// built-in tagger and the built-in ensemble).
+    pub nets: Vec<Arc<net::Net>>,
+}
+
+/// A model read from the first networks of a weights file, and where to go on reading.
+struct Prefix {
+    model: Model,
+    /// Networks in the file.
+    count: usize,
+    /// Byte offset after the last network read.
+    end: usize,
+}
+
+impl Prefix {
+    /// The model with every network of `bytes` (the file this prefix was read from): the
+    /// networks already read are shared, the rest are read.
+    fn read_rest(&self, bytes: &[u8]) -> Result<Model, ModelError> {
+        let mut nets = self.model.nets.clone();
+        let end = read_nets(bytes, self.end, self.count - nets.len(), &mut nets)?;
+        if end != bytes.len() {
+            return Err(ModelError("trailing bytes".into()));
+        }
+        Ok(Model {
+            stats: self.model.stats.clone(),
+            nets,
+        })
+    }
+}
+
+/// Reads `n` networks from `bytes[at..]` onto `nets`; returns the offset after them.
+fn read_nets(
+    bytes: &[u8],
+    mut at: usize,
+    n: usize,
+    nets: &mut Vec<Arc<net::Net>>,
+) -> Result<usize, ModelError> {
+    for _ in 0..n {
+        let (net, used) = bytes
+            .get(at..)
+            .and_then(net::Net::read)
+            .ok_or_else(|| ModelError("bad network".into()))?;
+        at += used;
+        nets.push(Arc::new(net));
+    }
+    Ok(at)
 }
 
 /// Why a weights file could not be read.
@@ -102,14 +146,15 @@ impl std::error::Error for ModelError {}
 /// The shipped weights (empty: no tagger).
 const BUILTIN_BYTES: &[u8] = include_bytes!("../../model/tagger.bin");
 
-/// The shipped tagger's first network, read alone: the others cost no time or memory
-/// unless [`builtin_ensemble`] is asked for.
-static BUILTIN: LazyLock<Option<Model>> =
-    LazyLock::new(|| Model::from_bytes_up_to(BUILTIN_BYTES, 1).ok());
+/// The shipped tagger's first network, read alone (with where its bytes end): the others
+/// cost no time or memory unless [`builtin_ensemble`] is asked for.
+static BUILTIN: LazyLock<Option<Prefix>> =
+    LazyLock::new(|| Model::read_prefix(BUILTIN_BYTES, 1).ok());
 
-/// Every network of the shipped tagger.
+/// Every network of the shipped tagger. The first is [`BUILTIN`]'s, shared rather than
+/// read a second time, so a process that tags both ways holds it once.
 static BUILTIN_ENSEMBLE: LazyLock<Option<Model>> =
-    LazyLock::new(|| Model::from_bytes(BUILTIN_BYTES).ok());
+    LazyLock::new(|| BUILTIN.as_ref()?.read_rest(BUILTIN_BYTES).ok());
 
 /// The working buffers of [`Model::tag_document`].
 #[derive(Default)]
@@ -129,7 +174,7 @@ thread_local! {
 
 /// The tagger shipped with the engine (its first network), if its weights are present.
 pub fn builtin() -> Option<&'static Model> {
-    BUILTIN.as_ref()
+    BUILTIN.as_ref().map(|p| &p.model)
 }
 
 /// Every network shipped with the engine (their scores averaged), if the weights are
@@ -270,6 +315,16 @@ impl Model {
     /// # Errors
     /// A wrong magic number, shape or length (of the part read).
     pub fn from_bytes_up_to(bytes: &[u8], limit: usize) -> Result<Model, ModelError> {
+        let prefix = Model::read_prefix(bytes, limit)?;
+        if prefix.model.nets.len() == prefix.count && prefix.end != bytes.len() {
+            return Err(ModelError("trailing bytes".into()));
+        }
+        Ok(prefix.model)
+    }
+
+    /// Reads the cue statistics and the first `limit` networks (at least one), and where
+    /// they end.
+    fn read_prefix(bytes: &[u8], limit: usize) -> Result<Prefix, ModelError> {
         if bytes.len() < 8 || &bytes[..8] != MAGIC {
             return Err(ModelError(if bytes.starts_with(b"WHOSAID") {
                 "weights of an older tagger (retrain with `whosaid train`)".into()
@@ -290,16 +345,12 @@ impl Model {
         }
         let read = (count as usize).min(limit.max(1));
         let mut nets = Vec::with_capacity(read);
-        for _ in 0..read {
-            let (net, used) =
-                net::Net::read(&bytes[at..]).ok_or_else(|| ModelError("bad network".into()))?;
-            at += used;
-            nets.push(net);
-        }
-        if read == count as usize && at != bytes.len() {
-            return Err(ModelError("trailing bytes".into()));
-        }
-        Ok(Model { stats, nets })
+        let end = read_nets(bytes, at, read, &mut nets)?;
+        Ok(Prefix {
+            model: Model { stats, nets },
+            count: count as usize,
+            end,
+        })
     }
 }
 
@@ -428,7 +479,7 @@ mod tests {
         }
         let m = Model {
             stats: c.finish(),
-            nets: vec![net::tests::tiny(3, 5), net::tests::tiny(4, 6)],
+            nets: vec![net::tests::tiny(3, 5).into(), net::tests::tiny(4, 6).into()],
         };
         let bytes = m.to_bytes();
         let back = Model::from_bytes(&bytes).unwrap();
@@ -450,7 +501,14 @@ mod tests {
             Ok(first)
         );
         assert_eq!(Model::from_bytes_up_to(&bytes, 0).unwrap().nets.len(), 1);
-        assert_eq!(Model::from_bytes_up_to(&bytes, 9), Ok(m));
+        assert_eq!(Model::from_bytes_up_to(&bytes, 9), Ok(m.clone()));
+        // The rest read after the first: the same model, the first network shared.
+        let prefix = Model::read_prefix(&bytes, 1).unwrap();
+        let all = prefix.read_rest(&bytes).unwrap();
+        assert_eq!(all, m);
+        assert!(Arc::ptr_eq(&all.nets[0], &prefix.model.nets[0]));
+        assert!(prefix.read_rest(&longer).is_err());
+        assert!(prefix.read_rest(&bytes[..bytes.len() - 1]).is_err());
     }
 
     #[test]
@@ -460,6 +518,8 @@ mod tests {
         };
         assert_eq!(one.stats, all.stats);
         assert_eq!(one.nets[..], all.nets[..1]);
+        // Read once, held once.
+        assert!(Arc::ptr_eq(&one.nets[0], &all.nets[0]));
         // The shipped weights hold an ensemble (docs/accuracy.md: ensemble figures).
         assert!(all.nets.len() >= 2, "{} networks", all.nets.len());
     }
@@ -469,11 +529,11 @@ mod tests {
         let doc = rules("“We will appeal,” the lawyer said. Officials said the plan failed.");
         let one = Model {
             stats: CueStats::default(),
-            nets: vec![net::tests::tiny(4, 9)],
+            nets: vec![net::tests::tiny(4, 9).into()],
         };
         let twice = Model {
             stats: CueStats::default(),
-            nets: vec![net::tests::tiny(4, 9), net::tests::tiny(4, 9)],
+            nets: vec![net::tests::tiny(4, 9).into(), net::tests::tiny(4, 9).into()],
         };
         let lexicon = Lexicon::get();
         let a = one.tag_document(&doc, lexicon);

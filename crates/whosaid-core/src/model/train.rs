@@ -190,7 +190,7 @@ fn train_on(
                 ..cfg.net.clone()
             };
             log(format!("network {} of {}", n + 1, cfg.ensemble.max(1)));
-            net::train::train(&seqs, &net_cfg, log)
+            std::sync::Arc::new(net::train::train(&seqs, &net_cfg, log))
         })
         .collect();
     Model {
