@@ -103,13 +103,20 @@ impl Prefix {
     fn read_rest(&self, bytes: &[u8]) -> Result<Model, ModelError> {
         let mut nets = self.model.nets.clone();
         let end = read_nets(bytes, self.end, self.count - nets.len(), &mut nets)?;
-        if end != bytes.len() {
-            return Err(ModelError("trailing bytes".into()));
-        }
+        ends_at(bytes, end)?;
         Ok(Model {
             stats: self.model.stats.clone(),
             nets,
         })
+    }
+}
+
+/// Refuses a weights file read to its last network that goes on after `end`.
+fn ends_at(bytes: &[u8], end: usize) -> Result<(), ModelError> {
+    if end == bytes.len() {
+        Ok(())
+    } else {
+        Err(ModelError("trailing bytes".into()))
     }
 }
 
@@ -316,8 +323,8 @@ impl Model {
     /// A wrong magic number, shape or length (of the part read).
     pub fn from_bytes_up_to(bytes: &[u8], limit: usize) -> Result<Model, ModelError> {
         let prefix = Model::read_prefix(bytes, limit)?;
-        if prefix.model.nets.len() == prefix.count && prefix.end != bytes.len() {
-            return Err(ModelError("trailing bytes".into()));
+        if prefix.model.nets.len() == prefix.count {
+            ends_at(bytes, prefix.end)?;
         }
         Ok(prefix.model)
     }
