@@ -81,8 +81,9 @@ const MAX_NETS: u32 = 16;
 /// label and transition scores are averaged (an ensemble).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
-    /// Learned cue statistics.
-    pub stats: CueStats,
+    /// Learned cue statistics (shared, like the networks, between models read from one
+    /// file).
+    pub stats: Arc<CueStats>,
     /// The networks (at least one), shared between models that hold the same one (the
     /// built-in tagger and the built-in ensemble).
     pub nets: Vec<Arc<net::Net>>,
@@ -249,30 +250,20 @@ impl Model {
         }
         let ctx = FeatureContext::new(doc, lexicon, &self.stats);
         let trans = self.transitions();
-        let (mut alpha, mut beta, mut dem) = (Vec::new(), Vec::new(), Vec::new());
-        let mut gtrans = vec![0f32; (N_LABELS + 1) * N_LABELS];
+        let (mut alpha, mut beta) = (Vec::new(), Vec::new());
         TAG_SCRATCH.with_borrow_mut(|sc| {
             for range in sequences(doc) {
                 if !ctx.may_attribute(range) {
                     continue;
                 }
                 self.mean_emissions(&ctx, range, sc);
-                // Against an all-`O` labelling the emission gradient is
-                // `marginal - onehot(O)`.
-                sc.out.clear();
-                sc.out.resize(range.len(), 0);
-                net::train::crf(
-                    &sc.sum,
-                    &sc.out,
-                    &trans,
-                    &mut alpha,
-                    &mut beta,
-                    &mut dem,
-                    &mut gtrans,
-                );
-                for (o, d) in out[range.range()].iter_mut().zip(&dem) {
-                    *o = *d;
-                    o[0] += 1.0;
+                let log_z = net::train::forward_backward(&sc.sum, &trans, &mut alpha, &mut beta);
+                for (t, o) in out[range.range()].iter_mut().enumerate() {
+                    *o = std::array::from_fn(|l| net::train::marginal(&alpha, &beta, log_z, t, l));
+                    // `O` rounded through `p - 1`, as the teachers that trained the shipped
+                    // weights computed it (an emission gradient against all-`O` labels, plus
+                    // one): `whosaid train` reproduces `tagger.bin` to the byte only so.
+                    o[0] = (o[0] - 1.0) + 1.0;
                 }
             }
         });
@@ -354,7 +345,10 @@ impl Model {
         let mut nets = Vec::with_capacity(read);
         let end = read_nets(bytes, at, read, &mut nets)?;
         Ok(Prefix {
-            model: Model { stats, nets },
+            model: Model {
+                stats: Arc::new(stats),
+                nets,
+            },
             count: count as usize,
             end,
         })
@@ -485,7 +479,7 @@ mod tests {
             c.add("said", true);
         }
         let m = Model {
-            stats: c.finish(),
+            stats: Arc::new(c.finish()),
             nets: vec![net::tests::tiny(3, 5).into(), net::tests::tiny(4, 6).into()],
         };
         let bytes = m.to_bytes();
@@ -535,11 +529,11 @@ mod tests {
     fn an_ensemble_tags_with_the_mean_of_its_networks() {
         let doc = rules("“We will appeal,” the lawyer said. Officials said the plan failed.");
         let one = Model {
-            stats: CueStats::default(),
+            stats: Arc::default(),
             nets: vec![net::tests::tiny(4, 9).into()],
         };
         let twice = Model {
-            stats: CueStats::default(),
+            stats: Arc::default(),
             nets: vec![net::tests::tiny(4, 9).into(), net::tests::tiny(4, 9).into()],
         };
         let lexicon = Lexicon::get();
@@ -553,7 +547,7 @@ mod tests {
             assert!(allowed(prev, l) && (k > 0 || l % 2 == 1 || l == 0));
         }
         let none = Model {
-            stats: CueStats::default(),
+            stats: Arc::default(),
             nets: Vec::new(),
         };
         assert!(none.tag_document(&doc, lexicon).iter().all(|&l| l == 0));

@@ -5,6 +5,8 @@
 //! the rule pipeline on each text, turns the gold spans into token labels with
 //! [`gold_labels`] and hands the [`Example`]s to [`train_model`].
 
+use std::sync::Arc;
+
 use super::Model;
 use super::cuestats::{CueCounter, CueStats};
 use super::features::FeatureContext;
@@ -190,11 +192,11 @@ fn train_on(
                 ..cfg.net.clone()
             };
             log(format!("network {} of {}", n + 1, cfg.ensemble.max(1)));
-            std::sync::Arc::new(net::train::train(&seqs, &net_cfg, log))
+            Arc::new(net::train::train(&seqs, &net_cfg, log))
         })
         .collect();
     Model {
-        stats: cue_stats(examples, |_| true),
+        stats: Arc::new(cue_stats(examples, |_| true)),
         nets,
     }
 }
@@ -425,7 +427,7 @@ mod tests {
         }
         // No networks: every token is outside for certain.
         let none = Model {
-            stats: CueStats::default(),
+            stats: Arc::default(),
             nets: Vec::new(),
         };
         let m = none.marginals(&examples[0].doc, lexicon);

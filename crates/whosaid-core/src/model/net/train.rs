@@ -466,22 +466,19 @@ pub fn backprop(
     loss
 }
 
-/// The CRF's negative log-likelihood of `gold` under emissions `em` and transitions
-/// `trans` (forbidden ones included); writes the emission gradient into `dem` and adds the
-/// transition gradient (allowed entries only) to `gtrans`.
-pub fn crf(
+/// The CRF's forward and backward passes over emissions `em` (`alpha[t][y]`: log-score of
+/// the label paths up to `t` that end in `y`; `beta[t][y]`: of those from `t` on that start
+/// there) under transitions `trans` (forbidden ones included); returns the log partition
+/// function (0 for an empty sequence). [`marginal`] reads label probabilities from them.
+pub fn forward_backward(
     em: &[[f32; N_LABELS]],
-    gold: &[Label],
     trans: &[[f32; N_LABELS]; N_LABELS + 1],
     alpha: &mut Vec<[f32; N_LABELS]>,
     beta: &mut Vec<[f32; N_LABELS]>,
-    dem: &mut Vec<[f32; N_LABELS]>,
-    gtrans: &mut [f32],
 ) -> f32 {
     let n = em.len();
     alpha.clear();
     beta.clear();
-    dem.clear();
     if n == 0 {
         return 0.0;
     }
@@ -506,7 +503,39 @@ pub fn crf(
             math::log_sum_exp(&buf)
         });
     }
-    let log_z = math::log_sum_exp(&alpha[n - 1]);
+    math::log_sum_exp(&alpha[n - 1])
+}
+
+/// The probability that token `t` has label `l`, from [`forward_backward`]'s passes.
+#[inline]
+pub fn marginal(
+    alpha: &[[f32; N_LABELS]],
+    beta: &[[f32; N_LABELS]],
+    log_z: f32,
+    t: usize,
+    l: usize,
+) -> f32 {
+    (alpha[t][l] + beta[t][l] - log_z).exp()
+}
+
+/// The CRF's negative log-likelihood of `gold` under emissions `em` and transitions
+/// `trans` (forbidden ones included); writes the emission gradient into `dem` and adds the
+/// transition gradient (allowed entries only) to `gtrans`.
+pub fn crf(
+    em: &[[f32; N_LABELS]],
+    gold: &[Label],
+    trans: &[[f32; N_LABELS]; N_LABELS + 1],
+    alpha: &mut Vec<[f32; N_LABELS]>,
+    beta: &mut Vec<[f32; N_LABELS]>,
+    dem: &mut Vec<[f32; N_LABELS]>,
+    gtrans: &mut [f32],
+) -> f32 {
+    let n = em.len();
+    dem.clear();
+    let log_z = forward_backward(em, trans, alpha, beta);
+    if n == 0 {
+        return 0.0;
+    }
     let y = |t: usize| gold[t] as usize;
     let mut score = trans[N_LABELS][y(0)] + em[0][y(0)];
     for t in 1..n {
@@ -514,13 +543,13 @@ pub fn crf(
     }
     for t in 0..n {
         dem.push(std::array::from_fn(|l| {
-            (alpha[t][l] + beta[t][l] - log_z).exp() - if l == y(t) { 1.0 } else { 0.0 }
+            marginal(alpha, beta, log_z, t, l) - if l == y(t) { 1.0 } else { 0.0 }
         }));
     }
     // Transition gradients: pair marginals minus gold transitions.
     for l in 0..N_LABELS {
         if allowed_after(N_LABELS, l) {
-            gtrans[N_LABELS * N_LABELS + l] += (alpha[0][l] + beta[0][l] - log_z).exp();
+            gtrans[N_LABELS * N_LABELS + l] += marginal(alpha, beta, log_z, 0, l);
         }
     }
     gtrans[N_LABELS * N_LABELS + y(0)] -= 1.0;
@@ -849,6 +878,71 @@ mod tests {
         for row in &d {
             assert!(row.iter().sum::<f32>().abs() < 1e-5);
         }
+    }
+
+    #[test]
+    fn marginals_match_path_enumeration() {
+        // Three tokens, uneven scores: every label's probability at every position is the
+        // sum over the allowed label paths through it, each weighted by exp(its score).
+        let em: Vec<[f32; N_LABELS]> = (0..3)
+            .map(|t| std::array::from_fn(|l| ((t * 7 + l * 3) % 5) as f32 * 0.4 - 0.6))
+            .collect();
+        let mut trans = [[0f32; N_LABELS]; N_LABELS + 1];
+        for (from, row) in trans.iter_mut().enumerate() {
+            for (to, v) in row.iter_mut().enumerate() {
+                *v = if allowed_after(from, to) {
+                    ((from * 5 + to) % 4) as f32 * 0.3 - 0.4
+                } else {
+                    super::super::FORBIDDEN
+                };
+            }
+        }
+        let (mut alpha, mut beta) = (Vec::new(), Vec::new());
+        let log_z = forward_backward(&em, &trans, &mut alpha, &mut beta);
+        let mut expect = [[0f64; N_LABELS]; 3];
+        let mut z = 0f64;
+        for path in 0..N_LABELS.pow(3) {
+            let y = [
+                path % N_LABELS,
+                path / N_LABELS % N_LABELS,
+                path / N_LABELS / N_LABELS,
+            ];
+            if !(allowed_after(N_LABELS, y[0])
+                && allowed_after(y[0], y[1])
+                && allowed_after(y[1], y[2]))
+            {
+                continue;
+            }
+            let score = trans[N_LABELS][y[0]]
+                + em[0][y[0]]
+                + trans[y[0]][y[1]]
+                + em[1][y[1]]
+                + trans[y[1]][y[2]]
+                + em[2][y[2]];
+            let w = f64::from(score).exp();
+            z += w;
+            for (t, &l) in y.iter().enumerate() {
+                expect[t][l] += w;
+            }
+        }
+        assert!(
+            (f64::from(log_z) - z.ln()).abs() < 1e-4,
+            "{log_z} vs {}",
+            z.ln()
+        );
+        for (t, row) in expect.iter().enumerate() {
+            for (l, &w) in row.iter().enumerate() {
+                let p = marginal(&alpha, &beta, log_z, t, l);
+                assert!(
+                    (f64::from(p) - w / z).abs() < 1e-5,
+                    "t {t} label {l}: {p} vs {}",
+                    w / z
+                );
+            }
+        }
+        // An empty sequence has nothing to sum over.
+        assert_eq!(forward_backward(&[], &trans, &mut alpha, &mut beta), 0.0);
+        assert!(alpha.is_empty() && beta.is_empty());
     }
 
     #[test]
