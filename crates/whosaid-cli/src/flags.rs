@@ -206,8 +206,8 @@ pub struct EvalArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
 
-    /// Score with every network of the built-in tagger, their scores averaged: −0.3 to
-    /// +0.3 F1 on PolNeAR dev (docs/accuracy.md) at about 0.6× the speed.
+    /// Score with every network of the built-in tagger, their scores averaged: +0.2 to
+    /// +1.1 F1 on PolNeAR dev (docs/accuracy.md) at about 0.55× the speed.
     #[arg(long, conflicts_with_all = ["rules_only", "model"])]
     pub ensemble: bool,
 
@@ -257,6 +257,12 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 64)]
     pub hidden: usize,
 
+    /// Stacked bidirectional LSTM layers: 2 (the shipped shape; the second reads both
+    /// directions of the first) or 1 (the shape shipped until 2026-12-08: about twice as
+    /// fast to tag with, less accurate).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub layers: u8,
+
     /// Embedding widths of the 21 input columns, comma-separated, in the order of
     /// `FeatureContext::inputs` (default: the built-in widths). Wider embeddings cost
     /// training time and model-loading time, not extraction time: each column's rows are
@@ -301,6 +307,10 @@ pub struct TrainArgs {
     /// Networks per teacher (with --distill).
     #[arg(long, default_value_t = 2)]
     pub teachers: usize,
+
+    /// Stacked LSTM layers of the teachers' networks (with --distill): 1 or 2.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub teacher_layers: u8,
 
     /// Directory keeping the teachers' weights (fold1.bin, …): read when present, written
     /// when trained, so that several --distill runs share one set of teachers. Only
@@ -412,8 +422,8 @@ pub struct InputArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
 
-    /// Use every network of the built-in tagger, their scores averaged: −0.3 to +0.3 F1
-    /// on PolNeAR dev (docs/accuracy.md) at about 0.6× the speed.
+    /// Use every network of the built-in tagger, their scores averaged: +0.2 to +1.1 F1
+    /// on PolNeAR dev (docs/accuracy.md) at about 0.55× the speed.
     #[arg(long, conflicts_with_all = ["rules_only", "model"])]
     pub ensemble: bool,
 }

@@ -76,6 +76,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         ensemble: args.ensemble,
         net: NetConfig {
             hidden: args.hidden,
+            layers: args.layers as usize,
             epochs: args.epochs,
             lr: args.lr,
             dropout: args.dropout,
@@ -119,6 +120,10 @@ fn teachers_soft_labels(
     let folds = cfg.folds.max(2);
     let teacher_cfg = TrainConfig {
         ensemble: args.teachers.max(1),
+        net: NetConfig {
+            layers: args.teacher_layers as usize,
+            ..cfg.net.clone()
+        },
         ..cfg.clone()
     };
     let mut soft = vec![Vec::new(); examples.len()];

@@ -291,6 +291,18 @@ fn train_refuses_held_out_splits_and_malformed_settings_before_reading() {
             "{err}"
         );
     }
+    for layers in ["--layers=0", "--layers=3", "--teacher-layers=3"] {
+        let o = run(&[
+            "train",
+            train.to_str().unwrap(),
+            layers,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(!o.status.success(), "{layers}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("not in 1..=2"), "{err}");
+    }
     assert!(!out.exists());
 }
 

@@ -60,7 +60,7 @@ impl Article<'_> {
 ///     id: The document id written in the record (``None`` by default).
 ///     url: The document URL written in the record, if known.
 ///     ensemble: Tag with both shipped networks, their scores averaged, like the CLI's
-///         ``--ensemble``: −0.3 to +0.3 F1 on PolNeAR at about 0.6× the speed.
+///         ``--ensemble``: +0.2 to +1.1 F1 on PolNeAR at about 0.55× the speed.
 ///
 /// Raises:
 ///     TypeError: ``text`` is not ``str`` or ``bytes`` (``None`` included), or ``date`` has
@@ -125,7 +125,7 @@ pub fn extract<'py>(
 ///         calling thread.
 ///     ids: ``None``, or an iterable of ids (``str`` or ``None``) as long as ``texts``.
 ///     ensemble: Tag with both shipped networks, their scores averaged, like the CLI's
-///         ``--ensemble``: −0.3 to +0.3 F1 on PolNeAR at about 0.6× the speed.
+///         ``--ensemble``: +0.2 to +1.1 F1 on PolNeAR at about 0.55× the speed.
 ///
 /// Raises:
 ///     TypeError: ``texts`` is a single string or not iterable, or an item has the wrong
@@ -288,7 +288,7 @@ fn same_length(what: &str, len: usize, n: usize) -> PyResult<()> {
 ///     threads: How many threads to use: ``None`` for one per core, ``1`` to run on the
 ///         calling thread (best inside Spark, which already runs one task per core).
 ///     ensemble: Tag with both shipped networks, their scores averaged, like the CLI's
-///         ``--ensemble``: −0.3 to +0.3 F1 on PolNeAR at about 0.6× the speed.
+///         ``--ensemble``: +0.2 to +1.1 F1 on PolNeAR at about 0.55× the speed.
 ///
 /// Raises:
 ///     TypeError: ``batch`` is not an Arrow object, or a column has the wrong type.

@@ -6,10 +6,10 @@
 //! learns those conventions from the PolNeAR train split. Each token is described by the
 //! inputs [`features`] computes — its word, part of speech, the role the rule-based
 //! attribution pass gave it, the quotation state, the cue lexicon, learned cue statistics —
-//! and a bidirectional LSTM with a CRF output layer ([`net`]) labels every paragraph with
-//! the seven BIO labels, the best sequence that respects BIO order. The rule output is one
-//! of its inputs, so the tagger starts from what the rules know and only has to learn
-//! where they differ.
+//! and two stacked bidirectional LSTMs with a CRF output layer ([`net`]) label every
+//! paragraph with the seven BIO labels, the best sequence that respects BIO order. The
+//! rule output is one of its inputs, so the tagger starts from what the rules know and
+//! only has to learn where they differ.
 //!
 //! The weights ship in `model/tagger.bin` (see `model/README.md` for their provenance);
 //! `whosaid train` reproduces them. When the file is empty the engine runs on its rules

@@ -1,5 +1,5 @@
-//! The neural tagger: embeddings of the tagger's per-token inputs, a bidirectional LSTM over
-//! each paragraph, and a linear-chain CRF over the seven BIO labels.
+//! The neural tagger: embeddings of the tagger's per-token inputs, two stacked bidirectional
+//! LSTMs over each paragraph, and a linear-chain CRF over the seven BIO labels.
 //!
 //! The inputs are the values [`FeatureContext::inputs`] computes for each token: the
 //! word, its suffix and shape, its part of speech, the role the rule-based passes gave it,
@@ -8,12 +8,16 @@
 //! embedding table; the concatenated embeddings run through one LSTM left to right and one
 //! right to left, so every token's label scores see the whole paragraph — where the cue is,
 //! whether a quotation closed, whether a `, he said` follows — which a window of hashed
-//! features cannot. Viterbi decoding over the CRF's transition scores then picks the best
+//! features cannot. A second bidirectional layer reads both directions' states of the
+//! first at each token, so its states combine the two sides of the paragraph before the
+//! output layer does (one-layer networks, the shape shipped until 2026-12-08, still load
+//! and run). Viterbi decoding over the CRF's transition scores then picks the best
 //! label sequence that respects BIO order.
 //!
 //! Tagging is cheap because the LSTM's input projection is linear: the projection of each
 //! embedding row is computed once (on first use) and a token's input is the sum of its
-//! columns' projected rows, so only the small recurrent products run per token. On CPUs
+//! columns' projected rows, so only the small recurrent products run per token (and, with
+//! two layers, the second layer's input product: 128 states to 512 gate inputs). On CPUs
 //! with AVX2 the projected rows are stored in 16-bit fixed point (half the memory, sixteen
 //! additions an instruction), and the recurrent products run in 16-bit integers, or in 8-bit
 //! ones with AVX-VNNI or AVX-512; [`cpu::Level`] decides once per process which kernels
@@ -115,6 +119,9 @@ pub struct Shape {
     pub rows: [usize; N_COLUMNS],
     /// LSTM hidden size per direction.
     pub hidden: usize,
+    /// Stacked bidirectional LSTM layers (1 or 2): the second reads both directions'
+    /// hidden states of the first.
+    pub layers: usize,
 }
 
 impl Shape {
@@ -146,6 +153,14 @@ pub struct Layout {
     pub b_out: std::ops::Range<usize>,
     /// Transition scores: `(labels + 1) × labels`, the last row holding the start scores.
     pub trans: std::ops::Range<usize>,
+    /// The second layer's input weights of each direction (`gates × 2·hidden`; empty with
+    /// one layer). The second layer's tensors come after all the first's, so a one-layer
+    /// network's layout is the same as before stacking existed.
+    pub w_ih2: [std::ops::Range<usize>; 2],
+    /// The second layer's recurrent weights of each direction (`gates × hidden`).
+    pub w_hh2: [std::ops::Range<usize>; 2],
+    /// The second layer's gate biases of each direction.
+    pub b2: [std::ops::Range<usize>; 2],
     /// Total number of parameters.
     pub len: usize,
 }
@@ -167,6 +182,10 @@ impl Layout {
         let w_out = take(N_LABELS * 2 * h);
         let b_out = take(N_LABELS);
         let trans = take((N_LABELS + 1) * N_LABELS);
+        let upper = if s.layers >= 2 { 1 } else { 0 };
+        let w_ih2 = [take(upper * g * 2 * h), take(upper * g * 2 * h)];
+        let w_hh2 = [take(upper * g * h), take(upper * g * h)];
+        let b2 = [take(upper * g), take(upper * g)];
         Layout {
             emb,
             w_ih,
@@ -175,6 +194,9 @@ impl Layout {
             w_out,
             b_out,
             trans,
+            w_ih2,
+            w_hh2,
+            b2,
             len: at,
         }
     }
@@ -217,6 +239,17 @@ pub struct Net {
     /// The same in 8 or 16 bits for the integer kernels, where they run.
     #[cfg(target_arch = "x86_64")]
     recurrent: Option<simd::Recurrent>,
+    /// The second layer (two layers only): input weights transposed (`2·hidden × gates`,
+    /// per direction), recurrent weights transposed, and their integer form.
+    w_ih2_t: [Vec<f32>; 2],
+    w_hh2_t: [Vec<f32>; 2],
+    #[cfg(target_arch = "x86_64")]
+    recurrent2: Option<simd::Recurrent>,
+    /// The second layer's input weights in 8 bits, where those kernels run.
+    #[cfg(target_arch = "x86_64")]
+    projection2: Option<simd::Projection>,
+    /// The second layer's gate biases, both directions concatenated.
+    bias2: Vec<f32>,
     /// Transition scores with the forbidden ones added.
     trans: [[f32; N_LABELS]; N_LABELS + 1],
 }
@@ -246,6 +279,8 @@ pub struct NetScratch {
     /// Per token, the input part of both directions' gate pre-activations.
     xp: Vec<f32>,
     hs: [Vec<f32>; 2],
+    /// The first layer's hidden states, when a second layer reads them.
+    low: [Vec<f32>; 2],
     pre: Vec<f32>,
     c: Vec<f32>,
     h: Vec<f32>,
@@ -279,6 +314,13 @@ impl Net {
             w_hh_t: [Vec::new(), Vec::new()],
             #[cfg(target_arch = "x86_64")]
             recurrent: None,
+            w_ih2_t: [Vec::new(), Vec::new()],
+            w_hh2_t: [Vec::new(), Vec::new()],
+            #[cfg(target_arch = "x86_64")]
+            recurrent2: None,
+            #[cfg(target_arch = "x86_64")]
+            projection2: None,
+            bias2: Vec::new(),
             trans: [[0.0; N_LABELS]; N_LABELS + 1],
         };
         net.refresh();
@@ -295,6 +337,21 @@ impl Net {
         #[cfg(target_arch = "x86_64")]
         {
             self.recurrent = simd::Recurrent::new(&self.w_hh_t, h);
+        }
+        if self.shape.layers >= 2 {
+            for d in 0..2 {
+                self.w_ih2_t[d] =
+                    math::transpose(&self.params[self.layout.w_ih2[d].clone()], g, 2 * h);
+                self.w_hh2_t[d] = math::transpose(&self.params[self.layout.w_hh2[d].clone()], g, h);
+            }
+            self.bias2 = self.params[self.layout.b2[0].clone()].to_vec();
+            self.bias2
+                .extend_from_slice(&self.params[self.layout.b2[1].clone()]);
+            #[cfg(target_arch = "x86_64")]
+            {
+                self.recurrent2 = simd::Recurrent::new(&self.w_hh2_t, h);
+                self.projection2 = simd::Projection::new(&self.w_ih2_t, h);
+            }
         }
         self.refresh_transitions();
         self.project_embeddings();
@@ -435,37 +492,101 @@ impl Net {
         }
         // The two recurrences.
         // Every step writes its hidden state, so the buffers only grow (no zero-fill).
-        for hs in &mut scratch.hs {
+        let layers = if self.shape.layers >= 2 { 2 } else { 1 };
+        for hs in scratch
+            .hs
+            .iter_mut()
+            .chain(&mut scratch.low)
+            .take(2 * layers)
+        {
             if hs.len() < n * h {
                 hs.resize(n * h, 0.0);
             }
         }
-        // The integer kernels where their weights were built, else the portable loop below.
-        #[cfg(target_arch = "x86_64")]
-        if let Some(recurrent) = &self.recurrent {
-            for (dir, hs) in scratch.hs.iter_mut().enumerate() {
-                recurrent.run(dir, &scratch.xp, g2, h, &mut hs[..n * h]);
-            }
-            self.output_layer(scratch, n, em);
-            return;
-        }
-        scratch.pre.resize(g, 0.0);
-        scratch.c.resize(h, 0.0);
-        scratch.h.resize(h, 0.0);
-        for dir in 0..2 {
-            scratch.c.fill(0.0);
-            scratch.h.fill(0.0);
-            let wt = &self.w_hh_t[dir];
-            for step in 0..n {
-                let t = if dir == 0 { step } else { n - 1 - step };
-                let pre = &mut scratch.pre[..g];
-                pre.copy_from_slice(&scratch.xp[t * g2 + dir * g..t * g2 + (dir + 1) * g]);
-                math::add_matvec(pre, &scratch.h, wt);
-                cell_step(pre, &mut scratch.c, &mut scratch.h);
-                scratch.hs[dir][t * h..(t + 1) * h].copy_from_slice(&scratch.h);
-            }
+        recurrences(
+            self.kernel(1),
+            &self.w_hh_t,
+            &scratch.xp,
+            n,
+            g,
+            h,
+            &mut scratch.hs,
+            (&mut scratch.pre, &mut scratch.c, &mut scratch.h),
+        );
+        if self.shape.layers >= 2 {
+            // The second layer reads both directions' states of the first at each token.
+            std::mem::swap(&mut scratch.hs, &mut scratch.low);
+            self.second_inputs(&scratch.low, n, &mut scratch.xp);
+            recurrences(
+                self.kernel(2),
+                &self.w_hh2_t,
+                &scratch.xp,
+                n,
+                g,
+                h,
+                &mut scratch.hs,
+                (&mut scratch.pre, &mut scratch.c, &mut scratch.h),
+            );
         }
         self.output_layer(scratch, n, em);
+    }
+
+    /// The second layer's gate inputs of `n` tokens into `xp` (per token, the forward
+    /// gates then the backward ones) from the first layer's states `low`.
+    #[inline(always)]
+    fn second_inputs(&self, low: &[Vec<f32>; 2], n: usize, xp: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(p) = &self.projection2 {
+            p.run(&self.bias2, low, n, xp);
+            return;
+        }
+        let (g, h) = (self.shape.gates(), self.shape.hidden);
+        for xp in xp.chunks_exact_mut(2 * g).take(n) {
+            xp.copy_from_slice(&self.bias2);
+        }
+        if cpu::Level::current() == cpu::Level::Portable {
+            for (t, xp) in xp.chunks_exact_mut(2 * g).take(n).enumerate() {
+                for (dir, y) in xp.chunks_exact_mut(g).enumerate() {
+                    let wt = &self.w_ih2_t[dir];
+                    math::add_matvec(y, &low[0][t * h..(t + 1) * h], &wt[..h * g]);
+                    math::add_matvec(y, &low[1][t * h..(t + 1) * h], &wt[h * g..]);
+                }
+            }
+            return;
+        }
+        // A matrix product over all the tokens at once: for each direction, the states of
+        // both directions below times their halves of the transposed weights.
+        for (dir, wt) in self.w_ih2_t.iter().enumerate() {
+            for (half, l) in low.iter().enumerate() {
+                math::gemm(
+                    n,
+                    h,
+                    g,
+                    &l[..n * h],
+                    (h, 1),
+                    &wt[half * h * g..(half + 1) * h * g],
+                    (g, 1),
+                    &mut xp[dir * g..n * 2 * g],
+                    2 * g,
+                );
+            }
+        }
+    }
+
+    /// The integer recurrence kernels of layer `layer` (1 or 2), where they were built.
+    #[inline(always)]
+    fn kernel(&self, layer: usize) -> Option<&RecurrentKernel> {
+        #[cfg(target_arch = "x86_64")]
+        return if layer >= 2 {
+            self.recurrent2.as_ref()
+        } else {
+            self.recurrent.as_ref()
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = layer;
+            None
+        }
     }
 
     /// The label scores of the first `n` steps from both directions' hidden states.
@@ -489,6 +610,56 @@ impl Net {
     /// Transition scores, the forbidden ones included (row `N_LABELS`: start scores).
     pub fn transitions(&self) -> &[[f32; N_LABELS]; N_LABELS + 1] {
         &self.trans
+    }
+}
+
+/// The integer recurrence kernels (none off x86-64).
+#[cfg(target_arch = "x86_64")]
+type RecurrentKernel = simd::Recurrent;
+#[cfg(not(target_arch = "x86_64"))]
+type RecurrentKernel = std::convert::Infallible;
+
+/// Both directions' recurrences of one layer over `n` tokens, from the input parts of their
+/// gate pre-activations (`xp`: per token, the forward gates then the backward ones) into
+/// `hs`: the integer kernels where their weights were built, else a portable loop over the
+/// transposed recurrent weights `w_hh_t`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn recurrences(
+    recurrent: Option<&RecurrentKernel>,
+    w_hh_t: &[Vec<f32>; 2],
+    xp: &[f32],
+    n: usize,
+    g: usize,
+    h: usize,
+    hs: &mut [Vec<f32>; 2],
+    (pre, c, hb): (&mut Vec<f32>, &mut Vec<f32>, &mut Vec<f32>),
+) {
+    let g2 = 2 * g;
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = recurrent;
+    #[cfg(target_arch = "x86_64")]
+    if let Some(recurrent) = recurrent {
+        for (dir, hs) in hs.iter_mut().enumerate() {
+            recurrent.run(dir, xp, g2, h, &mut hs[..n * h]);
+        }
+        return;
+    }
+    pre.resize(g, 0.0);
+    c.resize(h, 0.0);
+    hb.resize(h, 0.0);
+    for (dir, hs) in hs.iter_mut().enumerate() {
+        c.fill(0.0);
+        hb.fill(0.0);
+        let wt = &w_hh_t[dir];
+        for step in 0..n {
+            let t = if dir == 0 { step } else { n - 1 - step };
+            let pre = &mut pre[..g];
+            pre.copy_from_slice(&xp[t * g2 + dir * g..t * g2 + (dir + 1) * g]);
+            math::add_matvec(pre, hb, wt);
+            cell_step(pre, c, hb);
+            hs[t * h..(t + 1) * h].copy_from_slice(hb);
+        }
     }
 }
 
@@ -550,13 +721,19 @@ fn unit_step([i, f, g, o]: [&mut f32; 4], c: &mut f32, h: &mut f32) {
     *h = *o * math::tanh(*c);
 }
 
-/// Magic bytes of a network in a weights file.
+/// Magic bytes of a network in a weights file (one layer).
 const NET_MAGIC: &[u8; 4] = b"BLST";
+/// Magic bytes of a network of two stacked layers.
+const NET_MAGIC_2: &[u8; 4] = b"BLS2";
 
 impl Net {
     /// Appends the network to `out`: shape, vocabularies, then the parameters as `f32`.
     pub fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(NET_MAGIC);
+        out.extend_from_slice(if self.shape.layers >= 2 {
+            NET_MAGIC_2
+        } else {
+            NET_MAGIC
+        });
         out.extend_from_slice(&(self.shape.hidden as u32).to_le_bytes());
         for c in 0..N_COLUMNS {
             let values = self.vocabs[c].values();
@@ -579,9 +756,11 @@ impl Net {
             at += n;
             Some(s)
         };
-        if take(4)? != NET_MAGIC {
-            return None;
-        }
+        let layers = match take(4)? {
+            m if m == NET_MAGIC => 1,
+            m if m == NET_MAGIC_2 => 2,
+            _ => return None,
+        };
         let u32_of = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
         let hidden = u32_of(take(4)?);
         if hidden == 0 || hidden > 1024 {
@@ -604,7 +783,12 @@ impl Net {
             rows[c] = n + 1;
             vocabs.push(Vocab::new(&values));
         }
-        let shape = Shape { dims, rows, hidden };
+        let shape = Shape {
+            dims,
+            rows,
+            hidden,
+            layers,
+        };
         let len = Layout::new(&shape).len;
         let raw = take(len * 4)?;
         let params: Vec<f32> = raw
@@ -624,6 +808,11 @@ pub(crate) mod tests {
 
     /// A small network with arbitrary weights: word column of 3 values, others of 3.
     pub(crate) fn tiny(hidden: usize, seed: u64) -> Net {
+        tiny_layers(hidden, seed, 1)
+    }
+
+    /// [`tiny`] with `layers` stacked LSTM layers (the first layer's weights the same).
+    pub(crate) fn tiny_layers(hidden: usize, seed: u64, layers: usize) -> Net {
         let mut dims = [1usize; N_COLUMNS];
         dims[0] = 3;
         let vocabs: Vec<Vocab> = (0..N_COLUMNS)
@@ -636,7 +825,12 @@ pub(crate) mod tests {
             })
             .collect();
         let rows = [4usize; N_COLUMNS];
-        let shape = Shape { dims, rows, hidden };
+        let shape = Shape {
+            dims,
+            rows,
+            hidden,
+            layers,
+        };
         let len = Layout::new(&shape).len;
         let mut s = seed | 1;
         let params = (0..len)
@@ -700,13 +894,32 @@ pub(crate) mod tests {
 
     #[test]
     fn round_trips_through_bytes() {
-        let net = tiny(3, 11);
-        let mut bytes = Vec::new();
-        net.write(&mut bytes);
-        let (back, used) = Net::read(&bytes).unwrap();
-        assert_eq!(used, bytes.len());
-        assert_eq!(back, net);
-        assert!(Net::read(&bytes[..bytes.len() - 1]).is_none());
+        for layers in [1, 2] {
+            let net = tiny_layers(3, 11, layers);
+            let mut bytes = Vec::new();
+            net.write(&mut bytes);
+            assert_eq!(&bytes[..4], if layers == 1 { b"BLST" } else { b"BLS2" });
+            let (back, used) = Net::read(&bytes).unwrap();
+            assert_eq!(used, bytes.len());
+            assert_eq!(back, net);
+            assert_eq!(back.shape.layers, layers);
+            assert!(Net::read(&bytes[..bytes.len() - 1]).is_none());
+        }
         assert!(Net::read(b"nope").is_none());
+    }
+
+    #[test]
+    fn a_second_layer_changes_the_scores() {
+        let one = tiny_layers(4, 5, 1);
+        let two = tiny_layers(4, 5, 2);
+        // The first layer's weights are the same; the second layer adds its own.
+        assert_eq!(one.params[..], two.params[..one.params.len()]);
+        let tok = |w: u64| one.rows_of(&std::array::from_fn(|c| if c == 0 { w } else { 1 }));
+        let rows = [tok(1000), tok(2000), tok(3000)];
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        one.emissions(&rows, &mut NetScratch::default(), &mut a);
+        two.emissions(&rows, &mut NetScratch::default(), &mut b);
+        assert_eq!(a.len(), b.len());
+        assert_ne!(a, b);
     }
 }

@@ -588,41 +588,233 @@ unsafe fn lstm_i8<V: Lanes>(
     let block = 8 * V::N;
     assert!(q.w.len() >= hidden * g && q.offset.len() >= g && q.dequant.len() >= g);
     assert!(hidden <= MAX_HIDDEN && hidden.is_multiple_of(V::STATE) && g.is_multiple_of(block));
-    let w = q.w.as_ptr();
     let mut hq_buf = std::mem::MaybeUninit::<[i32; MAX_HIDDEN / 4]>::uninit();
     let hq = hq_buf.as_mut_ptr().cast::<i32>();
     let product = |x: *const f32, pre: *mut f32, h: *const f32| {
-        // SAFETY: as in `lstm_direction_i16`; the state is read V::STATE units at a time up to
-        // `hidden` (a multiple of it) and written as hidden/4 quads of bytes into `hq`; the
-        // weights of quad p and gates j..j + block are the 4·block bytes from (p·g + j)·4,
-        // inside `q.w`, and `q.offset` and `q.dequant` hold g values.
-        unsafe {
-            let mut u = 0;
-            while u < hidden {
-                V::state_bytes(h.add(u), hq.cast::<u8>().add(u));
-                u += V::STATE;
-            }
-            let mut j = 0;
-            while j < g {
-                let mut acc = [V::zero_i(); 8];
-                for p in 0..hidden / 4 {
-                    let b = V::splat_i32(*hq.add(p));
-                    let row = w.add((p * g + j) * 4);
-                    for (i, a) in acc.iter_mut().enumerate() {
-                        *a = V::dot_u8i8(*a, b, V::load_i(row.add(4 * V::N * i)));
-                    }
-                }
-                for (i, a) in acc.iter().enumerate() {
-                    let k = j + V::N * i;
-                    let (off, dq) = (q.offset.as_ptr().add(k), q.dequant.as_ptr().add(k));
-                    V::dequant(*a, off, dq, x.add(k)).store(pre.add(k));
-                }
-                j += block;
-            }
-        }
+        // SAFETY: `recurrence` passes x and pre with g values and h with `hidden`, and the
+        // assertions above hold.
+        unsafe { product_i8::<V>(q, hidden, hq, x, pre, h) }
     };
     // SAFETY: the caller guarantees V's instructions; `product` writes pre[..g].
     unsafe { recurrence::<V>(xp, stride, offset, hidden, reverse, out, product) }
+}
+
+/// `pre[..g] = x[..g] + Wᵀ·h` for the 8-bit weights `q` (`hidden` rows of `g = 4 · hidden`)
+/// and the state `h` (`hidden` values in −1..1, rounded to bytes in `hq`); `x` may be
+/// `pre`.
+///
+/// # Safety
+/// The CPU must support `V`'s instructions; `x` and `pre` must hold `g` values, `h`
+/// `hidden`, `hq` `hidden / 4`; `hidden` a multiple of `V::STATE` and `g` of `8 · V::N`,
+/// and `q` built for `hidden`.
+#[inline(always)]
+unsafe fn product_i8<V: Lanes>(
+    q: &Quantized,
+    hidden: usize,
+    hq: *mut i32,
+    x: *const f32,
+    pre: *mut f32,
+    h: *const f32,
+) {
+    // SAFETY: as the caller guarantees.
+    unsafe {
+        state_bytes::<V>(h, hq, hidden);
+        products_i8::<V, 1>(q, hidden, [hq], [x], [pre]);
+    }
+}
+
+/// Rounds the state `h` (`hidden` values in −1..1) to unsigned bytes in `hq`.
+///
+/// # Safety
+/// The CPU must support `V`'s instructions; `h` must hold `hidden` values (a multiple of
+/// `V::STATE`) and `hq` `hidden / 4`.
+#[inline(always)]
+unsafe fn state_bytes<V: Lanes>(h: *const f32, hq: *mut i32, hidden: usize) {
+    let mut u = 0;
+    while u < hidden {
+        // SAFETY: the state is read V::STATE units at a time up to `hidden` (a multiple of
+        // it) and written as hidden/4 quads of bytes into `hq`.
+        unsafe { V::state_bytes(h.add(u), hq.cast::<u8>().add(u)) };
+        u += V::STATE;
+    }
+}
+
+/// `pre[k][..g] = x[k][..g] + Wᵀ·h_k` for `T` states at once, already rounded to bytes
+/// (`hq[k]`), so that each weight register loaded serves all `T`; `x[k]` may be `pre[k]`.
+///
+/// # Safety
+/// As [`product_i8`], for each of the `T` pointers.
+// The loops index the accumulators of every state with the same weight register.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+unsafe fn products_i8<V: Lanes, const T: usize>(
+    q: &Quantized,
+    hidden: usize,
+    hq: [*const i32; T],
+    x: [*const f32; T],
+    pre: [*mut f32; T],
+) {
+    let g = 4 * hidden;
+    let block = 8 * V::N;
+    let w = q.w.as_ptr();
+    // SAFETY: the weights of quad p and gates j..j + block are the 4·block bytes from
+    // (p·g + j)·4, inside `q.w`, and `q.offset` and `q.dequant` hold g values; each block
+    // reads x[k][j..] before it writes pre[k][j..].
+    unsafe {
+        let mut j = 0;
+        while j < g {
+            let mut acc = [[V::zero_i(); 8]; T];
+            for p in 0..hidden / 4 {
+                let b: [V::I; T] = std::array::from_fn(|k| V::splat_i32(*hq[k].add(p)));
+                let row = w.add((p * g + j) * 4);
+                for i in 0..8 {
+                    let wv = V::load_i(row.add(4 * V::N * i));
+                    for k in 0..T {
+                        acc[k][i] = V::dot_u8i8(acc[k][i], b[k], wv);
+                    }
+                }
+            }
+            for k in 0..T {
+                for (i, a) in acc[k].iter().enumerate() {
+                    let at = j + V::N * i;
+                    let (off, dq) = (q.offset.as_ptr().add(at), q.dequant.as_ptr().add(at));
+                    V::dequant(*a, off, dq, x[k].add(at)).store(pre[k].add(at));
+                }
+            }
+            j += block;
+        }
+    }
+}
+
+/// The input weights of a second LSTM layer in 8 bits: per direction, the part that reads
+/// the first layer's forward states and the part that reads its backward states, each laid
+/// out like recurrent weights ([`Quantized`]), so the same byte dot products compute them.
+#[derive(Clone, Debug)]
+pub struct Projection {
+    q: [[Quantized; 2]; 2],
+    hidden: usize,
+}
+
+impl Projection {
+    /// Quantises both directions' transposed input weights (`2 · hidden` rows of
+    /// `4 · hidden`: the forward states' rows, then the backward states'); `None` where the
+    /// 8-bit kernels do not run ([`supported_i8`]).
+    pub fn new(w_ih_t: &[Vec<f32>; 2], hidden: usize) -> Option<Projection> {
+        if !supported_i8(hidden) {
+            return None;
+        }
+        let g = 4 * hidden;
+        let q = w_ih_t.each_ref().map(|t| {
+            [
+                Quantized::new(&t[..hidden * g], hidden),
+                Quantized::new(&t[hidden * g..2 * hidden * g], hidden),
+            ]
+        });
+        Some(Projection { q, hidden })
+    }
+
+    /// For each of the `n` tokens, both directions' gate inputs `xp[t · 8h ..][..8h]`:
+    /// `bias` (`8h` values) plus the weights times the token's states of the layer below
+    /// (`low[0]`: forward, `low[1]`: backward, `h` values a token).
+    ///
+    /// # Panics
+    /// When a slice is too short for `n` tokens.
+    pub fn run(&self, bias: &[f32], low: &[Vec<f32>; 2], n: usize, xp: &mut [f32]) {
+        let h = self.hidden;
+        assert!(bias.len() >= 8 * h && xp.len() >= n * 8 * h);
+        assert!(low.iter().all(|l| l.len() >= n * h));
+        // SAFETY: `new` built this only where `supported_i8` held (fixed for the process),
+        // and `wide` only where the CPU has AVX-512's byte dot products; lengths asserted.
+        unsafe {
+            if self.q[0][0].wide {
+                project_avx512(self, bias, low, n, xp)
+            } else {
+                project_avx2(self, bias, low, n, xp)
+            }
+        }
+    }
+}
+
+#[target_feature(enable = "avx2,fma,avxvnni")]
+unsafe fn project_avx2(
+    p: &Projection,
+    bias: &[f32],
+    low: &[Vec<f32>; 2],
+    n: usize,
+    xp: &mut [f32],
+) {
+    // SAFETY: the target features above; the caller checked the lengths.
+    unsafe { project::<__m256>(p, bias, low, n, xp) }
+}
+
+#[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vnni")]
+unsafe fn project_avx512(
+    p: &Projection,
+    bias: &[f32],
+    low: &[Vec<f32>; 2],
+    n: usize,
+    xp: &mut [f32],
+) {
+    // SAFETY: the target features above; the caller checked the lengths.
+    unsafe { project::<__m512>(p, bias, low, n, xp) }
+}
+
+/// [`Projection::run`] in registers `V`.
+///
+/// # Safety
+/// The CPU must support `V`'s instructions; the slices must hold `n` tokens.
+#[inline(always)]
+unsafe fn project<V: Lanes>(
+    p: &Projection,
+    bias: &[f32],
+    low: &[Vec<f32>; 2],
+    n: usize,
+    xp: &mut [f32],
+) {
+    let h = p.hidden;
+    let g = 4 * h;
+    assert!(h <= MAX_HIDDEN && h.is_multiple_of(V::STATE) && g.is_multiple_of(8 * V::N));
+    // Each token's two states rounded to bytes: forward then backward, two tokens at a
+    // time, so that each weight register serves both (the last token of an odd count
+    // alone).
+    let mut hq_buf = std::mem::MaybeUninit::<[[i32; MAX_HIDDEN / 4]; 4]>::uninit();
+    let hq = hq_buf.as_mut_ptr().cast::<[i32; MAX_HIDDEN / 4]>();
+    let mut t = 0;
+    while t < n {
+        let pair = t + 1 < n;
+        // SAFETY: the caller asserted that `low` holds n·h states and `xp` n·2g values;
+        // `hq` holds four quads of h/4 (h ≤ MAX_HIDDEN); the products read and write as
+        // `products_i8` requires.
+        unsafe {
+            for (k, tk) in [t, t + 1].into_iter().enumerate().take(1 + pair as usize) {
+                for (half, l) in low.iter().enumerate() {
+                    let to = hq.add(2 * k + half).cast::<i32>();
+                    state_bytes::<V>(l[tk * h..].as_ptr(), to, h);
+                }
+            }
+            let q_of = |k: usize, half: usize| hq.add(2 * k + half).cast::<i32>() as *const i32;
+            for dir in 0..2 {
+                let [fw, bw] = &p.q[dir];
+                let b = bias[dir * g..].as_ptr();
+                let out0 = xp[t * 2 * g + dir * g..][..g].as_mut_ptr();
+                if pair {
+                    let out1 = xp[(t + 1) * 2 * g + dir * g..][..g].as_mut_ptr();
+                    products_i8::<V, 2>(fw, h, [q_of(0, 0), q_of(1, 0)], [b, b], [out0, out1]);
+                    products_i8::<V, 2>(
+                        bw,
+                        h,
+                        [q_of(0, 1), q_of(1, 1)],
+                        [out0, out1],
+                        [out0, out1],
+                    );
+                } else {
+                    products_i8::<V, 1>(fw, h, [q_of(0, 0)], [b], [out0]);
+                    products_i8::<V, 1>(bw, h, [q_of(0, 1)], [out0], [out0]);
+                }
+            }
+        }
+        t += 2;
+    }
 }
 
 #[cfg(test)]
@@ -832,6 +1024,48 @@ mod tests {
                     assert!(worst < tolerance, "{name}, hidden {hidden}: {worst}");
                 }
             }
+        }
+    }
+
+    /// The second layer's 8-bit input products stay within rounding of the `f32` ones,
+    /// in both register widths, and the two widths agree bit for bit.
+    #[test]
+    fn second_layer_inputs_stay_close_to_the_f32_ones() {
+        let (hidden, n) = (64, 12);
+        if !supported_i8(hidden) {
+            return;
+        }
+        let (g, mut rng) = (4 * hidden, super::super::train::Rng::new(9));
+        let k = 1.0 / (hidden as f32).sqrt();
+        let mut draw = |len: usize, range: f32| -> Vec<f32> {
+            (0..len).map(|_| (rng.unit() * 2.0 - 1.0) * range).collect()
+        };
+        let w: [Vec<f32>; 2] = [draw(2 * hidden * g, k), draw(2 * hidden * g, k)];
+        let low: [Vec<f32>; 2] = [draw(n * hidden, 1.0), draw(n * hidden, 1.0)];
+        let bias = draw(2 * g, 1.0);
+        let p = Projection::new(&w, hidden).expect("supported");
+        let mut xp = vec![0f32; n * 2 * g];
+        p.run(&bias, &low, n, &mut xp);
+        for t in 0..n {
+            for dir in 0..2 {
+                let mut expected = bias[dir * g..(dir + 1) * g].to_vec();
+                for (half, l) in low.iter().enumerate() {
+                    let rows = &w[dir][half * hidden * g..(half + 1) * hidden * g];
+                    math::add_matvec(&mut expected, &l[t * hidden..(t + 1) * hidden], rows);
+                }
+                let got = &xp[t * 2 * g + dir * g..][..g];
+                let worst = max_diff(got, &expected);
+                assert!(worst < 0.05, "token {t}, direction {dir}: {worst}");
+            }
+        }
+        if p.q[0][0].wide && Level::Avx2Vnni.available() {
+            let mut narrow = p.clone();
+            for q in narrow.q.iter_mut().flatten() {
+                q.wide = false;
+            }
+            let mut other = vec![0f32; n * 2 * g];
+            narrow.run(&bias, &low, n, &mut other);
+            assert_eq!(xp, other);
         }
     }
 

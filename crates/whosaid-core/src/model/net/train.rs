@@ -16,6 +16,8 @@ pub struct NetConfig {
     pub min_count: [u32; N_COLUMNS],
     /// LSTM hidden size per direction.
     pub hidden: usize,
+    /// Stacked bidirectional LSTM layers (1 or 2).
+    pub layers: usize,
     /// Passes over the data.
     pub epochs: usize,
     /// Adam learning rate.
@@ -55,6 +57,7 @@ impl Default for NetConfig {
             dims,
             min_count,
             hidden: 64,
+            layers: 2,
             epochs: 32,
             lr: 2e-3,
             dropout: 0.3,
@@ -143,6 +146,7 @@ pub fn init(vocabs: Vec<Vocab>, cfg: &NetConfig) -> Net {
         dims: cfg.dims,
         rows,
         hidden: cfg.hidden,
+        layers: cfg.layers.clamp(1, 2),
     };
     let layout = super::Layout::new(&shape);
     let mut p = vec![0f32; layout.len];
@@ -153,24 +157,33 @@ pub fn init(vocabs: Vec<Vocab>, cfg: &NetConfig) -> Net {
         }
     }
     let k = 1.0 / (cfg.hidden as f32).sqrt();
-    for r in layout
-        .w_ih
-        .iter()
-        .chain(&layout.w_hh)
-        .chain(&layout.b)
-        .cloned()
-    {
-        for v in &mut p[r] {
-            *v = (rng.unit() * 2.0 - 1.0) * k;
-        }
-    }
-    let k = 1.0 / (2.0 * cfg.hidden as f32).sqrt();
-    for r in [layout.w_out.clone(), layout.b_out.clone()] {
-        for v in &mut p[r] {
-            *v = (rng.unit() * 2.0 - 1.0) * k;
-        }
-    }
+    let first = layout.w_ih.iter().chain(&layout.w_hh).chain(&layout.b);
+    uniform(&mut p, first.cloned(), k, &mut rng);
+    let k_out = 1.0 / (2.0 * cfg.hidden as f32).sqrt();
+    uniform(
+        &mut p,
+        [layout.w_out.clone(), layout.b_out.clone()],
+        k_out,
+        &mut rng,
+    );
+    // The second layer last, so that a one-layer network draws what it always drew.
+    let second = layout.w_ih2.iter().chain(&layout.w_hh2).chain(&layout.b2);
+    uniform(&mut p, second.cloned(), k, &mut rng);
     Net::from_parts(shape, vocabs, p)
+}
+
+/// Draws the parameters in `ranges`, in order, uniformly from `−k..k`.
+fn uniform(
+    p: &mut [f32],
+    ranges: impl IntoIterator<Item = std::ops::Range<usize>>,
+    k: f32,
+    rng: &mut Rng,
+) {
+    for r in ranges {
+        for v in &mut p[r] {
+            *v = (rng.unit() * 2.0 - 1.0) * k;
+        }
+    }
 }
 
 /// Buffers of one forward and backward pass, reused across sequences.
@@ -178,9 +191,13 @@ pub fn init(vocabs: Vec<Vocab>, cfg: &NetConfig) -> Net {
 pub struct Work {
     x: Vec<f32>,
     mask_x: Vec<f32>,
-    gates: [Vec<f32>; 2],
-    cs: [Vec<f32>; 2],
-    hs: [Vec<f32>; 2],
+    low: LayerWork,
+    /// The first layer's outputs as the second layer's input (two layers only), with
+    /// dropout, and their gradient.
+    mid: Vec<f32>,
+    mask_mid: Vec<f32>,
+    dmid: Vec<f32>,
+    high: LayerWork,
     hcat: Vec<f32>,
     mask_h: Vec<f32>,
     em: Vec<[f32; N_LABELS]>,
@@ -188,13 +205,201 @@ pub struct Work {
     beta: Vec<[f32; N_LABELS]>,
     dem: Vec<[f32; N_LABELS]>,
     dhcat: Vec<f32>,
-    dpre: Vec<f32>,
-    hprev: Vec<f32>,
+    back: BackWork,
     dx: Vec<f32>,
-    dh: Vec<f32>,
-    dc: Vec<f32>,
     c: Vec<f32>,
     h: Vec<f32>,
+}
+
+/// What one bidirectional layer's forward pass keeps for its backward pass: per direction,
+/// each token's gate activations, cell states and hidden states.
+#[derive(Default)]
+struct LayerWork {
+    gates: [Vec<f32>; 2],
+    cs: [Vec<f32>; 2],
+    hs: [Vec<f32>; 2],
+}
+
+/// Buffers of a layer's backward pass.
+#[derive(Default)]
+struct BackWork {
+    dpre: Vec<f32>,
+    hprev: Vec<f32>,
+    dh: Vec<f32>,
+    dc: Vec<f32>,
+}
+
+/// Where one layer's tensors live in the parameters: input weights, recurrent weights and
+/// biases, per direction.
+type LayerRanges<'a> = (
+    &'a [std::ops::Range<usize>; 2],
+    &'a [std::ops::Range<usize>; 2],
+    &'a [std::ops::Range<usize>; 2],
+);
+
+/// One bidirectional layer forward over `x` (`t_len × d`), into `lw`; `c` and `hb` are
+/// the running state.
+#[allow(clippy::too_many_arguments)]
+fn layer_forward(
+    params: &[f32],
+    (w_ih, w_hh, b): LayerRanges,
+    x: &[f32],
+    d: usize,
+    h: usize,
+    t_len: usize,
+    lw: &mut LayerWork,
+    (c, hb): (&mut Vec<f32>, &mut Vec<f32>),
+) {
+    let g = 4 * h;
+    c.resize(h, 0.0);
+    hb.resize(h, 0.0);
+    for dir in 0..2 {
+        let w_ih = &params[w_ih[dir].clone()];
+        let w_hh = &params[w_hh[dir].clone()];
+        let b = &params[b[dir].clone()];
+        let gates = &mut lw.gates[dir];
+        gates.clear();
+        for _ in 0..t_len {
+            gates.extend_from_slice(b);
+        }
+        gemm(t_len, d, g, x, (d, 1), w_ih, (1, d), gates, g);
+        let cs = &mut lw.cs[dir];
+        let hs = &mut lw.hs[dir];
+        cs.clear();
+        cs.resize(t_len * h, 0.0);
+        hs.clear();
+        hs.resize(t_len * h, 0.0);
+        c.fill(0.0);
+        hb.fill(0.0);
+        for step in 0..t_len {
+            let t = if dir == 0 { step } else { t_len - 1 - step };
+            let pre = &mut gates[t * g..(t + 1) * g];
+            for (r, v) in pre.iter_mut().enumerate() {
+                *v += math::dot(&w_hh[r * h..(r + 1) * h], hb);
+            }
+            cell_step(pre, c, hb);
+            cs[t * h..(t + 1) * h].copy_from_slice(c);
+            hs[t * h..(t + 1) * h].copy_from_slice(hb);
+        }
+    }
+}
+
+/// One bidirectional layer backward: from the gradient of its outputs `dtop`
+/// (`t_len × 2·hidden`, forward then backward direction per token) to its parameters'
+/// gradients (added to `grad`) and its input's gradient `dx` (`t_len × d`, overwritten).
+#[allow(clippy::too_many_arguments)]
+fn layer_backward(
+    params: &[f32],
+    (w_ih_r, w_hh_r, b_r): LayerRanges,
+    x: &[f32],
+    d: usize,
+    h: usize,
+    t_len: usize,
+    lw: &LayerWork,
+    dtop: &[f32],
+    dx: &mut Vec<f32>,
+    bw: &mut BackWork,
+    grad: &mut [f32],
+) {
+    let (g, h2) = (4 * h, 2 * h);
+    dx.clear();
+    dx.resize(t_len * d, 0.0);
+    bw.dh.resize(h, 0.0);
+    bw.dc.resize(h, 0.0);
+    for dir in 0..2 {
+        let w_ih = &params[w_ih_r[dir].clone()];
+        let w_hh = &params[w_hh_r[dir].clone()];
+        let gates = &lw.gates[dir];
+        let cs = &lw.cs[dir];
+        let hs = &lw.hs[dir];
+        bw.dpre.clear();
+        bw.dpre.resize(t_len * g, 0.0);
+        bw.hprev.clear();
+        bw.hprev.resize(t_len * h, 0.0);
+        bw.dh.fill(0.0);
+        bw.dc.fill(0.0);
+        for step in (0..t_len).rev() {
+            let t = if dir == 0 { step } else { t_len - 1 - step };
+            let prev = if dir == 0 {
+                t.checked_sub(1)
+            } else {
+                (t + 1 < t_len).then_some(t + 1)
+            };
+            if let Some(pt) = prev {
+                bw.hprev[t * h..(t + 1) * h].copy_from_slice(&hs[pt * h..(pt + 1) * h]);
+            }
+            let gt = &gates[t * g..(t + 1) * g];
+            let dp = &mut bw.dpre[t * g..(t + 1) * g];
+            for k in 0..h {
+                let (i, f, gg, o) = (gt[k], gt[h + k], gt[2 * h + k], gt[3 * h + k]);
+                let c = cs[t * h + k];
+                let c_prev = prev.map_or(0.0, |pt| cs[pt * h + k]);
+                let tc = math::tanh(c);
+                let dhk = dtop[t * h2 + dir * h + k] + bw.dh[k];
+                let dc = dhk * o * (1.0 - tc * tc) + bw.dc[k];
+                dp[k] = dc * gg * i * (1.0 - i);
+                dp[h + k] = dc * c_prev * f * (1.0 - f);
+                dp[2 * h + k] = dc * i * (1.0 - gg * gg);
+                dp[3 * h + k] = dhk * tc * o * (1.0 - o);
+                bw.dc[k] = dc * f;
+            }
+            bw.dh.fill(0.0);
+            for r in 0..g {
+                math::axpy(&mut bw.dh, dp[r], &w_hh[r * h..(r + 1) * h]);
+            }
+        }
+        {
+            let gb = &mut grad[b_r[dir].clone()];
+            for t in 0..t_len {
+                math::add(gb, &bw.dpre[t * g..(t + 1) * g]);
+            }
+        }
+        gemm(
+            g,
+            t_len,
+            h,
+            &bw.dpre,
+            (1, g),
+            &bw.hprev,
+            (h, 1),
+            &mut grad[w_hh_r[dir].clone()],
+            h,
+        );
+        gemm(
+            g,
+            t_len,
+            d,
+            &bw.dpre,
+            (1, g),
+            x,
+            (d, 1),
+            &mut grad[w_ih_r[dir].clone()],
+            d,
+        );
+        gemm(t_len, g, d, &bw.dpre, (g, 1), w_ih, (d, 1), dx, d);
+    }
+}
+
+/// Both directions' hidden states side by side per token (`t_len × 2·hidden`), times a
+/// dropout mask drawn from `rng`.
+fn concat_dropped(
+    lw: &LayerWork,
+    h: usize,
+    t_len: usize,
+    p: f32,
+    rng: &mut Rng,
+    mask: &mut Vec<f32>,
+    out: &mut Vec<f32>,
+) {
+    dropout_mask(mask, t_len * 2 * h, p, rng);
+    out.clear();
+    for t in 0..t_len {
+        out.extend_from_slice(&lw.hs[0][t * h..(t + 1) * h]);
+        out.extend_from_slice(&lw.hs[1][t * h..(t + 1) * h]);
+    }
+    for (x, m) in out.iter_mut().zip(mask.iter()) {
+        *x *= m;
+    }
 }
 
 fn dropout_mask(mask: &mut Vec<f32>, n: usize, p: f32, rng: &mut Rng) {
@@ -248,7 +453,7 @@ pub fn backprop(
     }
     let s = &net.shape;
     let lay = net.layout();
-    let (d, g, h) = (s.input(), s.gates(), s.hidden);
+    let (d, h) = (s.input(), s.hidden);
     let params = &net.params;
 
     // Embeddings, concatenated, with dropout.
@@ -269,50 +474,36 @@ pub fn backprop(
         *x *= m;
     }
 
-    // Both LSTM directions.
-    w.c.resize(h, 0.0);
-    w.h.resize(h, 0.0);
-    for dir in 0..2 {
-        let w_ih = &params[lay.w_ih[dir].clone()];
-        let w_hh = &params[lay.w_hh[dir].clone()];
-        let b = &params[lay.b[dir].clone()];
-        let gates = &mut w.gates[dir];
-        gates.clear();
-        for _ in 0..t_len {
-            gates.extend_from_slice(b);
-        }
-        gemm(t_len, d, g, &w.x, (d, 1), w_ih, (1, d), gates, g);
-        let cs = &mut w.cs[dir];
-        let hs = &mut w.hs[dir];
-        cs.clear();
-        cs.resize(t_len * h, 0.0);
-        hs.clear();
-        hs.resize(t_len * h, 0.0);
-        w.c.fill(0.0);
-        w.h.fill(0.0);
-        for step in 0..t_len {
-            let t = if dir == 0 { step } else { t_len - 1 - step };
-            let pre = &mut gates[t * g..(t + 1) * g];
-            for (r, v) in pre.iter_mut().enumerate() {
-                *v += math::dot(&w_hh[r * h..(r + 1) * h], &w.h);
-            }
-            cell_step(pre, &mut w.c, &mut w.h);
-            cs[t * h..(t + 1) * h].copy_from_slice(&w.c);
-            hs[t * h..(t + 1) * h].copy_from_slice(&w.h);
-        }
-    }
-
-    // Output layer, with dropout on the LSTM outputs.
+    // The LSTM layers, and dropout on each one's outputs.
+    let low = (&lay.w_ih, &lay.w_hh, &lay.b);
+    let high = (&lay.w_ih2, &lay.w_hh2, &lay.b2);
+    let stacked = s.layers >= 2;
     let h2 = 2 * h;
-    dropout_mask(&mut w.mask_h, t_len * h2, p, rng);
-    w.hcat.clear();
-    for t in 0..t_len {
-        w.hcat.extend_from_slice(&w.hs[0][t * h..(t + 1) * h]);
-        w.hcat.extend_from_slice(&w.hs[1][t * h..(t + 1) * h]);
+    layer_forward(
+        params,
+        low,
+        &w.x,
+        d,
+        h,
+        t_len,
+        &mut w.low,
+        (&mut w.c, &mut w.h),
+    );
+    if stacked {
+        concat_dropped(&w.low, h, t_len, p, rng, &mut w.mask_mid, &mut w.mid);
+        layer_forward(
+            params,
+            high,
+            &w.mid,
+            h2,
+            h,
+            t_len,
+            &mut w.high,
+            (&mut w.c, &mut w.h),
+        );
     }
-    for (x, m) in w.hcat.iter_mut().zip(&w.mask_h) {
-        *x *= m;
-    }
+    let top = if stacked { &w.high } else { &w.low };
+    concat_dropped(top, h, t_len, p, rng, &mut w.mask_h, &mut w.hcat);
     let w_out = &params[lay.w_out.clone()];
     let b_out = &params[lay.b_out.clone()];
     w.em.clear();
@@ -369,82 +560,51 @@ pub fn backprop(
         *x *= m;
     }
 
-    // Back through both directions.
-    w.dx.clear();
-    w.dx.resize(t_len * d, 0.0);
-    w.dh.resize(h, 0.0);
-    w.dc.resize(h, 0.0);
-    for dir in 0..2 {
-        let w_ih = &params[lay.w_ih[dir].clone()];
-        let w_hh = &params[lay.w_hh[dir].clone()];
-        let gates = &w.gates[dir];
-        let cs = &w.cs[dir];
-        let hs = &w.hs[dir];
-        w.dpre.clear();
-        w.dpre.resize(t_len * g, 0.0);
-        w.hprev.clear();
-        w.hprev.resize(t_len * h, 0.0);
-        w.dh.fill(0.0);
-        w.dc.fill(0.0);
-        for step in (0..t_len).rev() {
-            let t = if dir == 0 { step } else { t_len - 1 - step };
-            let prev = if dir == 0 {
-                t.checked_sub(1)
-            } else {
-                (t + 1 < t_len).then_some(t + 1)
-            };
-            if let Some(pt) = prev {
-                w.hprev[t * h..(t + 1) * h].copy_from_slice(&hs[pt * h..(pt + 1) * h]);
-            }
-            let gt = &gates[t * g..(t + 1) * g];
-            let dp = &mut w.dpre[t * g..(t + 1) * g];
-            for k in 0..h {
-                let (i, f, gg, o) = (gt[k], gt[h + k], gt[2 * h + k], gt[3 * h + k]);
-                let c = cs[t * h + k];
-                let c_prev = prev.map_or(0.0, |pt| cs[pt * h + k]);
-                let tc = math::tanh(c);
-                let dhk = w.dhcat[t * h2 + dir * h + k] + w.dh[k];
-                let dc = dhk * o * (1.0 - tc * tc) + w.dc[k];
-                dp[k] = dc * gg * i * (1.0 - i);
-                dp[h + k] = dc * c_prev * f * (1.0 - f);
-                dp[2 * h + k] = dc * i * (1.0 - gg * gg);
-                dp[3 * h + k] = dhk * tc * o * (1.0 - o);
-                w.dc[k] = dc * f;
-            }
-            w.dh.fill(0.0);
-            for r in 0..g {
-                math::axpy(&mut w.dh, dp[r], &w_hh[r * h..(r + 1) * h]);
-            }
-        }
-        {
-            let gb = &mut grad[lay.b[dir].clone()];
-            for t in 0..t_len {
-                math::add(gb, &w.dpre[t * g..(t + 1) * g]);
-            }
-        }
-        gemm(
-            g,
+    // Back through the layers.
+    if stacked {
+        layer_backward(
+            params,
+            high,
+            &w.mid,
+            h2,
+            h,
             t_len,
-            h,
-            &w.dpre,
-            (1, g),
-            &w.hprev,
-            (h, 1),
-            &mut grad[lay.w_hh[dir].clone()],
-            h,
+            &w.high,
+            &w.dhcat,
+            &mut w.dmid,
+            &mut w.back,
+            grad,
         );
-        gemm(
-            g,
-            t_len,
-            d,
-            &w.dpre,
-            (1, g),
+        for (x, m) in w.dmid.iter_mut().zip(&w.mask_mid) {
+            *x *= m;
+        }
+        layer_backward(
+            params,
+            low,
             &w.x,
-            (d, 1),
-            &mut grad[lay.w_ih[dir].clone()],
             d,
+            h,
+            t_len,
+            &w.low,
+            &w.dmid,
+            &mut w.dx,
+            &mut w.back,
+            grad,
         );
-        gemm(t_len, g, d, &w.dpre, (g, 1), w_ih, (d, 1), &mut w.dx, d);
+    } else {
+        layer_backward(
+            params,
+            low,
+            &w.x,
+            d,
+            h,
+            t_len,
+            &w.low,
+            &w.dhcat,
+            &mut w.dx,
+            &mut w.back,
+            grad,
+        );
     }
 
     // Into the embeddings (through the dropout mask).
@@ -749,6 +909,7 @@ mod tests {
             dims,
             min_count: [1; N_COLUMNS],
             hidden,
+            layers: 1,
             epochs: 60,
             lr: 0.05,
             dropout: 0.0,
@@ -790,7 +951,15 @@ mod tests {
 
     #[test]
     fn gradients_match_finite_differences() {
-        let cfg = tiny_cfg(3);
+        for layers in [1, 2] {
+            check_gradients(NetConfig {
+                layers,
+                ..tiny_cfg(3)
+            });
+        }
+    }
+
+    fn check_gradients(cfg: NetConfig) {
         let seqs = [seq(&[10, 20, 30, 20], &[1, 3, 5, 6])];
         let net = init(build_vocabs(&seqs, &cfg), &cfg);
         let mut net = Net::from_parts(net.shape.clone(), net.vocabs.clone(), net.params.clone());
@@ -824,9 +993,16 @@ mod tests {
             lay.b[1].clone(),
             lay.w_out.clone(),
             lay.b_out.clone(),
+            lay.w_ih2[0].clone(),
+            lay.w_ih2[1].clone(),
+            lay.w_hh2[0].clone(),
+            lay.w_hh2[1].clone(),
+            lay.b2[0].clone(),
+            lay.b2[1].clone(),
         ] {
             probe.extend(r.clone().step_by(5).take(6));
         }
+        assert_eq!(lay.w_ih2[1].is_empty(), cfg.layers == 1);
         probe.push(lay.trans.start + N_LABELS + 2); // B-source → I-source
         probe.push(lay.trans.start + N_LABELS * N_LABELS + 1); // start → B-source
         probe.push(lay.trans.start + 5 * N_LABELS + 6);
@@ -971,8 +1147,51 @@ mod tests {
     }
 
     #[test]
+    fn tagging_computes_what_training_computes() {
+        for layers in [1, 2] {
+            let cfg = NetConfig {
+                layers,
+                ..tiny_cfg(3)
+            };
+            let seqs = [seq(&[10, 20, 30, 20, 10], &[1, 3, 5, 6, 0])];
+            let net = init(build_vocabs(&seqs, &cfg), &cfg);
+            let rows: Vec<[u32; N_COLUMNS]> =
+                seqs[0].inputs.iter().map(|v| net.rows_of(v)).collect();
+            let mut w = Work::default();
+            let mut grad = vec![0f32; net.params.len()];
+            let target = Target {
+                gold: &seqs[0].gold,
+                shift: &[],
+            };
+            backprop(
+                &net,
+                &rows,
+                target,
+                0.0,
+                &mut Rng::new(1),
+                &mut w,
+                &mut grad,
+            );
+            let mut em = Vec::new();
+            net.emissions(&rows, &mut Default::default(), &mut em);
+            assert_eq!(em.len(), w.em.len());
+            for (a, b) in em.iter().flatten().zip(w.em.iter().flatten()) {
+                assert!((a - b).abs() < 1e-4, "{layers} layers: {a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
     fn training_learns_a_small_pattern() {
-        let cfg = tiny_cfg(4);
+        for layers in [1, 2] {
+            learns_a_small_pattern(NetConfig {
+                layers,
+                ..tiny_cfg(4)
+            });
+        }
+    }
+
+    fn learns_a_small_pattern(cfg: NetConfig) {
         // The word after 7 ("said") is a content start; 5 is a source.
         let seqs = vec![
             seq(&[5, 7, 1, 2, 3], &[1, 3, 5, 6, 6]),
