@@ -779,6 +779,8 @@ unsafe fn project<V: Lanes>(
     // alone).
     let mut hq_buf = std::mem::MaybeUninit::<[[i32; MAX_HIDDEN / 4]; 4]>::uninit();
     let hq = hq_buf.as_mut_ptr().cast::<[i32; MAX_HIDDEN / 4]>();
+    // Every output pointer comes from this one, so that none invalidates another.
+    let base = xp.as_mut_ptr();
     let mut t = 0;
     while t < n {
         let pair = t + 1 < n;
@@ -796,9 +798,9 @@ unsafe fn project<V: Lanes>(
             for dir in 0..2 {
                 let [fw, bw] = &p.q[dir];
                 let b = bias[dir * g..].as_ptr();
-                let out0 = xp[t * 2 * g + dir * g..][..g].as_mut_ptr();
+                let out0 = base.add(t * 2 * g + dir * g);
                 if pair {
-                    let out1 = xp[(t + 1) * 2 * g + dir * g..][..g].as_mut_ptr();
+                    let out1 = base.add((t + 1) * 2 * g + dir * g);
                     products_i8::<V, 2>(fw, h, [q_of(0, 0), q_of(1, 0)], [b, b], [out0, out1]);
                     products_i8::<V, 2>(
                         bw,
