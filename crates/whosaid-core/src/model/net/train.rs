@@ -578,34 +578,21 @@ pub fn backprop(
         for (x, m) in w.dmid.iter_mut().zip(&w.mask_mid) {
             *x *= m;
         }
-        layer_backward(
-            params,
-            low,
-            &w.x,
-            d,
-            h,
-            t_len,
-            &w.low,
-            &w.dmid,
-            &mut w.dx,
-            &mut w.back,
-            grad,
-        );
-    } else {
-        layer_backward(
-            params,
-            low,
-            &w.x,
-            d,
-            h,
-            t_len,
-            &w.low,
-            &w.dhcat,
-            &mut w.dx,
-            &mut w.back,
-            grad,
-        );
     }
+    let dlow = if stacked { &w.dmid } else { &w.dhcat };
+    layer_backward(
+        params,
+        low,
+        &w.x,
+        d,
+        h,
+        t_len,
+        &w.low,
+        dlow,
+        &mut w.dx,
+        &mut w.back,
+        grad,
+    );
 
     // Into the embeddings (through the dropout mask).
     for (x, m) in w.dx.iter_mut().zip(&w.mask_x) {
